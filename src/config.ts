@@ -1,0 +1,109 @@
+import path from 'node:path';
+
+/** Every setting of the server, parsed once from the environment. */
+export interface Config {
+  port: number;
+  host: string;
+  /** Public base of the FHIR API, used in Location headers, links and fullUrls (no trailing slash). */
+  baseUrl: string;
+  /** PostgreSQL connection string; when absent the embedded PGlite store in dataDir is used. */
+  databaseUrl?: string;
+  dataDir: string;
+  dbPoolSize: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Largest accepted request body, in bytes. */
+  bodyLimitBytes: number;
+  /** Most entries accepted in one batch or transaction Bundle. */
+  bundleMaxEntries: number;
+  /** How long in-flight requests may take to finish after SIGTERM. */
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** Reads and validates the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const errors: string[] = [];
+  const port = integer(env, 'PORT', 8080, 0, 65535, errors);
+  const host = env.HOST?.trim() || '127.0.0.1';
+  const config: Config = {
+    port,
+    host,
+    baseUrl: baseUrl(env.BASE_URL, host, port, errors),
+    databaseUrl: databaseUrl(env.DATABASE_URL, errors),
+    dataDir: path.resolve(env.DATA_DIR?.trim() || 'data'),
+    dbPoolSize: integer(env, 'DB_POOL_SIZE', 20, 1, 1000, errors),
+    logLevel: logLevel(env.LOG_LEVEL, errors),
+    bodyLimitBytes: byteSize(env, 'BODY_LIMIT', '16mb', errors),
+    bundleMaxEntries: integer(env, 'BUNDLE_MAX_ENTRIES', 10000, 1, 1_000_000, errors),
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10000, 0, 600000, errors),
+  };
+  if (errors.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n  ${errors.join('\n  ')}`);
+  }
+  return config;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number, errors: string[]): number {
+  const raw = env[name]?.trim();
+  if (!raw) {
+    return fallback;
+  }
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    errors.push(`${name}=${raw}: expected an integer from ${min} to ${max}`);
+    return fallback;
+  }
+  return value;
+}
+
+function byteSize(env: Env, name: string, fallback: string, errors: string[]): number {
+  const raw = (env[name]?.trim() || fallback).toLowerCase();
+  const match = /^(\d+)\s*(b|kb|mb|gb)?$/.exec(raw);
+  if (!match) {
+    errors.push(`${name}=${raw}: expected a size such as 512kb or 16mb`);
+    return 16 * SIZE_UNITS.mb;
+  }
+  return Number(match[1]) * SIZE_UNITS[match[2] ?? 'b'];
+}
+
+function logLevel(raw: string | undefined, errors: string[]): Config['logLevel'] {
+  const value = (raw?.trim() || 'info').toLowerCase();
+  const level = LOG_LEVELS.find((l) => l === value);
+  if (!level) {
+    errors.push(`LOG_LEVEL=${raw}: expected one of ${LOG_LEVELS.join(', ')}`);
+    return 'info';
+  }
+  return level;
+}
+
+function databaseUrl(raw: string | undefined, errors: string[]): string | undefined {
+  const value = raw?.trim();
+  if (!value) {
+    return undefined;
+  }
+  if (!/^postgres(ql)?:\/\//.test(value)) {
+    errors.push('DATABASE_URL: expected a postgres:// or postgresql:// URL');
+  }
+  return value;
+}
+
+function baseUrl(raw: string | undefined, host: string, port: number, errors: string[]): string {
+  const value = raw?.trim();
+  if (!value) {
+    const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+    return `http://${shownHost}:${port}/fhir`;
+  }
+  try {
+    const url = new URL(value);
+    return url.toString().replace(/\/+$/, '');
+  } catch {
+    errors.push(`BASE_URL=${value}: expected an absolute URL such as https://fhir.example.org/fhir`);
+    return value;
+  }
+}

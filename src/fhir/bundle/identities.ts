@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import type { BundleEntry } from '@medplum/fhirtypes';
+import type { ResourceWriter } from '../../store/repository';
+import { errors } from '../outcomes';
+import { findMatches, lockCriteria, singleMatch } from '../router/conditional';
+import type { FhirRequest, HandlerContext } from '../types';
+
+/**
+ * Decides, before anything is written, which resource each entry's fullUrl stands for: a new id
+ * for a create (or the existing match of a conditional create), the URL's id for an update, the
+ * match of a conditional update. Returns fullUrl -> "Type/id" and sets each create's assignedId.
+ */
+export async function resolveIdentities(
+  entries: BundleEntry[],
+  requests: FhirRequest[],
+  tx: ResourceWriter,
+  ctx: HandlerContext,
+): Promise<Map<string, string>> {
+  const identities = new Map<string, string>();
+  for (let i = 0; i < entries.length; i++) {
+    const request = requests[i];
+    const type = request.path.split('/')[0];
+    const id = await identityOf(request, type, tx, ctx);
+    const fullUrl = entries[i].fullUrl;
+    if (id && fullUrl) {
+      if (identities.has(fullUrl)) {
+        throw errors.invalid(`Bundle.entry[${i}].fullUrl ${fullUrl} appears more than once`, `Bundle.entry[${i}].fullUrl`);
+      }
+      identities.set(fullUrl, `${type}/${id}`);
+    }
+  }
+  return identities;
+}
+
+async function identityOf(request: FhirRequest, type: string, tx: ResourceWriter, ctx: HandlerContext): Promise<string | undefined> {
+  const segments = request.path.split('/');
+  if (request.method === 'POST' && segments.length === 1) {
+    if (request.ifNoneExist) {
+      await lockCriteria(tx, type, request.ifNoneExist);
+      const existing = singleMatch(await findMatches(tx, ctx, type, request.ifNoneExist), type);
+      if (existing) {
+        return existing.id;
+      }
+    }
+    request.assignedId = randomUUID();
+    return request.assignedId;
+  }
+  if (request.method === 'PUT' && segments.length === 1 && request.query.length > 0) {
+    await lockCriteria(tx, type, request.query);
+    const match = singleMatch(await findMatches(tx, ctx, type, request.query), type);
+    const bodyId = (request.body as { id?: string } | undefined)?.id;
+    if (!match && !bodyId) {
+      request.assignedId = randomUUID();
+    }
+    return match?.id ?? bodyId ?? request.assignedId;
+  }
+  if ((request.method === 'PUT' || request.method === 'PATCH') && segments.length === 2) {
+    return segments[1];
+  }
+  return undefined;
+}

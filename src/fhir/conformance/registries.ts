@@ -1,0 +1,21 @@
+import type { SearchParamType } from '../../store/repository';
+import { loadR4Definitions } from './r4-definitions';
+import { SearchParameterRegistry } from './search-parameter-registry';
+
+/** Types with no place in a store: they only ever travel in requests and responses. */
+const NOT_STORED = new Set(['Parameters', 'OperationOutcome', 'SubscriptionStatus']);
+
+/** The single source of truth for what the server offers; routes and CapabilityStatement read it. */
+export interface FhirRegistries {
+  resourceTypes: ReadonlySet<string>;
+  searchParameters: SearchParameterRegistry;
+}
+
+export function createRegistries(searchableTypes: readonly SearchParamType[]): FhirRegistries {
+  const r4 = loadR4Definitions();
+  const resourceTypes = r4.resourceTypes.filter((t) => !NOT_STORED.has(t));
+  return {
+    resourceTypes: new Set(resourceTypes),
+    searchParameters: new SearchParameterRegistry(r4.searchParameters, resourceTypes, searchableTypes),
+  };
+}

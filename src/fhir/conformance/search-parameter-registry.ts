@@ -1,0 +1,64 @@
+import type { SearchParameter } from '@medplum/fhirtypes';
+import type { IndexedParameter, SearchParamType } from '../../store/repository';
+
+/** Parameters answered from the resource row itself rather than from index tables. */
+export const RESOURCE_LEVEL = new Set(['_id', '_lastUpdated']);
+
+/**
+ * Every search parameter the server answers, per resource type. Built once from the R4 definitions
+ * (and the project's SearchParameter resources), keeping only the types the store can index, so
+ * the query parser, the indexer and the CapabilityStatement all read the same list.
+ */
+export class SearchParameterRegistry {
+  private readonly byType = new Map<string, Map<string, IndexedParameter>>();
+  private readonly definitions = new Map<string, SearchParameter>();
+
+  constructor(
+    definitions: readonly SearchParameter[],
+    resourceTypes: readonly string[],
+    searchableTypes: readonly SearchParamType[],
+  ) {
+    const searchable = new Set<string>(searchableTypes);
+    for (const definition of definitions) {
+      if (!definition.expression || !searchable.has(definition.type as string)) {
+        continue;
+      }
+      for (const base of expandBase(definition.base as string[], resourceTypes)) {
+        const params = this.byType.get(base) ?? new Map<string, IndexedParameter>();
+        params.set(definition.code as string, {
+          resourceType: base,
+          code: definition.code as string,
+          type: definition.type as SearchParamType,
+          expression: definition.expression,
+          targets: definition.target,
+        });
+        this.byType.set(base, params);
+        this.definitions.set(`${base}.${definition.code}`, definition);
+      }
+    }
+  }
+
+  get(resourceType: string, code: string): IndexedParameter | undefined {
+    return this.byType.get(resourceType)?.get(code);
+  }
+
+  forType(resourceType: string): IndexedParameter[] {
+    return [...(this.byType.get(resourceType)?.values() ?? [])];
+  }
+
+  /** Parameters whose values go into index tables (all but the resource-level ones). */
+  indexed(): IndexedParameter[] {
+    return [...this.byType.values()].flatMap((m) => [...m.values()]).filter((p) => !RESOURCE_LEVEL.has(p.code));
+  }
+
+  definitionOf(param: IndexedParameter): SearchParameter | undefined {
+    return this.definitions.get(`${param.resourceType}.${param.code}`);
+  }
+}
+
+function expandBase(base: string[], resourceTypes: readonly string[]): string[] {
+  if (base.includes('Resource') || base.includes('DomainResource')) {
+    return [...resourceTypes];
+  }
+  return base.filter((b) => resourceTypes.includes(b));
+}

@@ -1,0 +1,63 @@
+import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
+import { success } from '../outcomes';
+import type { FhirRegistries } from '../conformance/registries';
+import type { HandlerContext, HandlerResult } from '../types';
+import type { InteractionCode, Route } from './routes';
+
+const SYSTEM_INTERACTIONS = new Set<InteractionCode>(['transaction', 'batch', 'history-system', 'search-system']);
+const cache = new WeakMap<FhirRegistries, CapabilityStatement>();
+
+/** GET /metadata: built from the route table and the registries, so it lists exactly what is served. */
+export async function capabilities(routes: readonly Route[], ctx: HandlerContext): Promise<HandlerResult> {
+  let statement = cache.get(ctx.registries);
+  if (!statement) {
+    statement = buildCapabilityStatement(routes, ctx.registries, ctx.baseUrl);
+    cache.set(ctx.registries, statement);
+  }
+  return [success('ok', 'CapabilityStatement'), statement];
+}
+
+export function buildCapabilityStatement(
+  routes: readonly Route[],
+  registries: FhirRegistries,
+  baseUrl: string,
+): CapabilityStatement {
+  const all = [...new Set(routes.flatMap((r) => r.interactions))];
+  const typeInteractions = all.filter((i) => !SYSTEM_INTERACTIONS.has(i) && i !== 'capabilities');
+  const systemInteractions = all.filter((i) => SYSTEM_INTERACTIONS.has(i));
+  const conditional = (code: InteractionCode) => routes.some((r) => r.conditional && r.interactions.includes(code));
+  const resource: CapabilityStatementRestResource[] = [...registries.resourceTypes].sort().map((type) => ({
+    type: type as CapabilityStatementRestResource["type"],
+    interaction: typeInteractions.map((code) => ({ code: code as never })),
+    versioning: 'versioned-update',
+    readHistory: true,
+    updateCreate: true,
+    conditionalCreate: true,
+    conditionalRead: 'full-support',
+    conditionalUpdate: conditional('update'),
+    conditionalDelete: conditional('delete') ? 'single' : 'not-supported',
+    searchParam: registries.searchParameters.forType(type).map((p) => ({
+      name: p.code,
+      definition: registries.searchParameters.definitionOf(p)?.url,
+      type: p.type as never,
+    })),
+  }));
+  return {
+    resourceType: 'CapabilityStatement',
+    status: 'active',
+    date: new Date().toISOString(),
+    kind: 'instance',
+    software: { name: 'Stroma', version: '0.1.0' },
+    implementation: { description: 'Stroma FHIR R4 server for cell-therapy clinical trials', url: baseUrl },
+    fhirVersion: '4.0.1',
+    format: ['json', 'application/fhir+json'],
+    patchFormat: ['application/json-patch+json'],
+    rest: [
+      {
+        mode: 'server',
+        resource,
+        interaction: systemInteractions.map((code) => ({ code: code as never })),
+      },
+    ],
+  };
+}

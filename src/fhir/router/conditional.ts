@@ -1,0 +1,44 @@
+import type { Resource } from '@medplum/fhirtypes';
+import type { ResourceReader, ResourceWriter } from '../../store/repository';
+import { errors } from '../outcomes';
+import { parseSearch } from '../search/parse-search';
+import type { HandlerContext } from '../types';
+import { parseQueryString } from './query';
+
+/**
+ * The resources a conditional interaction's criteria select: at most two, enough to tell none, one
+ * and several apart. Unknown parameters are refused (as HAPI does): ignoring one would widen the
+ * match and could update or delete the wrong resource.
+ */
+export async function findMatches(
+  reader: ResourceReader,
+  ctx: HandlerContext,
+  type: string,
+  criteria: string | [string, string][],
+): Promise<Resource[]> {
+  const pairs = typeof criteria === 'string' ? parseQueryString(criteria) : criteria;
+  const parsed = parseSearch(type, pairs, ctx.registries, true);
+  if (parsed.query.filters.length === 0) {
+    throw errors.invalid(`The conditional criteria "${new URLSearchParams(pairs)}" select nothing: give search parameters`);
+  }
+  const result = await reader.search({ ...parsed.query, count: 2, offset: 0, total: 'none', sort: [] });
+  return result.resources;
+}
+
+/**
+ * Serializes conditional writes with the same criteria, so ten parallel identical conditional
+ * creates leave one resource: each waits for the previous one to commit before it searches.
+ */
+export async function lockCriteria(tx: ResourceWriter, type: string, criteria: string | [string, string][]): Promise<void> {
+  const pairs = typeof criteria === 'string' ? parseQueryString(criteria) : criteria;
+  const canonical = [...pairs].sort(([a, x], [b, y]) => a.localeCompare(b) || x.localeCompare(y));
+  await tx.lock(`conditional:${type}?${new URLSearchParams(canonical)}`);
+}
+
+/** Exactly one match, or the error R4 prescribes for none (404) and several (412). */
+export function singleMatch(matches: Resource[], type: string): Resource | undefined {
+  if (matches.length > 1) {
+    throw errors.precondition(`The criteria match more than one ${type}`);
+  }
+  return matches[0];
+}

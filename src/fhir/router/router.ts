@@ -1,0 +1,65 @@
+import { InvalidSearchError, WriteConflictError } from '../../store/repository';
+import { errors } from '../outcomes';
+import type { FhirRequest, HandlerContext, HandlerResult, RouteParams } from '../types';
+import { ROUTES, type Route } from './routes';
+
+/** Finds the route for a request and runs it; store errors become FHIR outcomes here, once. */
+export async function dispatch(request: FhirRequest, ctx: HandlerContext): Promise<HandlerResult> {
+  const segments = request.path.split('/').filter((s) => s.length > 0);
+  const [route, params] = findRoute(request, segments, ctx);
+  try {
+    return await route.handler(request, params, ctx);
+  } catch (error) {
+    if (error instanceof InvalidSearchError) {
+      throw errors.invalid(error.message);
+    }
+    if (error instanceof WriteConflictError) {
+      throw errors.conflict(error.message);
+    }
+    throw error;
+  }
+}
+
+function findRoute(request: FhirRequest, segments: string[], ctx: HandlerContext): [Route, RouteParams] {
+  const method = request.method === 'HEAD' ? 'GET' : request.method;
+  const type = segments[0];
+  if (type !== undefined && /^[A-Z]/.test(type) && !ctx.registries.resourceTypes.has(type)) {
+    throw errors.unknownType(type);
+  }
+  const shaped = ROUTES.filter((route) => matchSegments(route.segments, segments) !== undefined);
+  if (shaped.length === 0) {
+    throw errors.notFound(`The path /${request.path}`);
+  }
+  const hasQuery = request.query.some(([name]) => !name.startsWith('_') || name === '_id');
+  const route = shaped.find((r) => r.method === method && (r.conditional === undefined || r.conditional === hasQuery));
+  if (!route) {
+    if (shaped.some((r) => r.method === method)) {
+      throw errors.invalid(`${method} /${request.path} needs search criteria in its query`);
+    }
+    throw errors.methodNotAllowed(`${request.method} is not allowed on /${request.path}`);
+  }
+  return [route, matchSegments(route.segments, segments) as RouteParams];
+}
+
+function matchSegments(pattern: string[], segments: string[]): RouteParams | undefined {
+  if (pattern.length !== segments.length) {
+    return undefined;
+  }
+  const params: RouteParams = {};
+  for (let i = 0; i < pattern.length; i++) {
+    const p = pattern[i];
+    const s = segments[i];
+    if (p === ':type') {
+      if (!/^[A-Z][A-Za-z]+$/.test(s)) return undefined;
+      params.type = s;
+    } else if (p === ':id') {
+      if (s.startsWith('_') || s.startsWith('$')) return undefined;
+      params.id = s;
+    } else if (p === ':vid') {
+      params.versionId = s;
+    } else if (p !== s) {
+      return undefined;
+    }
+  }
+  return params;
+}

@@ -1,0 +1,33 @@
+import { randomUUID } from 'node:crypto';
+import { errors } from '../outcomes';
+import type { Handler } from '../types';
+import { assertValidId, inTransaction, resourceBody } from './context';
+import { findMatches, lockCriteria, singleMatch } from './conditional';
+import { writeNextVersion } from './write-version';
+
+/** PUT [type]/[id]: the next version, or a create with the client's id (update as create). */
+export const update: Handler = async (request, { type, id }, ctx) => {
+  assertValidId(id as string);
+  const resource = resourceBody(request, type as string);
+  if (resource.id === undefined) {
+    throw errors.invalid(`The resource has no id; PUT ${type}/${id} needs id "${id}" in the body`, `${type}.id`);
+  }
+  if (resource.id !== id) {
+    throw errors.invalid(`The body's id "${resource.id}" differs from the URL's id "${id}"`, `${type}.id`);
+  }
+  return inTransaction(ctx, (tx) => writeNextVersion(tx, request, resource, id as string, 'PUT'));
+};
+
+/** PUT [type]?criteria: update the one match, create when there is none, 412 when several match. */
+export const conditionalUpdate: Handler = async (request, { type }, ctx) => {
+  const resource = resourceBody(request, type as string);
+  return inTransaction(ctx, async (tx) => {
+    await lockCriteria(tx, type as string, request.query);
+    const match = singleMatch(await findMatches(tx, ctx, type as string, request.query), type as string);
+    if (match && resource.id !== undefined && resource.id !== match.id) {
+      throw errors.invalid(`The body's id "${resource.id}" is not the id of the matching ${type} (${match.id})`, `${type}.id`);
+    }
+    const id = match?.id ?? resource.id ?? request.assignedId ?? randomUUID();
+    return writeNextVersion(tx, request, resource, id, 'PUT');
+  });
+};

@@ -1,0 +1,40 @@
+import { deepEquals } from '@medplum/core';
+import type { Resource } from '@medplum/fhirtypes';
+import type { ResourceWriter, StoredVersion, WriteMethod } from '../../store/repository';
+import { success } from '../outcomes';
+import type { FhirRequest, HandlerResult } from '../types';
+import { checkIfMatch, prepareForWrite } from './context';
+
+/**
+ * Writes `resource` as the next version of type/id under the row lock, honouring If-Match.
+ * A resource that does not exist (or was deleted) is created: 201. An update that changes nothing
+ * keeps the current version, as HAPI does (R4 is silent), so resubmitting data adds no history.
+ */
+export async function writeNextVersion(
+  tx: ResourceWriter,
+  request: FhirRequest,
+  resource: Resource,
+  id: string,
+  method: WriteMethod,
+): Promise<HandlerResult> {
+  const type = resource.resourceType;
+  const current = await tx.readForUpdate(type, id);
+  checkIfMatch(request.ifMatch, current, `${type}/${id}`);
+  const next = prepareForWrite(resource, id);
+  if (current && !current.deleted && current.resource && unchanged(current, next)) {
+    return [success('ok', `${type}/${id} is unchanged; no new version was written`), current.resource];
+  }
+  const existed = current !== undefined && !current.deleted;
+  const stored = await tx.write(next, method, current);
+  return [success(existed ? 'ok' : 'created', `${existed ? 'Updated' : 'Created'} ${type}/${id}`), stored.resource];
+}
+
+function unchanged(current: StoredVersion, next: Resource): boolean {
+  return deepEquals(withoutVersionMeta(current.resource as Resource), withoutVersionMeta(next));
+}
+
+function withoutVersionMeta(resource: Resource): Resource {
+  const { meta, ...rest } = resource;
+  const { versionId: _v, lastUpdated: _l, ...metaRest } = meta ?? {};
+  return (Object.keys(metaRest).length > 0 ? { ...rest, meta: metaRest } : rest) as Resource;
+}

@@ -1,0 +1,166 @@
+import type { IndexedParameter, Prefix, SearchFilter, SearchQuery, SortRule } from '../../store/repository';
+import type { FhirRegistries } from '../conformance/registries';
+import { RESOURCE_LEVEL } from '../conformance/search-parameter-registry';
+import { errors } from '../outcomes';
+
+export const DEFAULT_COUNT = 20;
+export const MAX_COUNT = 1000;
+
+const PREFIXES: readonly Prefix[] = ['eq', 'ne', 'gt', 'lt', 'ge', 'le', 'sa', 'eb', 'ap'];
+const PREFIXED_TYPES = new Set(['date', 'number', 'quantity']);
+/** Result parameters: they shape the answer rather than select resources. */
+const RESULT_PARAMS = new Set(['_count', '_offset', '_sort', '_total', '_summary', '_elements', '_format', '_pretty']);
+
+export interface ParsedSearch {
+  query: SearchQuery;
+  /** The parameters applied, in the form the self link shows them. */
+  applied: [string, string][];
+  /** Parameters not understood and left out (lenient handling only). */
+  ignored: string[];
+  summary?: string;
+  elements?: string[];
+}
+
+/** Turns search parameters into a typed query; unknown ones are refused (strict) or reported (lenient). */
+export function parseSearch(
+  resourceType: string,
+  params: readonly [string, string][],
+  registries: FhirRegistries,
+  strict: boolean,
+): ParsedSearch {
+  const parsed: ParsedSearch = {
+    query: { resourceType, filters: [], sort: [], count: DEFAULT_COUNT, offset: 0, total: 'accurate' },
+    applied: [],
+    ignored: [],
+  };
+  for (const [rawName, value] of params) {
+    if (RESULT_PARAMS.has(rawName)) {
+      applyResultParam(parsed, rawName, value, registries);
+      continue;
+    }
+    const filter = toFilter(resourceType, rawName, value, registries);
+    if (typeof filter === 'string') {
+      if (strict) {
+        throw errors.invalid(filter);
+      }
+      parsed.ignored.push(filter);
+      continue;
+    }
+    parsed.query.filters.push(filter);
+    parsed.applied.push([rawName, value]);
+  }
+  return parsed;
+}
+
+/** A filter, or the reason the parameter cannot be applied. */
+function toFilter(type: string, rawName: string, value: string, registries: FhirRegistries): SearchFilter | string {
+  const [code, modifier] = rawName.split(':', 2);
+  const param = registries.searchParameters.get(type, code);
+  if (!param) {
+    return `Unknown search parameter "${rawName}" for ${type}`;
+  }
+  if (modifier !== undefined && !modifierAllowed(param, modifier, registries)) {
+    return `Modifier ":${modifier}" is not supported on parameter "${code}"`;
+  }
+  if (modifier === 'missing' && value !== 'true' && value !== 'false') {
+    throw errors.invalid(`:missing takes true or false, not "${value}"`);
+  }
+  const values = splitValues(value).map((v) => withPrefix(param, v));
+  if (values.length === 0 || values.some((v) => v.value === '')) {
+    throw errors.invalid(`Search parameter "${rawName}" has an empty value`);
+  }
+  const target: SearchFilter['param'] = RESOURCE_LEVEL.has(code) ? (code as '_id' | '_lastUpdated') : param;
+  return { param: target, modifier, values };
+}
+
+function modifierAllowed(param: IndexedParameter, modifier: string, registries: FhirRegistries): boolean {
+  if (modifier === 'missing') {
+    return true;
+  }
+  if (param.code === '_id') {
+    return modifier === 'not';
+  }
+  if (param.type === 'reference') {
+    return registries.resourceTypes.has(modifier) && (!param.targets || param.targets.includes(modifier as never));
+  }
+  const allowed: Record<string, string[]> = { token: ['not', 'text'], string: ['exact', 'contains'] };
+  return allowed[param.type]?.includes(modifier) ?? false;
+}
+
+/** Splits on commas not escaped with a backslash, then unescapes \, \| \$ \\. */
+export function splitValues(value: string): string[] {
+  const parts: string[] = [];
+  let current = '';
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    if (c === '\\' && i + 1 < value.length && ',$|\\'.includes(value[i + 1])) {
+      current += c + value[++i];
+    } else if (c === ',') {
+      parts.push(current);
+      current = '';
+    } else {
+      current += c;
+    }
+  }
+  parts.push(current);
+  return parts.map((p) => p.replace(/\\([,$\\])/g, '$1'));
+}
+
+function withPrefix(param: IndexedParameter, value: string): { prefix?: Prefix; value: string } {
+  const head = value.slice(0, 2) as Prefix;
+  if (PREFIXED_TYPES.has(param.type) && PREFIXES.includes(head) && /^[a-z]{2}[0-9-]/.test(value)) {
+    return { prefix: head, value: value.slice(2) };
+  }
+  return { value };
+}
+
+function applyResultParam(parsed: ParsedSearch, name: string, value: string, registries: FhirRegistries): void {
+  const query = parsed.query;
+  switch (name) {
+    case '_count':
+      query.count = Math.min(nonNegativeInteger(name, value), MAX_COUNT);
+      return;
+    case '_offset':
+      query.offset = nonNegativeInteger(name, value);
+      return;
+    case '_total':
+      if (!['none', 'estimate', 'accurate'].includes(value)) {
+        throw errors.invalid(`_total must be none, estimate or accurate, not "${value}"`);
+      }
+      query.total = value === 'none' ? 'none' : 'accurate';
+      break;
+    case '_sort':
+      query.sort = value.split(',').map((key) => sortRule(query.resourceType, key.trim(), registries));
+      break;
+    case '_summary':
+      if (!['true', 'false', 'text', 'data', 'count'].includes(value)) {
+        throw errors.invalid(`_summary must be true, false, text, data or count, not "${value}"`);
+      }
+      parsed.summary = value;
+      break;
+    case '_elements':
+      parsed.elements = value.split(',').map((e) => e.trim()).filter((e) => e.length > 0);
+      break;
+    default:
+      return;
+  }
+  parsed.applied.push([name, value]);
+}
+
+function sortRule(type: string, key: string, registries: FhirRegistries): SortRule {
+  const descending = key.startsWith('-');
+  const code = descending ? key.slice(1) : key;
+  const param = registries.searchParameters.get(type, code);
+  if (!param) {
+    throw errors.invalid(`Cannot sort ${type} by unknown parameter "${code}"`, '_sort');
+  }
+  return { param: RESOURCE_LEVEL.has(code) ? (code as '_id' | '_lastUpdated') : param, descending };
+}
+
+function nonNegativeInteger(name: string, value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) {
+    throw errors.invalid(`${name} must be a non-negative integer, not "${value}"`, name);
+  }
+  return n;
+}

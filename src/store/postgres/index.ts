@@ -1,0 +1,8 @@
+export { openDatabase, type StoreSettings } from './open';
+export { createPostgresRepository } from './postgres-repository';
+export type { Db } from './driver/db';
+import type { SearchParamType } from '../repository';
+import { INDEX_TYPES } from './indexing';
+
+/** The search parameter types this store indexes. */
+export const SEARCHABLE_TYPES = Object.keys(INDEX_TYPES) as SearchParamType[];

@@ -1,0 +1,34 @@
+import type { TypedValue } from '@medplum/core';
+import type { Prefix, SearchFilter } from '../../repository';
+import type { SqlParams } from '../sql-params';
+
+/** One search value after its prefix was split off. */
+export interface FilterValue {
+  prefix?: Prefix;
+  value: string;
+}
+
+/** Where a query runs: the base URL that makes absolute references local. */
+export interface QueryContext {
+  baseUrl: string;
+}
+
+/**
+ * One search parameter type: how its values are extracted into index rows at write time,
+ * and how a search value becomes SQL over the same rows. One file per type implements it.
+ */
+export interface IndexType {
+  /** Index table; every table has rid, resource_type and param before these columns. */
+  table: string;
+  columns: readonly string[];
+  /** Rows (in `columns` order) for the values a parameter's expression produced. */
+  extract(values: TypedValue[], ctx: QueryContext): unknown[][];
+  /** SQL condition over alias `i` matching one value; throws InvalidSearchError for a malformed one. */
+  match(filter: SearchFilter, value: FilterValue, params: SqlParams, ctx: QueryContext): string;
+  /** Modifiers this type understands besides :missing. */
+  modifiers: readonly string[];
+  /** Modifiers meaning "no row matches" (like :not), evaluated as NOT EXISTS. */
+  negatingModifiers?: readonly string[];
+  /** Expression over alias `i` to sort by, with its aggregate for ascending and descending order. */
+  sortKey: { asc: string; desc: string };
+}

@@ -1,0 +1,18 @@
+import type { SearchParamType } from '../../repository';
+import { dateIndex } from './date';
+import type { IndexType } from './index-type';
+import { referenceIndex } from './reference';
+import { stringIndex } from './string';
+import { tokenIndex } from './token';
+import { uriIndex } from './uri';
+
+/** The parameter types the store can index and search; others are not offered. */
+export const INDEX_TYPES: Partial<Record<SearchParamType, IndexType>> = {
+  token: tokenIndex,
+  string: stringIndex,
+  reference: referenceIndex,
+  uri: uriIndex,
+  date: dateIndex,
+};
+
+export const INDEX_TABLES = Object.values(INDEX_TYPES).map((t) => t.table);

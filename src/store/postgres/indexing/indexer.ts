@@ -1,0 +1,84 @@
+import { evalFhirPathTyped, parseFhirPath, toTypedValue, type FhirPathAtom } from '@medplum/core';
+import type { Resource } from '@medplum/fhirtypes';
+import type { IndexedParameter } from '../../repository';
+import type { IndexType, QueryContext } from './index-type';
+import { INDEX_TYPES } from './index';
+
+interface CompiledParameter {
+  code: string;
+  index: IndexType;
+  expression: FhirPathAtom;
+}
+
+/** Index rows of one table for one resource: the param code first, then the type's columns. */
+export type IndexRows = Map<IndexType, unknown[][]>;
+
+/**
+ * Extracts the search index rows of a resource. Each parameter's FHIRPath is parsed once, keeping
+ * only the union branches that apply to the resource type (R4 shares one expression across types).
+ */
+export class Indexer {
+  private readonly byType = new Map<string, CompiledParameter[]>();
+
+  constructor(
+    parameters: readonly IndexedParameter[],
+    private readonly ctx: QueryContext,
+  ) {
+    for (const param of parameters) {
+      const index = INDEX_TYPES[param.type];
+      const expression = expressionFor(param.expression, param.resourceType);
+      if (!index || !expression) {
+        continue;
+      }
+      const list = this.byType.get(param.resourceType) ?? [];
+      list.push({ code: param.code, index, expression: parseFhirPath(expression) });
+      this.byType.set(param.resourceType, list);
+    }
+  }
+
+  rowsFor(resource: Resource): IndexRows {
+    const rows: IndexRows = new Map();
+    const input = [toTypedValue(resource)];
+    for (const param of this.byType.get(resource.resourceType) ?? []) {
+      const values = evalFhirPathTyped(param.expression, input);
+      if (values.length === 0) {
+        continue;
+      }
+      const tableRows = rows.get(param.index) ?? [];
+      for (const row of param.index.extract(values, this.ctx)) {
+        tableRows.push([param.code, ...row]);
+      }
+      rows.set(param.index, tableRows);
+    }
+    return rows;
+  }
+}
+
+/** The branches of a top-level union that start with this resource type (or with no type at all). */
+export function expressionFor(expression: string, resourceType: string): string | undefined {
+  const branches = splitTopLevelUnion(expression).filter((branch) => {
+    const head = /^\(?\s*([A-Z][A-Za-z]+)\b/.exec(branch)?.[1];
+    return !head || head === resourceType || head === 'Resource' || head === 'DomainResource';
+  });
+  return branches.length > 0 ? branches.join(' | ') : undefined;
+}
+
+function splitTopLevelUnion(expression: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < expression.length; i++) {
+    const c = expression[i];
+    if (c === "'") quoted = !quoted;
+    else if (quoted) continue;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) {
+      parts.push(expression.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  parts.push(expression.slice(start).trim());
+  return parts.filter((p) => p.length > 0);
+}

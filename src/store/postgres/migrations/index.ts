@@ -1,0 +1,50 @@
+import type { Db } from '../driver/db';
+import { initialSchema } from './001-initial';
+
+interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Append only: a released migration is never edited, a new one is added. */
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial schema', sql: initialSchema }];
+
+// Any constant shared by all Stroma processes; they serialize on it so two starting servers never race.
+const MIGRATION_LOCK = 72_640_117;
+
+/** Applies every migration not yet recorded, in one transaction under an advisory lock. */
+export async function migrate(db: Db): Promise<number[]> {
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await tx.query(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (
+         version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    const rows = await tx.query<{ version: number }>('SELECT version FROM schema_migrations');
+    const applied = new Set(rows.map((r) => r.version));
+    const newlyApplied: number[] = [];
+    for (const migration of MIGRATIONS) {
+      if (applied.has(migration.version)) {
+        continue;
+      }
+      for (const statement of splitStatements(migration.sql)) {
+        await tx.query(statement);
+      }
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+        migration.version,
+        migration.name,
+      ]);
+      newlyApplied.push(migration.version);
+    }
+    return newlyApplied;
+  });
+}
+
+/** Our DDL has no semicolons inside statements, so a plain split is exact. */
+function splitStatements(sql: string): string[] {
+  return sql
+    .split(';')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
