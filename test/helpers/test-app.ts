@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import type { Express } from 'express';
+import { Client } from 'pg';
+import pino from 'pino';
+import { buildDependencies, createApp, type AppDependencies } from '../../src/app';
+import type { Repository } from '../../src/store/repository';
+
+export const TEST_BASE_URL = 'http://localhost/fhir';
+
+export interface TestApp {
+  app: Express;
+  repo: Repository;
+  deps: AppDependencies;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole app on a fresh, empty store: in-memory PGlite, or when TEST_DATABASE_URL is set a new
+ * database on that PostgreSQL server, dropped again on close.
+ */
+export async function createTestApp(overrides: Partial<AppDependencies['config']> = {}): Promise<TestApp> {
+  const database = await freshDatabase();
+  const logger = pino({ level: 'silent' });
+  const built = await buildDependencies({ databaseUrl: database?.url, dbPoolSize: 10, baseUrl: TEST_BASE_URL }, logger);
+  const deps: AppDependencies = {
+    ...built,
+    config: { baseUrl: TEST_BASE_URL, bodyLimitBytes: 16 * 1024 * 1024, bundleMaxEntries: 10000, ...overrides },
+  };
+  return {
+    app: createApp(deps),
+    repo: built.repo,
+    deps,
+    async close() {
+      await built.repo.close();
+      await database?.drop();
+    },
+  };
+}
+
+export function storeName(): string {
+  return process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
+}
+
+/** A new database on the TEST_DATABASE_URL server, or undefined to use in-memory PGlite. */
+export async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> } | undefined> {
+  const adminUrl = process.env.TEST_DATABASE_URL;
+  if (!adminUrl) {
+    return undefined;
+  }
+  const name = `stroma_test_${randomBytes(6).toString('hex')}`;
+  await withClient(adminUrl, (c) => c.query(`CREATE DATABASE ${name}`));
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => withClient(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+  };
+}
+
+async function withClient<T>(url: string, fn: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export const FHIR_JSON = 'application/fhir+json';
