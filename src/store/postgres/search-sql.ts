@@ -57,24 +57,24 @@ function lastUpdatedFilter(filter: SearchFilter, params: SqlParams): string {
     if (!range) {
       throw new InvalidSearchError(`"${value}" is not a valid date or dateTime`);
     }
-    const low = `${params.add(range.low)}::timestamptz`;
-    const high = `${params.add(range.high)}::timestamptz`;
+    const low = params.lazy(range.low, '::timestamptz');
+    const high = params.lazy(range.high, '::timestamptz');
     // _lastUpdated is an instant, so the precision ranges reduce to simple comparisons.
     switch (prefix ?? 'eq') {
       case 'eq':
-        return `(r.last_updated >= ${low} AND r.last_updated < ${high})`;
+        return `(r.last_updated >= ${low()} AND r.last_updated < ${high()})`;
       case 'ne':
-        return `NOT (r.last_updated >= ${low} AND r.last_updated < ${high})`;
+        return `NOT (r.last_updated >= ${low()} AND r.last_updated < ${high()})`;
       case 'gt':
       case 'sa':
-        return `r.last_updated >= ${high}`;
+        return `r.last_updated >= ${high()}`;
       case 'lt':
       case 'eb':
-        return `r.last_updated < ${low}`;
+        return `r.last_updated < ${low()}`;
       case 'ge':
-        return `r.last_updated >= ${low}`;
+        return `r.last_updated >= ${low()}`;
       case 'le':
-        return `r.last_updated < ${high}`;
+        return `r.last_updated < ${high()}`;
       default:
         throw new InvalidSearchError(`Prefix "${prefix}" is not supported on _lastUpdated`);
     }

@@ -6,4 +6,10 @@ export class SqlParams {
     this.values.push(value);
     return `$${this.values.length}`;
   }
+
+  /** A placeholder added only when first used: PostgreSQL refuses parameters a statement never reads. */
+  lazy(value: unknown, cast = ''): () => string {
+    let placeholder: string | undefined;
+    return () => (placeholder ??= `${this.add(value)}${cast}`);
+  }
 }

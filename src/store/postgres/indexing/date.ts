@@ -69,26 +69,26 @@ export const dateIndex: IndexType = {
     if (!range) {
       throw new InvalidSearchError(`"${value}" is not a valid date or dateTime`);
     }
-    const low = `${params.add(range.low)}::timestamptz`;
-    const high = `${params.add(range.high)}::timestamptz`;
-    const within = `(i.low >= ${low} AND i.high <= ${high})`;
+    const low = params.lazy(range.low, '::timestamptz');
+    const high = params.lazy(range.high, '::timestamptz');
+    const within = () => `(i.low >= ${low()} AND i.high <= ${high()})`;
     switch (prefix ?? 'eq') {
       case 'eq':
-        return within;
+        return within();
       case 'ne':
-        return `NOT ${within}`;
+        return `NOT ${within()}`;
       case 'gt':
-        return `i.high > ${high}`;
+        return `i.high > ${high()}`;
       case 'lt':
-        return `i.low < ${low}`;
+        return `i.low < ${low()}`;
       case 'ge':
-        return `(i.high > ${high} OR ${within})`;
+        return `(i.high > ${high()} OR ${within()})`;
       case 'le':
-        return `(i.low < ${low} OR ${within})`;
+        return `(i.low < ${low()} OR ${within()})`;
       case 'sa':
-        return `i.low >= ${high}`;
+        return `i.low >= ${high()}`;
       case 'eb':
-        return `i.high <= ${low}`;
+        return `i.high <= ${low()}`;
       default:
         throw new InvalidSearchError(`Prefix "${prefix}" is not supported on dates`);
     }

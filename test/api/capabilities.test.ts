@@ -1,0 +1,52 @@
+import type { CapabilityStatement } from '@medplum/fhirtypes';
+import request from 'supertest';
+import { createTestApp, storeName, type TestApp } from '../helpers/test-app';
+
+describe(`CapabilityStatement (${storeName()})`, () => {
+  let t: TestApp;
+  let statement: CapabilityStatement;
+  beforeAll(async () => {
+    t = await createTestApp();
+    statement = (await request(t.app).get('/fhir/metadata')).body;
+  });
+  afterAll(() => t.close());
+
+  it('when /metadata is read, then it describes an R4 JSON server with versioned, conditional interactions', () => {
+    expect(statement.resourceType).toBe('CapabilityStatement');
+    expect(statement.fhirVersion).toBe('4.0.1');
+    expect(statement.format).toEqual(['json', 'application/fhir+json']);
+    expect(statement.patchFormat).toEqual(['application/json-patch+json']);
+    const rest = statement.rest?.[0];
+    expect(rest?.interaction?.map((i) => i.code).sort()).toEqual(['batch', 'history-system', 'transaction']);
+    const patientEntry = rest?.resource?.find((r) => r.type === 'Patient');
+    expect(patientEntry?.interaction?.map((i) => i.code).sort()).toEqual(
+      ['create', 'delete', 'history-instance', 'history-type', 'patch', 'read', 'search-type', 'update', 'vread'],
+    );
+    expect(patientEntry).toMatchObject({ versioning: 'versioned-update', conditionalCreate: true, conditionalUpdate: true, conditionalDelete: 'single' });
+  });
+
+  it('when a search parameter is listed, then searching by it is accepted under strict handling', async () => {
+    const observation = statement.rest?.[0].resource?.find((r) => r.type === 'Observation');
+    const params = observation?.searchParam ?? [];
+    expect(params.map((p) => p.name)).toEqual(expect.arrayContaining(['code', 'subject', 'date', '_id', '_lastUpdated']));
+    for (const param of params) {
+      const value = { token: 'x', string: 'x', reference: 'Patient/x', uri: 'http://x', date: '2024' }[param.type as string];
+      expect(value).toBeDefined();
+      const res = await request(t.app).get(`/fhir/Observation?${param.name}=${encodeURIComponent(value as string)}`).set('Prefer', 'handling=strict');
+      expect([param.name, res.status]).toEqual([param.name, 200]);
+    }
+  });
+
+  it('when a parameter type is not implemented, then it is not listed', () => {
+    const types = new Set(statement.rest?.[0].resource?.flatMap((r) => r.searchParam?.map((p) => p.type) ?? []));
+    expect([...types].sort()).toEqual(['date', 'reference', 'string', 'token', 'uri']);
+  });
+
+  it('when a resource type is listed, then reading an unknown id of it answers 404, not 405', async () => {
+    for (const entry of statement.rest?.[0].resource ?? []) {
+      const res = await request(t.app).get(`/fhir/${entry.type}/nope`);
+      expect([entry.type, res.status]).toEqual([entry.type, 404]);
+      expect(res.body.issue[0].code).toBe('not-found');
+    }
+  });
+});
