@@ -48,3 +48,22 @@ export interface RouteParams {
   id?: string;
   versionId?: string;
 }
+
+/** CapabilityStatement interaction codes (R4 TypeRestfulInteraction and SystemRestfulInteraction). */
+export type InteractionCode =
+  | 'read' | 'vread' | 'update' | 'patch' | 'delete' | 'history-instance' | 'history-type' | 'create'
+  | 'search-type' | 'transaction' | 'batch' | 'history-system' | 'search-system' | 'capabilities';
+
+/**
+ * One row per interaction: the router matches requests against this table and the
+ * CapabilityStatement lists it, so what is declared is exactly what is routed.
+ * Segments: ":type" a resource type, ":id" an id, ":vid" a version, anything else literal.
+ */
+export interface Route {
+  method: FhirMethod;
+  segments: string[];
+  /** Route only when the request has (true) or has no (false) query parameters; undefined: either. */
+  conditional?: boolean;
+  interactions: InteractionCode[];
+  handler: Handler;
+}

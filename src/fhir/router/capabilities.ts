@@ -1,8 +1,7 @@
 import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
 import { success } from '../outcomes';
 import type { FhirRegistries } from '../conformance/registries';
-import type { HandlerContext, HandlerResult } from '../types';
-import type { InteractionCode, Route } from './routes';
+import type { HandlerContext, HandlerResult, InteractionCode, Route } from '../types';
 
 const SYSTEM_INTERACTIONS = new Set<InteractionCode>(['transaction', 'batch', 'history-system', 'search-system']);
 const cache = new WeakMap<FhirRegistries, CapabilityStatement>();

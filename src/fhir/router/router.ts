@@ -1,7 +1,7 @@
 import { InvalidSearchError, WriteConflictError } from '../../store/repository';
 import { errors } from '../outcomes';
-import type { FhirRequest, HandlerContext, HandlerResult, RouteParams } from '../types';
-import { ROUTES, type Route } from './routes';
+import type { FhirRequest, HandlerContext, HandlerResult, Route, RouteParams } from '../types';
+import { ROUTES } from './routes';
 
 /** Finds the route for a request and runs it; store errors become FHIR outcomes here, once. */
 export async function dispatch(request: FhirRequest, ctx: HandlerContext): Promise<HandlerResult> {

@@ -1,4 +1,4 @@
-import type { FhirMethod, Handler } from '../types';
+import type { Route } from '../types';
 import { capabilities } from './capabilities';
 import { create } from './create';
 import { conditionalDelete, remove } from './delete';
@@ -9,25 +9,6 @@ import { search } from './search';
 import { conditionalUpdate, update } from './update';
 import { vread } from './vread';
 import { bundle } from '../bundle/bundle';
-
-/** CapabilityStatement interaction codes (R4 TypeRestfulInteraction and SystemRestfulInteraction). */
-export type InteractionCode =
-  | 'read' | 'vread' | 'update' | 'patch' | 'delete' | 'history-instance' | 'history-type' | 'create'
-  | 'search-type' | 'transaction' | 'batch' | 'history-system' | 'search-system' | 'capabilities';
-
-/**
- * One row per interaction: the router matches requests against this table and the
- * CapabilityStatement lists it, so what is declared is exactly what is routed.
- * Segments: ":type" a resource type, ":id" an id, ":vid" a version, anything else literal.
- */
-export interface Route {
-  method: FhirMethod;
-  segments: string[];
-  /** Route only when the request has (true) or has no (false) query parameters; undefined: either. */
-  conditional?: boolean;
-  interactions: InteractionCode[];
-  handler: Handler;
-}
 
 export const ROUTES: readonly Route[] = [
   { method: 'GET', segments: ['metadata'], interactions: ['capabilities'], handler: (_request, _params, ctx) => capabilities(ROUTES, ctx) },
