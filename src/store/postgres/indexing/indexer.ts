@@ -1,14 +1,23 @@
-import { evalFhirPathTyped, parseFhirPath, toTypedValue, type FhirPathAtom } from '@medplum/core';
+import { evalFhirPathTyped, parseFhirPath, toTypedValue, type FhirPathAtom, type TypedValue } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
 import type { IndexedParameter } from '../../repository';
 import type { IndexType, QueryContext } from './index-type';
 import { INDEX_TYPES } from './index';
 
+interface CompiledBranch {
+  expression: FhirPathAtom;
+  /** From a trailing `.where(resolve() is Type)`: keep only references to this type. */
+  targetType?: string;
+}
+
 interface CompiledParameter {
   code: string;
   index: IndexType;
-  expression: FhirPathAtom;
+  branches: CompiledBranch[];
 }
+
+const RESOLVE_IS = /^(.*)\.where\(resolve\(\) is ([A-Z][A-Za-z]+)\)$/;
+const REFERENCE_TYPE = /(?:^|\/)([A-Z][A-Za-z]+)\/[A-Za-z0-9\-.]{1,64}(?:\/_history\/[^/]+)?$/;
 
 /** Index rows of one table for one resource: the param code first, then the type's columns. */
 export type IndexRows = Map<IndexType, unknown[][]>;
@@ -26,12 +35,12 @@ export class Indexer {
   ) {
     for (const param of parameters) {
       const index = INDEX_TYPES[param.type];
-      const expression = expressionFor(param.expression, param.resourceType);
-      if (!index || !expression) {
+      const branches = branchesFor(param.expression, param.resourceType);
+      if (!index || branches.length === 0) {
         continue;
       }
       const list = this.byType.get(param.resourceType) ?? [];
-      list.push({ code: param.code, index, expression: parseFhirPath(expression) });
+      list.push({ code: param.code, index, branches: branches.map(compileBranch) });
       this.byType.set(param.resourceType, list);
     }
   }
@@ -40,7 +49,7 @@ export class Indexer {
     const rows: IndexRows = new Map();
     const input = [toTypedValue(resource)];
     for (const param of this.byType.get(resource.resourceType) ?? []) {
-      const values = evalFhirPathTyped(param.expression, input);
+      const values = param.branches.flatMap((branch) => evaluate(branch, input));
       if (values.length === 0) {
         continue;
       }
@@ -55,12 +64,32 @@ export class Indexer {
 }
 
 /** The branches of a top-level union that start with this resource type (or with no type at all). */
-export function expressionFor(expression: string, resourceType: string): string | undefined {
-  const branches = splitTopLevelUnion(expression).filter((branch) => {
+export function branchesFor(expression: string, resourceType: string): string[] {
+  return splitTopLevelUnion(expression).filter((branch) => {
     const head = /^\(?\s*([A-Z][A-Za-z]+)\b/.exec(branch)?.[1];
     return !head || head === resourceType || head === 'Resource' || head === 'DomainResource';
   });
-  return branches.length > 0 ? branches.join(' | ') : undefined;
+}
+
+/**
+ * R4 narrows many reference parameters with `.where(resolve() is Patient)`. Resolving would need
+ * the target; the reference's own type says the same thing, so that filter is applied directly.
+ */
+function compileBranch(branch: string): CompiledBranch {
+  const narrowed = RESOLVE_IS.exec(branch);
+  return narrowed
+    ? { expression: parseFhirPath(narrowed[1]), targetType: narrowed[2] }
+    : { expression: parseFhirPath(branch) };
+}
+
+function evaluate(branch: CompiledBranch, input: TypedValue[]): TypedValue[] {
+  const values = evalFhirPathTyped(branch.expression, input);
+  return branch.targetType ? values.filter((v) => referenceType(v) === branch.targetType) : values;
+}
+
+function referenceType({ value }: TypedValue): string | undefined {
+  const reference = value as { reference?: string; type?: string } | undefined;
+  return reference?.type ?? REFERENCE_TYPE.exec(reference?.reference ?? '')?.[1];
 }
 
 function splitTopLevelUnion(expression: string): string[] {

@@ -1,0 +1,39 @@
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../../src/config';
+
+describe('loadConfig', () => {
+  it('when nothing is set, then it serves 127.0.0.1:8080/fhir from an embedded store in ./data', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 8080, host: '127.0.0.1', baseUrl: 'http://127.0.0.1:8080/fhir', logLevel: 'info' });
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.dataDir).toBe(path.resolve('data'));
+    expect(config.bodyLimitBytes).toBe(16 * 1024 * 1024);
+  });
+
+  it('when variables are set, then they are parsed', () => {
+    const config = loadConfig({
+      PORT: '9000', HOST: '0.0.0.0', DATABASE_URL: 'postgres://u@db/stroma', BASE_URL: 'https://fhir.example.org/fhir/',
+      LOG_LEVEL: 'debug', BODY_LIMIT: '512kb', BUNDLE_MAX_ENTRIES: '50', DB_POOL_SIZE: '5',
+    });
+    expect(config).toMatchObject({
+      port: 9000, host: '0.0.0.0', databaseUrl: 'postgres://u@db/stroma', baseUrl: 'https://fhir.example.org/fhir',
+      logLevel: 'debug', bodyLimitBytes: 512 * 1024, bundleMaxEntries: 50, dbPoolSize: 5,
+    });
+  });
+
+  it('when the host is a wildcard, then the default base URL still names a reachable address', () => {
+    expect(loadConfig({ HOST: '0.0.0.0', PORT: '81' }).baseUrl).toBe('http://127.0.0.1:81/fhir');
+  });
+
+  it('when values are invalid, then one error names every bad variable', () => {
+    expect(() => loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x', BODY_LIMIT: 'big', BASE_URL: 'not a url' })).toThrow(ConfigError);
+    try {
+      loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x', BODY_LIMIT: 'big', BASE_URL: 'not a url' });
+    } catch (error) {
+      const message = (error as Error).message;
+      for (const name of ['PORT', 'LOG_LEVEL', 'DATABASE_URL', 'BODY_LIMIT', 'BASE_URL']) {
+        expect(message).toContain(name);
+      }
+    }
+  });
+});

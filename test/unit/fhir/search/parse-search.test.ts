@@ -1,0 +1,43 @@
+import { createRegistries } from '../../../../src/fhir/conformance/registries';
+import { OperationOutcomeError } from '../../../../src/fhir/outcomes';
+import { parseSearch, splitValues } from '../../../../src/fhir/search/parse-search';
+import { SEARCHABLE_TYPES } from '../../../../src/store/postgres';
+
+describe('splitValues', () => {
+  it('when values are separated by commas, then they split, except where a comma is escaped', () => {
+    expect(splitValues('a,b,c')).toEqual(['a', 'b', 'c']);
+    expect(splitValues('a\\,b,c')).toEqual(['a,b', 'c']);
+    expect(splitValues('sys|code')).toEqual(['sys|code']);
+  });
+});
+
+describe('parseSearch', () => {
+  const registries = createRegistries(SEARCHABLE_TYPES);
+
+  it('when parameters are repeated or comma-separated, then repeats are ANDed and values ORed', () => {
+    const { query } = parseSearch('Observation', [['date', 'ge2024-01-01'], ['date', 'lt2025'], ['code', 'a,b']], registries, true);
+    expect(query.filters).toHaveLength(3);
+    expect(query.filters[0].values).toEqual([{ prefix: 'ge', value: '2024-01-01' }]);
+    expect(query.filters[2].values).toEqual([{ value: 'a' }, { value: 'b' }]);
+  });
+
+  it('when _count exceeds the maximum, then it is capped at 1000', () => {
+    expect(parseSearch('Patient', [['_count', '5000']], registries, true).query.count).toBe(1000);
+  });
+
+  it('when a modifier does not fit the parameter type, then strict handling refuses it and lenient reports it', () => {
+    expect(() => parseSearch('Patient', [['family:not', 'x']], registries, true)).toThrow(OperationOutcomeError);
+    const lenient = parseSearch('Patient', [['family:not', 'x']], registries, false);
+    expect(lenient.ignored).toEqual(['Modifier ":not" is not supported on parameter "family"']);
+  });
+
+  it('when a reference modifier names a type the parameter cannot target, then it is refused', () => {
+    expect(() => parseSearch('Observation', [['subject:Patient', 'p1']], registries, true)).not.toThrow();
+    expect(() => parseSearch('Observation', [['subject:Unicorn', 'p1']], registries, true)).toThrow(OperationOutcomeError);
+  });
+
+  it('when _sort names several keys, then each keeps its direction', () => {
+    const { query } = parseSearch('Observation', [['_sort', '-date,_id']], registries, true);
+    expect(query.sort.map((s) => [typeof s.param === 'string' ? s.param : s.param.code, s.descending])).toEqual([['date', true], ['_id', false]]);
+  });
+});
