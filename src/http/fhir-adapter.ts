@@ -58,12 +58,11 @@ export function sendResult(req: Request, res: Response, request: FhirRequest, ba
   sendJson(req, res, status, body);
 }
 
+/** Prefer: return applies to writes; reads, searches and Bundle responses always carry their resource. */
 function bodyFor(request: FhirRequest, outcome: OperationOutcome, resource: Resource | undefined): Resource | undefined {
   const isWrite = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(request.method) && resource?.resourceType !== 'Bundle';
-  if (isWrite && request.path.endsWith('_search') === false) {
-    if (request.preferReturn === 'minimal') return undefined;
-    if (request.preferReturn === 'OperationOutcome') return outcome;
-  }
+  if (isWrite && request.preferReturn === 'minimal') return undefined;
+  if (isWrite && request.preferReturn === 'OperationOutcome') return outcome;
   return resource ?? outcome;
 }
 

@@ -101,6 +101,20 @@ describe(`batch and transaction (${storeName()})`, () => {
     expect(res.body.issue[0].diagnostics).toContain('Bundle.entry[0]');
   });
 
+  it('when two entries of a transaction write the same resource, then it is refused with 400', async () => {
+    const res = await send({
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        { request: { method: 'PUT', url: 'Patient/twice' }, resource: { ...patient('TWICE'), id: 'twice' } },
+        { request: { method: 'DELETE', url: 'Patient/twice' } },
+      ],
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.issue[0].diagnostics).toContain('Patient/twice');
+    expect((await request(t.app).get('/fhir/Patient/twice')).status).toBe(404);
+  });
+
   it('when a PATCH entry carries a Binary JSON Patch, then it is applied', async () => {
     const p = (await request(t.app).post('/fhir/Patient').send(patient('TX-PATCH'))).body;
     const data = Buffer.from(JSON.stringify([{ op: 'replace', path: '/gender', value: 'other' }])).toString('base64');

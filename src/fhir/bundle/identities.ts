@@ -17,10 +17,18 @@ export async function resolveIdentities(
   ctx: HandlerContext,
 ): Promise<Map<string, string>> {
   const identities = new Map<string, string>();
+  const written = new Set<string>();
   for (let i = 0; i < entries.length; i++) {
     const request = requests[i];
     const type = request.path.split('/')[0];
     const id = await identityOf(request, type, tx, ctx);
+    if (id && request.method !== 'GET' && request.method !== 'HEAD') {
+      // R4: a transaction may not touch one resource twice; the outcome would depend on entry order.
+      if (written.has(`${type}/${id}`)) {
+        throw errors.invalid(`Bundle.entry[${i}] writes ${type}/${id}, which another entry writes too`, `Bundle.entry[${i}]`);
+      }
+      written.add(`${type}/${id}`);
+    }
     const fullUrl = entries[i].fullUrl;
     if (id && fullUrl) {
       if (identities.has(fullUrl)) {
@@ -54,7 +62,7 @@ async function identityOf(request: FhirRequest, type: string, tx: ResourceWriter
     }
     return match?.id ?? bodyId ?? request.assignedId;
   }
-  if ((request.method === 'PUT' || request.method === 'PATCH') && segments.length === 2) {
+  if ((request.method === 'PUT' || request.method === 'PATCH' || request.method === 'DELETE') && segments.length === 2) {
     return segments[1];
   }
   return undefined;

@@ -3,6 +3,9 @@ import { errors } from '../outcomes';
 import type { FhirRequest, HandlerContext, HandlerResult, Route, RouteParams } from '../types';
 import { ROUTES } from './routes';
 
+/** Parameters that shape a response rather than select resources: they do not make a write conditional. */
+const RESPONSE_SHAPING = new Set(['_format', '_pretty', '_summary', '_elements']);
+
 /** Finds the route for a request and runs it; store errors become FHIR outcomes here, once. */
 export async function dispatch(request: FhirRequest, ctx: HandlerContext): Promise<HandlerResult> {
   const segments = request.path.split('/').filter((s) => s.length > 0);
@@ -30,7 +33,7 @@ function findRoute(request: FhirRequest, segments: string[], ctx: HandlerContext
   if (shaped.length === 0) {
     throw errors.notFound(`The path /${request.path}`);
   }
-  const hasQuery = request.query.some(([name]) => !name.startsWith('_') || name === '_id');
+  const hasQuery = request.query.some(([name]) => !RESPONSE_SHAPING.has(name));
   const route = shaped.find((r) => r.method === method && (r.conditional === undefined || r.conditional === hasQuery));
   if (!route) {
     if (shaped.some((r) => r.method === method)) {
