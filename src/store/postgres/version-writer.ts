@@ -1,101 +1,96 @@
 import type { Resource } from '@medplum/fhirtypes';
 import type { StoredVersion, WriteMethod } from '../repository';
 import type { Queryable } from './driver/db';
-import { INDEX_TABLES } from './indexing';
+import { INDEX_TYPES } from './indexing';
 import type { Indexer } from './indexing/indexer';
 import type { LocatedVersion } from './rows';
-import { SqlParams } from './sql-params';
 
 export class VersionConflictError extends Error {}
 
-/**
- * Writes one version — the current row, its history row and its index rows — in a single SQL
- * statement, so a write costs one round trip and can never be half applied.
- */
-export async function writeVersion(
-  db: Queryable,
-  indexer: Indexer,
-  resource: Resource,
-  method: WriteMethod,
-  previous: LocatedVersion | undefined,
-): Promise<LocatedVersion> {
+/** A version computed in memory, waiting to be written; rid is known only for existing resources. */
+export interface PendingVersion extends StoredVersion {
+  rid?: number;
+  previous?: LocatedVersion;
+}
+
+/** The next version of a resource: meta set by the server, never earlier than the previous one. */
+export function nextVersion(resource: Resource | undefined, method: WriteMethod, previous: LocatedVersion | undefined, id: string, type: string): PendingVersion {
   const versionId = (previous?.versionId ?? 0) + 1;
-  const lastUpdated = nextTimestamp(previous);
-  const id = resource.id as string;
-  const { resourceType, meta, ...rest } = resource;
-  const stored = { resourceType, id, meta: { ...meta, versionId: String(versionId), lastUpdated }, ...rest } as Resource;
-  const params = new SqlParams();
-  const type = params.add(resource.resourceType);
-  const idParam = params.add(id);
-  const version = params.add(versionId);
-  const updated = params.add(lastUpdated);
-  const content = params.add(JSON.stringify(stored));
-  const upsert = previous
-    ? `UPDATE resource SET version_id = ${version}, last_updated = ${updated}, deleted = false, content = ${content}::jsonb
-       WHERE rid = ${params.add(previous.rid)} AND version_id = ${params.add(previous.versionId)} RETURNING rid`
-    : `INSERT INTO resource (resource_type, id, version_id, last_updated, deleted, content)
-       VALUES (${type}, ${idParam}, ${version}, ${updated}, false, ${content}::jsonb) RETURNING rid`;
-  const ctes = [
-    `r AS (${upsert})`,
-    `h AS (INSERT INTO resource_history (rid, resource_type, id, version_id, last_updated, method, deleted, content)
-       SELECT rid, ${type}, ${idParam}, ${version}, ${updated}, ${params.add(method)}, false, ${content}::jsonb FROM r)`,
-    ...(previous ? clearIndexCtes() : []),
-    ...indexInsertCtes(indexer, stored, type, params),
+  const lastUpdated = new Date(Math.max(Date.now(), previous ? Date.parse(previous.lastUpdated) + 1 : 0)).toISOString();
+  let stored: Resource | undefined;
+  if (resource) {
+    const { resourceType, meta, ...rest } = resource;
+    stored = { resourceType, id, meta: { ...meta, versionId: String(versionId), lastUpdated }, ...rest } as Resource;
+  }
+  return { resourceType: type, id, versionId, lastUpdated, method, deleted: !resource, resource: stored, previous };
+}
+
+const TABLES = Object.values(INDEX_TYPES);
+
+/**
+ * Writes any number of versions — current rows, history rows, index rows — in ONE statement of
+ * fixed text: one round trip however many resources a transaction Bundle holds, and a statement
+ * PostgreSQL plans once per connection. Returns each version's rid, in order.
+ */
+export async function writeVersions(db: Queryable, indexer: Indexer, versions: PendingVersion[]): Promise<number[]> {
+  const column = <T>(pick: (v: PendingVersion) => T) => versions.map(pick);
+  const params: unknown[] = [
+    column((v) => v.resourceType),
+    column((v) => v.id),
+    column((v) => v.versionId),
+    column((v) => v.lastUpdated),
+    column((v) => (v.resource ? JSON.stringify(v.resource) : null)),
+    column((v) => v.previous?.rid ?? null),
+    column((v) => v.previous?.versionId ?? null),
+    column((v) => v.method),
+    column((v) => v.deleted),
   ];
-  const rows = await db.query<{ rid: number }>(`WITH ${ctes.join(',\n')} SELECT rid FROM r`, params.values);
-  return located(rows, previous, { resourceType: resource.resourceType, id, versionId, lastUpdated, method, deleted: false, resource: stored });
-}
-
-/** Records a deletion: a tombstone version, and no index rows, so searches stop finding it. */
-export async function writeTombstone(db: Queryable, previous: LocatedVersion): Promise<LocatedVersion> {
-  const versionId = previous.versionId + 1;
-  const lastUpdated = nextTimestamp(previous);
-  const params = new SqlParams();
-  const rid = params.add(previous.rid);
-  const version = params.add(versionId);
-  const updated = params.add(lastUpdated);
-  const sql = `WITH r AS (
-      UPDATE resource SET version_id = ${version}, last_updated = ${updated}, deleted = true, content = NULL
-      WHERE rid = ${rid} AND version_id = ${params.add(previous.versionId)} RETURNING rid, resource_type, id),
-    h AS (INSERT INTO resource_history (rid, resource_type, id, version_id, last_updated, method, deleted, content)
-      SELECT rid, resource_type, id, ${version}, ${updated}, 'DELETE', true, NULL FROM r),
-    ${clearIndexCtes().join(',\n')}
-    SELECT rid FROM r`;
-  const rows = await db.query<{ rid: number }>(sql, params.values);
-  const { resourceType, id } = previous;
-  return located(rows, previous, { resourceType, id, versionId, lastUpdated, method: 'DELETE', deleted: true });
-}
-
-function located(rows: { rid: number }[], previous: StoredVersion | undefined, version: StoredVersion): LocatedVersion {
-  if (rows.length !== 1) {
-    throw new VersionConflictError(`${version.resourceType}/${version.id} changed since version ${previous?.versionId}`);
+  const indexRows = new Map(TABLES.map((t) => [t, [] as unknown[][]]));
+  versions.forEach((v, ord) => {
+    if (!v.resource) return;
+    for (const [index, rows] of indexer.rowsFor(v.resource)) {
+      for (const row of rows) (indexRows.get(index) as unknown[][]).push([ord, ...row]);
+    }
+  });
+  for (const index of TABLES) {
+    const rows = indexRows.get(index) as unknown[][];
+    const width = index.columns.length + 2;
+    for (let c = 0; c < width; c++) params.push(rows.map((row) => row[c]));
   }
-  return { ...version, rid: rows[0].rid };
+  const rows = await db.query<{ ord: number; rid: number }>(WRITE_SQL, params, 'stroma_write_versions');
+  if (rows.length !== versions.length) {
+    const lost = versions.find((_, ord) => !rows.some((r) => r.ord === ord + 1)) as PendingVersion;
+    throw new VersionConflictError(`${lost.resourceType}/${lost.id} changed since version ${lost.previous?.versionId}`);
+  }
+  return rows.sort((a, b) => a.ord - b.ord).map((r) => r.rid);
 }
 
-function clearIndexCtes(): string[] {
-  return INDEX_TABLES.map((table) => `d_${table} AS (DELETE FROM ${table} WHERE rid IN (SELECT rid FROM r))`);
-}
-
-function indexInsertCtes(indexer: Indexer, resource: Resource, type: string, params: SqlParams): string[] {
-  const ctes: string[] = [];
-  for (const [index, rows] of indexer.rowsFor(resource)) {
+function buildWriteSql(): string {
+  let n = 9;
+  const indexCtes = TABLES.map((index) => {
     const columns = ['param', ...index.columns];
-    const arrays = columns.map((column, i) => {
-      const sqlType = column === 'low' || column === 'high' ? 'timestamptz' : 'text';
-      return `${params.add(rows.map((row) => row[i]))}::${sqlType}[]`;
-    });
-    ctes.push(
-      `i_${index.table} AS (INSERT INTO ${index.table} (rid, resource_type, ${columns.join(', ')})
-         SELECT r.rid, ${type}, x.* FROM r, unnest(${arrays.join(', ')}) AS x)`,
-    );
-  }
-  return ctes;
+    const arrays = ['$' + ++n + '::int[]', ...columns.map((c) => `$${++n}::${c === 'low' || c === 'high' ? 'timestamptz' : 'text'}[]`)];
+    return `d_${index.table} AS (DELETE FROM ${index.table} WHERE rid IN (SELECT prev_rid FROM input WHERE prev_rid IS NOT NULL)),
+      i_${index.table} AS (INSERT INTO ${index.table} (rid, resource_type, ${columns.join(', ')})
+        SELECT r.rid, r.resource_type, ${columns.map((c) => `x.${c}`).join(', ')}
+        FROM unnest(${arrays.join(', ')}) AS x(ord, ${columns.join(', ')}) JOIN r ON r.ord = x.ord + 1)`;
+  });
+  return `WITH input AS (
+      SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::timestamptz[], $5::text[], $6::bigint[], $7::bigint[], $8::text[], $9::boolean[])
+        WITH ORDINALITY AS t(resource_type, id, version_id, last_updated, content, prev_rid, prev_version, method, deleted, ord)),
+    ins AS (INSERT INTO resource (resource_type, id, version_id, last_updated, deleted, content)
+      SELECT resource_type, id, version_id, last_updated, deleted, content::jsonb FROM input WHERE prev_rid IS NULL ORDER BY ord
+      RETURNING rid, resource_type, id),
+    upd AS (UPDATE resource t SET version_id = i.version_id, last_updated = i.last_updated, deleted = i.deleted, content = i.content::jsonb
+      FROM input i WHERE i.prev_rid IS NOT NULL AND t.rid = i.prev_rid AND t.version_id = i.prev_version
+      RETURNING t.rid, t.resource_type, t.id),
+    r AS (SELECT w.rid, w.resource_type, i.ord FROM (SELECT * FROM ins UNION ALL SELECT * FROM upd) w
+      JOIN input i ON i.resource_type = w.resource_type AND i.id = w.id),
+    h AS (INSERT INTO resource_history (rid, resource_type, id, version_id, last_updated, method, deleted, content)
+      SELECT r.rid, i.resource_type, i.id, i.version_id, i.last_updated, i.method, i.deleted, i.content::jsonb
+      FROM input i JOIN r ON r.ord = i.ord ORDER BY i.ord),
+    ${indexCtes.join(',\n    ')}
+    SELECT ord::int AS ord, rid FROM r`;
 }
 
-/** Now, but never earlier than the previous version, so history stays in order despite clock steps. */
-function nextTimestamp(previous: StoredVersion | undefined): string {
-  const now = Date.now();
-  const floor = previous ? Date.parse(previous.lastUpdated) + 1 : 0;
-  return new Date(Math.max(now, floor)).toISOString();
-}
+const WRITE_SQL = buildWriteSql();

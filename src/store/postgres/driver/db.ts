@@ -1,13 +1,37 @@
 /** The SQL surface the store needs, the same over a pg Pool and over embedded PGlite. */
 export interface Queryable {
-  query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
+  /**
+   * @param name - a statement name: on PostgreSQL the statement is then parsed and planned once per
+   *   connection and reused. Give it only to SQL whose text never changes.
+   */
+  query<Row = Record<string, unknown>>(sql: string, params?: unknown[], name?: string): Promise<Row[]>;
+}
+
+/** An open database transaction on one connection. */
+export interface DbSession extends Queryable {
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
 }
 
 export interface Db extends Queryable {
-  /** Runs fn inside BEGIN/COMMIT on one connection; rolls back if fn throws. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Opens a transaction; the caller must end it with commit() or rollback(). */
+  begin(): Promise<DbSession>;
   close(): Promise<void>;
   readonly kind: 'postgres' | 'pglite';
+}
+
+/** Runs fn in one transaction: committed if fn resolves, rolled back if it throws. */
+export async function inDbTransaction<T>(db: Db, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  const session = await db.begin();
+  let result: T;
+  try {
+    result = await fn(session);
+  } catch (error) {
+    await session.rollback();
+    throw error;
+  }
+  await session.commit();
+  return result;
 }
 
 /** SQLSTATEs after which re-running the whole transaction is safe and likely to succeed. */

@@ -1,5 +1,5 @@
-import { Pool, types } from 'pg';
-import type { Db, Queryable } from './db';
+import { Pool, types, type PoolClient } from 'pg';
+import type { Db, DbSession } from './db';
 
 // bigint (int8) columns hold version ids and sequence numbers far below 2^53: read them as numbers.
 types.setTypeParser(types.builtins.INT8, (value) => Number(value));
@@ -12,32 +12,43 @@ export function createPgDb(connectionString: string, poolSize: number): Db {
   pool.on('error', () => undefined);
   return {
     kind: 'postgres',
-    async query<Row>(sql: string, params?: unknown[]): Promise<Row[]> {
-      const result = await pool.query(sql, params);
-      return result.rows as Row[];
+    async query<Row>(sql: string, params?: unknown[], name?: string): Promise<Row[]> {
+      return (await pool.query({ text: sql, values: params, name })).rows as Row[];
     },
-    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    async begin(): Promise<DbSession> {
       const client = await pool.connect();
-      let broken = false;
       try {
         await client.query('BEGIN');
-        const tx: Queryable = {
-          query: async <Row>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as Row[],
-        };
-        const result = await fn(tx);
-        await client.query('COMMIT');
-        return result;
       } catch (error) {
-        try {
-          await client.query('ROLLBACK');
-        } catch {
-          broken = true;
-        }
+        client.release(true);
         throw error;
-      } finally {
-        client.release(broken);
       }
+      return session(client);
     },
     close: () => pool.end(),
+  };
+}
+
+function session(client: PoolClient): DbSession {
+  let open = true;
+  const end = async (statement: 'COMMIT' | 'ROLLBACK') => {
+    if (!open) return;
+    open = false;
+    let broken = false;
+    try {
+      await client.query(statement);
+    } catch (error) {
+      broken = true;
+      if (statement === 'COMMIT') throw error;
+    } finally {
+      client.release(broken);
+    }
+  };
+  return {
+    async query<Row>(sql: string, params?: unknown[], name?: string): Promise<Row[]> {
+      return (await client.query({ text: sql, values: params, name })).rows as Row[];
+    },
+    commit: () => end('COMMIT'),
+    rollback: () => end('ROLLBACK'),
   };
 }

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, types } from '@electric-sql/pglite';
-import type { Db, Queryable } from './db';
+import type { Db, DbSession } from './db';
 
 const parsers = {
   [types.INT8]: (value: string) => Number(value),
@@ -12,21 +12,42 @@ const parsers = {
  * queries wait on, so transactions from concurrent requests are serialized, never interleaved.
  * @param dataDir - a directory for a durable store, or undefined for an in-memory one (tests)
  */
-export async function createPgliteDb(dataDir?: string, loadDataDir?: Blob): Promise<Db> {
+export async function createPgliteDb(dataDir?: string): Promise<Db> {
   if (dataDir) {
     mkdirSync(dataDir, { recursive: true });
   }
-  const pg = await PGlite.create({ dataDir, parsers, loadDataDir });
+  const pg = await PGlite.create({ dataDir, parsers });
   return {
     kind: 'pglite',
     async query<Row>(sql: string, params?: unknown[]): Promise<Row[]> {
       return (await pg.query<Row>(sql, params)).rows;
     },
-    transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-      return pg.transaction(async (t) =>
-        fn({ query: async <Row>(sql: string, params?: unknown[]) => (await t.query<Row>(sql, params)).rows }),
-      );
-    },
+    begin: () => beginSession(pg),
     close: () => pg.close(),
   };
+}
+
+/** Holds PGlite's transaction open (and its mutex) until commit() or rollback() is called. */
+function beginSession(pg: PGlite): Promise<DbSession> {
+  return new Promise<DbSession>((resolveSession, rejectBegin) => {
+    let settle!: (commit: boolean) => void;
+    const decided = new Promise<boolean>((resolve) => (settle = resolve));
+    const finished = pg.transaction(async (tx) => {
+      resolveSession({
+        query: async <Row>(sql: string, params?: unknown[]) => (await tx.query<Row>(sql, params)).rows,
+        commit: async () => {
+          settle(true);
+          await finished;
+        },
+        rollback: async () => {
+          settle(false);
+          await finished.catch(() => undefined);
+        },
+      });
+      if (!(await decided)) {
+        await tx.rollback();
+      }
+    });
+    finished.catch(rejectBegin);
+  });
 }

@@ -1,4 +1,4 @@
-import type { Db } from '../driver/db';
+import { inDbTransaction, type Db } from '../driver/db';
 import { initialSchema } from './001-initial';
 
 interface Migration {
@@ -15,7 +15,7 @@ const MIGRATION_LOCK = 72_640_117;
 
 /** Applies every migration not yet recorded, in one transaction under an advisory lock. */
 export async function migrate(db: Db): Promise<number[]> {
-  return db.transaction(async (tx) => {
+  return inDbTransaction(db, async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await tx.query(
       `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -1,0 +1,84 @@
+import type { Resource } from '@medplum/fhirtypes';
+import type { ResourceWriter, StoredVersion, WriteMethod } from '../repository';
+import type { Db, DbSession, Queryable } from './driver/db';
+import type { QueryContext } from './indexing/index-type';
+import type { Indexer } from './indexing/indexer';
+import { FOR_UPDATE_SQL, reader } from './reader';
+import { toVersion, type LocatedVersion, type VersionRow } from './rows';
+import { nextVersion, writeVersions, type PendingVersion } from './version-writer';
+
+/**
+ * One repository transaction. Writes are buffered and go to the database together, in one
+ * statement, just before the next read or at the end; a database transaction is opened only once
+ * something must be read or locked. A plain create is therefore a single autocommitted statement,
+ * and a 1,000-entry transaction Bundle writes all its creates in one round trip.
+ */
+export class WriteSession {
+  private session?: DbSession;
+  private pending: PendingVersion[] = [];
+  readonly writer: ResourceWriter;
+
+  constructor(
+    private readonly db: Db,
+    private readonly indexer: Indexer,
+    ctx: QueryContext,
+  ) {
+    const reads = reader(() => this.connection(), ctx);
+    this.writer = {
+      ...reads,
+      readForUpdate: async (resourceType, id) => {
+        const rows = await (await this.connection()).query<VersionRow>(FOR_UPDATE_SQL, [resourceType, id], 'stroma_read_for_update');
+        return rows.length > 0 ? toVersion(rows[0]) : undefined;
+      },
+      write: (resource, method, previous) => this.buffer(resource, method, previous),
+      remove: (previous) => this.buffer(undefined, 'DELETE', previous),
+      lock: async (key) => {
+        await (await this.connection()).query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key], 'stroma_lock');
+      },
+    };
+  }
+
+  /** Writes what is buffered and commits. */
+  async finish(): Promise<void> {
+    if (!this.session) {
+      // Nothing was read: the buffered writes are one statement, atomic without BEGIN/COMMIT.
+      await this.flush(this.db);
+      return;
+    }
+    await this.flush(this.session);
+    await this.session.commit();
+  }
+
+  async abort(): Promise<void> {
+    this.pending = [];
+    await this.session?.rollback();
+  }
+
+  /** An open transaction, with every buffered write applied, so reads see this session's writes. */
+  private async connection(): Promise<Queryable> {
+    this.session ??= await this.db.begin();
+    await this.flush(this.session);
+    return this.session;
+  }
+
+  private async buffer(resource: Resource | undefined, method: WriteMethod, previous: StoredVersion | undefined): Promise<StoredVersion> {
+    const located = previous as LocatedVersion | undefined;
+    const type = resource?.resourceType ?? (previous?.resourceType as string);
+    const id = resource?.id ?? (previous?.id as string);
+    if (this.pending.some((p) => p.resourceType === type && p.id === id) || (located && located.rid === undefined)) {
+      // A second write of one resource needs the first one's row: write it out first.
+      await this.connection();
+    }
+    const version = nextVersion(resource, method, located, id, type);
+    this.pending.push(version);
+    return version;
+  }
+
+  private async flush(db: Queryable): Promise<void> {
+    if (this.pending.length === 0) return;
+    const versions = this.pending;
+    this.pending = [];
+    const rids = await writeVersions(db, this.indexer, versions);
+    versions.forEach((v, i) => (v.rid = rids[i]));
+  }
+}
