@@ -1,15 +1,10 @@
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { RequestListener } from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { createRegistries, type FhirRegistries } from './fhir/conformance/registries';
-import { errors } from './fhir/outcomes';
 import { dispatch } from './fhir/router/router';
 import type { HandlerContext } from './fhir/types';
-import { sendResult, toFhirRequest } from './http/fhir-adapter';
-import { accessLog } from './http/middleware/access-log';
-import { errorHandler } from './http/middleware/error-handler';
-import { negotiation } from './http/middleware/negotiation';
-import { requestId } from './http/middleware/request-id';
+import { createRequestListener } from './http/request-listener';
 import type { Repository } from './store/repository';
 import { createPostgresRepository, openDatabase, SEARCHABLE_TYPES } from './store/postgres';
 
@@ -35,27 +30,9 @@ export async function buildDependencies(
   return { repo, registries, logger };
 }
 
-const JSON_TYPES = ['application/fhir+json', 'application/json', 'application/json+fhir', 'application/json-patch+json'];
-
-/** The Express app, without listening: the only place that wires HTTP, FHIR and the store. */
-export function createApp(deps: AppDependencies): Express {
+/** The HTTP request listener: the only place that wires HTTP, FHIR and the store. */
+export function createApp(deps: AppDependencies): RequestListener {
   const { config, repo, registries, logger } = deps;
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  app.set('query parser', 'simple');
-  app.use(requestId);
-  app.use(accessLog(logger));
-
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/readyz', async (_req, res) => {
-    const accepting = deps.isAccepting?.() ?? true;
-    const storeUp = await repo.ping().then(() => true, () => false);
-    res.status(accepting && storeUp ? 200 : 503).json({ status: accepting && storeUp ? 'ready' : 'not ready', store: storeUp });
-  });
-
   const context: HandlerContext = {
     repo,
     registries,
@@ -63,20 +40,11 @@ export function createApp(deps: AppDependencies): Express {
     limits: { bundleMaxEntries: config.bundleMaxEntries },
     dispatch,
   };
-  const fhir = express.Router();
-  fhir.use(negotiation);
-  fhir.use(express.json({ limit: config.bodyLimitBytes, type: JSON_TYPES, strict: false }));
-  fhir.use(express.urlencoded({ limit: config.bodyLimitBytes, extended: false }));
-  fhir.all('/{*path}', async (req: Request, res: Response) => {
-    const path = req.path.replace(/^\/+/, '').replace(/\/+$/, '');
-    const request = toFhirRequest(req, path);
-    sendResult(req, res, request, config.baseUrl, await dispatch(request, context));
+  return createRequestListener({
+    context,
+    repo,
+    logger,
+    bodyLimitBytes: config.bodyLimitBytes,
+    isAccepting: deps.isAccepting ?? (() => true),
   });
-  app.use('/fhir', fhir);
-
-  app.use((req: Request, _res: Response, next: NextFunction) => {
-    next(errors.notFound(`The path ${req.path}`));
-  });
-  app.use(errorHandler(logger));
-  return app;
 }

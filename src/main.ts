@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildDependencies, createApp } from './app';
 import { ConfigError, loadConfig } from './config';
@@ -9,7 +10,7 @@ async function main(): Promise<void> {
   const deps = await buildDependencies(config, logger);
   let accepting = true;
   const app = createApp({ ...deps, config, isAccepting: () => accepting });
-  const server = app.listen(config.port, config.host, () => {
+  const server = createServer(app).listen(config.port, config.host, () => {
     const { port } = server.address() as AddressInfo;
     const store = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
     logger.info({ port, host: config.host, store }, `Stroma FHIR server listening on ${config.baseUrl}`);

@@ -1,27 +1,32 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { OperationOutcome, Resource } from '@medplum/fhirtypes';
-import type { Request, Response } from 'express';
 import { statusOf } from '../fhir/outcomes';
 import type { FhirMethod, FhirRequest, HandlerResult, PreferReturn } from '../fhir/types';
+import type { RequestBody } from './middleware/body';
 
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 
-/** Express request -> FhirRequest; path is what follows /fhir/. */
-export function toFhirRequest(req: Request, path: string): FhirRequest {
-  const rawQuery = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '';
-  const prefer = parsePrefer(req.get('prefer'));
+/** An HTTP request -> FhirRequest; path is what follows /fhir/. */
+export function toFhirRequest(req: IncomingMessage, path: string, query: [string, string][], { body, mediaType }: RequestBody): FhirRequest {
+  const prefer = parsePrefer(header(req, 'prefer'));
   return {
     method: req.method as FhirMethod,
     path,
-    query: [...new URLSearchParams(rawQuery).entries()],
-    body: req.body,
-    contentType: req.is('application/json-patch+json') ? 'application/json-patch+json' : (req.get('content-type')?.split(';')[0].trim() ?? undefined),
-    ifMatch: req.get('if-match'),
-    ifNoneMatch: req.get('if-none-match'),
-    ifNoneExist: req.get('if-none-exist'),
-    ifModifiedSince: req.get('if-modified-since'),
+    query,
+    body,
+    contentType: mediaType,
+    ifMatch: header(req, 'if-match'),
+    ifNoneMatch: header(req, 'if-none-match'),
+    ifNoneExist: header(req, 'if-none-exist'),
+    ifModifiedSince: header(req, 'if-modified-since'),
     preferReturn: prefer.return as PreferReturn | undefined,
     preferHandling: prefer.handling === 'strict' ? 'strict' : prefer.handling === 'lenient' ? 'lenient' : undefined,
   };
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 function parsePrefer(header: string | undefined): Record<string, string> {
@@ -34,8 +39,7 @@ function parsePrefer(header: string | undefined): Record<string, string> {
 }
 
 /** [outcome, resource] -> status, ETag, Last-Modified, Location and the body Prefer asks for. */
-export function sendResult(req: Request, res: Response, request: FhirRequest, baseUrl: string, [outcome, resource]: HandlerResult): void {
-  const status = statusOf(outcome.category);
+export function sendResult(res: ServerResponse, request: FhirRequest, baseUrl: string, [outcome, resource]: HandlerResult, pretty: boolean): void {
   const versionId = resource?.meta?.versionId;
   if (resource && versionId !== undefined) {
     res.setHeader('ETag', `W/"${versionId}"`);
@@ -47,15 +51,15 @@ export function sendResult(req: Request, res: Response, request: FhirRequest, ba
     }
   }
   if (outcome.category === 'not-modified') {
-    res.status(304).end();
+    res.writeHead(304).end();
     return;
   }
   const body = bodyFor(request, outcome.outcome, resource);
   if (!body) {
-    res.status(status).end();
+    res.writeHead(statusOf(outcome.category)).end();
     return;
   }
-  sendJson(req, res, status, body);
+  sendJson(res, statusOf(outcome.category), body, pretty);
 }
 
 /** Prefer: return applies to writes; reads, searches and Bundle responses always carry their resource. */
@@ -66,13 +70,8 @@ function bodyFor(request: FhirRequest, outcome: OperationOutcome, resource: Reso
   return resource ?? outcome;
 }
 
-export function sendOutcome(req: Request, res: Response, status: number, outcome: OperationOutcome): void {
-  sendJson(req, res, status, outcome);
-}
-
-function sendJson(req: Request, res: Response, status: number, body: Resource): void {
-  const pretty = req.query._pretty === 'true';
-  res.status(status);
-  res.setHeader('Content-Type', FHIR_JSON);
-  res.send(pretty ? JSON.stringify(body, null, 2) : JSON.stringify(body));
+export function sendJson(res: ServerResponse, status: number, body: unknown, pretty = false): void {
+  const text = pretty ? JSON.stringify(body, null, 2) : JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': FHIR_JSON, 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import { Client } from 'pg';
 import pino from 'pino';
 import { buildDependencies, createApp, type AppDependencies } from '../../src/app';
@@ -8,7 +8,7 @@ import type { Repository } from '../../src/store/repository';
 export const TEST_BASE_URL = 'http://localhost/fhir';
 
 export interface TestApp {
-  app: Express;
+  app: RequestListener;
   repo: Repository;
   deps: AppDependencies;
   close(): Promise<void>;

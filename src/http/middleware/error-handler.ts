@@ -1,39 +1,19 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { fail, OperationOutcomeError, statusOf } from '../../fhir/outcomes';
-import { sendOutcome } from '../fhir-adapter';
-
-interface BodyParserError {
-  type?: string;
-  status?: number;
-}
-
-const BODY_ERRORS: Record<string, () => OperationOutcomeError> = {
-  'entity.too.large': () => fail('too-large', 'too-costly', 'The request body is larger than the server accepts'),
-  'entity.parse.failed': () => fail('invalid', 'structure', 'The request body is not valid JSON'),
-  'encoding.unsupported': () => fail('unsupported-media', 'not-supported', 'Only UTF-8 request bodies are accepted'),
-  'charset.unsupported': () => fail('unsupported-media', 'not-supported', 'Only UTF-8 request bodies are accepted'),
-  'request.aborted': () => fail('invalid', 'incomplete', 'The request was aborted'),
-};
+import { sendJson } from '../fhir-adapter';
 
 /** The one place errors become responses: FHIR outcomes as they are, anything else a bare 500. */
-export function errorHandler(logger: Logger) {
-  return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    const known = asOutcomeError(error);
-    if (known) {
-      sendOutcome(req, res, statusOf(known.category), known.outcome);
-      return;
-    }
-    logger.error({ reqId: res.locals.requestId, err: error, method: req.method, path: req.path }, 'unhandled error');
-    const generic = fail('exception', 'exception', `Internal error; quote request id ${res.locals.requestId} to the administrator`);
-    sendOutcome(req, res, 500, generic.outcome);
-  };
-}
-
-function asOutcomeError(error: unknown): OperationOutcomeError | undefined {
+export function sendError(res: ServerResponse, error: unknown, logger: Logger, requestId: string, pretty: boolean): void {
   if (error instanceof OperationOutcomeError) {
-    return error;
+    sendJson(res, statusOf(error.category), error.outcome, pretty);
+    return;
   }
-  const type = (error as BodyParserError | null)?.type;
-  return type && BODY_ERRORS[type] ? BODY_ERRORS[type]() : undefined;
+  logger.error({ reqId: requestId, err: error }, 'unhandled error');
+  const generic = fail('exception', 'exception', `Internal error; quote request id ${requestId} to the administrator`);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  sendJson(res, 500, generic.outcome, pretty);
 }

@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage } from 'node:http';
 
 const SAFE_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
-/** Every response carries X-Request-Id: the caller's, when it is a safe token, else a new UUID. */
-export function requestId(req: Request, res: Response, next: NextFunction): void {
-  const incoming = req.get('x-request-id');
-  const id = incoming && SAFE_ID.test(incoming) ? incoming : randomUUID();
-  res.locals.requestId = id;
-  res.setHeader('X-Request-Id', id);
-  next();
+/** The caller's X-Request-Id when it is a safe token, else a new UUID; every response carries it. */
+export function requestIdOf(req: IncomingMessage): string {
+  const incoming = req.headers['x-request-id'];
+  return typeof incoming === 'string' && SAFE_ID.test(incoming) ? incoming : randomUUID();
 }
