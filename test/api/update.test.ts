@@ -20,6 +20,13 @@ describe(`update (${storeName()})`, () => {
     expect(res.body.gender).toBe('male');
   });
 
+  it('when an update changes a searched value, then search finds the new value and not the old one', async () => {
+    const p = await create('OLD-MRN');
+    await request(t.app).put(`/fhir/Patient/${p.id}`).send({ ...p, identifier: [{ system: 'http://hospital.example.org/mrn', value: 'NEW-MRN' }] });
+    expect((await request(t.app).get('/fhir/Patient?identifier=OLD-MRN')).body.total).toBe(0);
+    expect((await request(t.app).get('/fhir/Patient?identifier=NEW-MRN')).body.total).toBe(1);
+  });
+
   it('when the client names a new id, then the update creates it with 201 (update as create)', async () => {
     const res = await request(t.app).put('/fhir/Patient/client-chosen-1').send({ ...patient(), id: 'client-chosen-1' });
     expect(res.status).toBe(201);

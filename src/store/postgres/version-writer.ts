@@ -44,6 +44,7 @@ export async function writeVersions(db: Queryable, indexer: Indexer, versions: P
     column((v) => v.previous?.versionId ?? null),
     column((v) => v.method),
     column((v) => v.deleted),
+    versions.flatMap((v) => (v.previous ? [v.previous.rid] : [])),
   ];
   const indexRows = new Map(TABLES.map((t) => [t, [] as unknown[][]]));
   versions.forEach((v, ord) => {
@@ -66,11 +67,13 @@ export async function writeVersions(db: Queryable, indexer: Indexer, versions: P
 }
 
 function buildWriteSql(): string {
-  let n = 9;
+  let n = 10;
   const indexCtes = TABLES.map((index) => {
     const columns = ['param', ...index.columns];
     const arrays = ['$' + ++n + '::int[]', ...columns.map((c) => `$${++n}::${c === 'low' || c === 'high' ? 'timestamptz' : 'text'}[]`)];
-    return `d_${index.table} AS (DELETE FROM ${index.table} WHERE rid IN (SELECT prev_rid FROM input WHERE prev_rid IS NOT NULL)),
+    // The replaced versions' rids come as their own array ($10): "= ANY" of an empty array plans as an
+    // index probe, where a subquery over the input could plan as a scan of the whole index table.
+    return `d_${index.table} AS (DELETE FROM ${index.table} WHERE rid = ANY($10::bigint[])),
       i_${index.table} AS (INSERT INTO ${index.table} (rid, resource_type, ${columns.join(', ')})
         SELECT r.rid, r.resource_type, ${columns.map((c) => `x.${c}`).join(', ')}
         FROM unnest(${arrays.join(', ')}) AS x(ord, ${columns.join(', ')}) JOIN r ON r.ord = x.ord + 1)`;
