@@ -21,7 +21,7 @@ export function historySql(query: HistoryQuery): { sql: string; params: unknown[
     }
     // Current at some moment of [low, high): written before the end, and not replaced before the start.
     conditions.push(`h.last_updated < ${params.add(range.high)}::timestamptz`);
-    conditions.push(`NOT EXISTS (SELECT 1 FROM resource_history n WHERE n.rid = h.rid
+    conditions.push(`NOT EXISTS (SELECT 1 FROM resource_history n WHERE n.resource_type = h.resource_type AND n.id = h.id
       AND n.version_id > h.version_id AND n.last_updated <= ${params.add(range.low)}::timestamptz)`);
   }
   const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';

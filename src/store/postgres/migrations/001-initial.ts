@@ -28,9 +28,7 @@ CREATE TABLE resource_history (
   content jsonb,
   UNIQUE (resource_type, id, version_id)
 );
-CREATE INDEX resource_history_rid ON resource_history (rid, seq);
 CREATE INDEX resource_history_type ON resource_history (resource_type, seq);
-CREATE INDEX resource_history_updated ON resource_history (last_updated);
 
 CREATE TABLE idx_token (
   rid bigint NOT NULL,
@@ -62,7 +60,6 @@ CREATE TABLE idx_reference (
   url text
 );
 CREATE INDEX idx_reference_lookup ON idx_reference (resource_type, param, target_id, target_type);
-CREATE INDEX idx_reference_target ON idx_reference (target_type, target_id);
 CREATE INDEX idx_reference_rid ON idx_reference (rid);
 
 CREATE TABLE idx_uri (
