@@ -26,7 +26,7 @@ import { FHIR_JSON, hemoglobin, observationTransaction, patient } from './lib/fh
 import { runLoad, type LoadResult } from './lib/load';
 import { createBenchDatabase, startThrowawayCluster } from './lib/postgres';
 import { startServer, type RunningServer } from './lib/server';
-import { measureBaseline } from './lib/baselines';
+import { measureBaseline, measurePgbenchInsert } from './lib/baselines';
 import { renderReport, machineLine, summary, STORE_LABEL, BUNDLE_RUNS, BUNDLE_SIZE, PATIENTS, type StoreKind, type StoreResult, type TransactionRun } from './lib/report';
 
 const settings = {
@@ -97,7 +97,11 @@ async function main(): Promise<number> {
 /** Stroma's reads/s as a ratio of the bare node:http and Express 5 servers, measured now. */
 async function readBaselines(results: StoreResult[]): Promise<string> {
   const body = JSON.stringify({ ...hemoglobin(['p1']), id: '00000000-0000-4000-8000-000000000000', meta: { versionId: '1', lastUpdated: new Date().toISOString() } });
-  const lines = ['Read baselines (same GET, fixed Observation body, same load generator, measured in this run)'];
+  const lines = ['Baselines measured in this run (same machine, same number of clients)'];
+  for (const r of results.filter((x) => x.pgbenchInsertsPerSecond !== undefined && x.creates)) {
+    const ratio = ((r.creates?.okPerSecond ?? 0) / (r.pgbenchInsertsPerSecond as number)).toFixed(2);
+    lines.push(`- pgbench single-row jsonb INSERT: ${(r.pgbenchInsertsPerSecond as number).toFixed(0)} inserts/s (Stroma ${STORE_LABEL[r.kind]} creates ${ratio}×)`);
+  }
   for (const kind of ['node:http', 'Express 5'] as const) {
     log(`baseline ${kind}: ${settings.durationSeconds} s at ${settings.connections} connections…`);
     const perSecond = await measureBaseline(kind, body, settings.connections, settings.durationSeconds, abort.signal);
@@ -105,7 +109,7 @@ async function readBaselines(results: StoreResult[]): Promise<string> {
       .filter((r) => r.reads)
       .map((r) => `${STORE_LABEL[r.kind]} read ${((r.reads?.okPerSecond ?? 0) / perSecond).toFixed(2)}×`)
       .join(', ');
-    lines.push(`- ${kind}: ${perSecond.toFixed(0)} reads/s (Stroma: ${ratios})`);
+    lines.push(`- ${kind} serving a fixed Observation: ${perSecond.toFixed(0)} reads/s (Stroma: ${ratios})`);
   }
   return lines.join('\n');
 }
@@ -149,6 +153,12 @@ async function benchStore(kind: StoreKind, result: StoreResult, storeCleanup: Cl
     if (server.problems.length > 0) {
       result.issues.push(`server logged ${server.problems.length} warning/error line(s); first: ${server.problems[0].text.slice(0, 400)}`);
     }
+  }
+  if (env.DATABASE_URL) {
+    // With the server stopped, the same database and clients: what PostgreSQL alone does.
+    log(`baseline pgbench INSERT: ${settings.durationSeconds} s at ${settings.connections} clients…`);
+    const sample = JSON.stringify(hemoglobin(['p1']));
+    result.pgbenchInsertsPerSecond = await measurePgbenchInsert(env.DATABASE_URL, sample, settings.connections, settings.durationSeconds);
   }
 }
 

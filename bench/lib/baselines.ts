@@ -1,4 +1,6 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from './net';
 import { runLoad } from './load';
@@ -42,4 +44,32 @@ async function waitForPort(port: number): Promise<void> {
     }
   }
   throw new Error(`baseline server on port ${port} did not start`);
+}
+
+/**
+ * The create baseline: PostgreSQL's own single-row INSERT of the same Observation as jsonb, by
+ * pgbench with the same number of clients, prepared statements, autocommit: what the database
+ * alone reaches on this machine before any FHIR work (indexing, history, HTTP).
+ */
+export async function measurePgbenchInsert(databaseUrl: string, body: string, clients: number, durationSeconds: number): Promise<number | undefined> {
+  const pgbench = ['/usr/lib/postgresql/15/bin/pgbench', 'pgbench'].find((p) => p === 'pgbench' || existsSync(p)) as string;
+  const dir = mkdtempSync(path.join(tmpdir(), 'stroma-pgbench-'));
+  try {
+    const script = path.join(dir, 'insert.sql');
+    writeFileSync(script, `INSERT INTO pgbench_baseline (doc) VALUES ('${body.replace(/'/g, "''")}');\n`);
+    await run(process.env.PSQL ?? 'psql', [databaseUrl, '-qc', 'CREATE TABLE IF NOT EXISTS pgbench_baseline (id bigserial PRIMARY KEY, doc jsonb)']);
+    const out = await run(pgbench, ['-n', '-M', 'prepared', '-c', String(clients), '-j', '2', '-T', String(durationSeconds), '-f', script, databaseUrl]);
+    const tps = /tps = ([\d.]+)/.exec(out)?.[1];
+    return tps ? Number(tps) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function run(command: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(command, args, { maxBuffer: 1 << 20 }, (error, stdout, stderr) => (error ? reject(new Error(stderr || error.message)) : resolve(stdout)));
+  });
 }

@@ -18,6 +18,8 @@ export interface TransactionRun {
 }
 
 export interface StoreResult {
+  /** PostgreSQL only: pgbench single-row jsonb INSERTs/s on the same database, same clients. */
+  pgbenchInsertsPerSecond?: number;
   kind: StoreKind;
   detail: string;
   startupMs?: number;

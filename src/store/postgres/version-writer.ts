@@ -58,7 +58,10 @@ export async function writeVersions(db: Queryable, indexer: Indexer, versions: P
     const width = index.columns.length + 2;
     for (let c = 0; c < width; c++) params.push(rows.map((row) => row[c]));
   }
-  const rows = await db.query<{ ord: number; rid: number }>(WRITE_SQL, params, 'stroma_write_versions');
+  const replaces = versions.some((v) => v.previous);
+  const rows = replaces
+    ? await db.query<{ ord: number; rid: number }>(REPLACE_SQL, params, 'stroma_replace_versions')
+    : await db.query<{ ord: number; rid: number }>(CREATE_SQL, params.slice(0, 9).concat(params.slice(10)), 'stroma_create_versions');
   if (rows.length !== versions.length) {
     const lost = versions.find((_, ord) => !rows.some((r) => r.ord === ord + 1)) as PendingVersion;
     throw new VersionConflictError(`${lost.resourceType}/${lost.id} changed since version ${lost.previous?.versionId}`);
@@ -66,15 +69,16 @@ export async function writeVersions(db: Queryable, indexer: Indexer, versions: P
   return rows.sort((a, b) => a.ord - b.ord).map((r) => r.rid);
 }
 
-function buildWriteSql(): string {
-  let n = 10;
+/** With `replaces`, old index rows are deleted first; pure creates skip that, and its $10. */
+function buildWriteSql(replaces: boolean): string {
+  let n = replaces ? 10 : 9;
   const indexCtes = TABLES.map((index) => {
     const columns = ['param', ...index.columns];
     const arrays = ['$' + ++n + '::int[]', ...columns.map((c) => `$${++n}::${c === 'low' || c === 'high' ? 'timestamptz' : 'text'}[]`)];
     // The replaced versions' rids come as their own array ($10): "= ANY" of an empty array plans as an
     // index probe, where a subquery over the input could plan as a scan of the whole index table.
-    return `d_${index.table} AS (DELETE FROM ${index.table} WHERE rid = ANY($10::bigint[])),
-      i_${index.table} AS (INSERT INTO ${index.table} (rid, resource_type, ${columns.join(', ')})
+    const remove = replaces ? `d_${index.table} AS (DELETE FROM ${index.table} WHERE rid = ANY($10::bigint[])),\n      ` : '';
+    return `${remove}i_${index.table} AS (INSERT INTO ${index.table} (rid, resource_type, ${columns.join(', ')})
         SELECT r.rid, r.resource_type, ${columns.map((c) => `x.${c}`).join(', ')}
         FROM unnest(${arrays.join(', ')}) AS x(ord, ${columns.join(', ')}) JOIN r ON r.ord = x.ord + 1)`;
   });
@@ -84,10 +88,8 @@ function buildWriteSql(): string {
     ins AS (INSERT INTO resource (resource_type, id, version_id, last_updated, deleted, content)
       SELECT resource_type, id, version_id, last_updated, deleted, content::jsonb FROM input WHERE prev_rid IS NULL ORDER BY ord
       RETURNING rid, resource_type, id),
-    upd AS (UPDATE resource t SET version_id = i.version_id, last_updated = i.last_updated, deleted = i.deleted, content = i.content::jsonb
-      FROM input i WHERE i.prev_rid IS NOT NULL AND t.rid = i.prev_rid AND t.version_id = i.prev_version
-      RETURNING t.rid, t.resource_type, t.id),
-    r AS (SELECT w.rid, w.resource_type, i.ord FROM (SELECT * FROM ins UNION ALL SELECT * FROM upd) w
+    ${replaces ? UPDATE_CTE : ''}
+    r AS (SELECT w.rid, w.resource_type, i.ord FROM (${replaces ? 'SELECT * FROM ins UNION ALL SELECT * FROM upd' : 'SELECT * FROM ins'}) w
       JOIN input i ON i.resource_type = w.resource_type AND i.id = w.id),
     h AS (INSERT INTO resource_history (rid, resource_type, id, version_id, last_updated, method, deleted, content)
       SELECT r.rid, i.resource_type, i.id, i.version_id, i.last_updated, i.method, i.deleted, i.content::jsonb
@@ -96,4 +98,8 @@ function buildWriteSql(): string {
     SELECT ord::int AS ord, rid FROM r`;
 }
 
-const WRITE_SQL = buildWriteSql();
+const UPDATE_CTE = `upd AS (UPDATE resource t SET version_id = i.version_id, last_updated = i.last_updated, deleted = i.deleted, content = i.content::jsonb
+      FROM input i WHERE i.prev_rid IS NOT NULL AND t.rid = i.prev_rid AND t.version_id = i.prev_version
+      RETURNING t.rid, t.resource_type, t.id),`;
+const CREATE_SQL = buildWriteSql(false);
+const REPLACE_SQL = buildWriteSql(true);
