@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { buildDependencies, createApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
+import { StoreUnavailableError } from './store/repository';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -14,6 +15,11 @@ async function main(): Promise<void> {
     const { port } = server.address() as AddressInfo;
     const store = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
     logger.info({ port, host: config.host, store }, `Stroma FHIR server listening on ${config.baseUrl}`);
+  });
+
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    logger.fatal({ code: error.code }, `cannot listen on ${config.host}:${config.port}: ${error.message}`);
+    void deps.repo.close().finally(() => process.exit(1));
   });
 
   const shutdown = (signal: string) => {
@@ -37,7 +43,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof StoreUnavailableError) {
     process.stderr.write(`${error.message}\n`);
   } else {
     process.stderr.write(`Stroma failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);

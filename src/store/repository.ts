@@ -118,3 +118,6 @@ export class InvalidSearchError extends Error {}
 
 /** A write lost a race with a concurrent writer even after retries. */
 export class WriteConflictError extends Error {}
+
+/** The store cannot be opened as configured (for example, its data directory is in use). */
+export class StoreUnavailableError extends Error {}

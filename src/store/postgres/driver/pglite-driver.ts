@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import { PGlite, types } from '@electric-sql/pglite';
 import type { Db, DbSession } from './db';
+import { lockDataDir } from './data-dir-lock';
 
 const parsers = {
   [types.INT8]: (value: string) => Number(value),
@@ -13,17 +13,21 @@ const parsers = {
  * @param dataDir - a directory for a durable store, or undefined for an in-memory one (tests)
  */
 export async function createPgliteDb(dataDir?: string): Promise<Db> {
-  if (dataDir) {
-    mkdirSync(dataDir, { recursive: true });
+  const unlock = dataDir ? lockDataDir(dataDir) : () => undefined;
+  let pg: PGlite;
+  try {
+    pg = await PGlite.create({ dataDir, parsers });
+  } catch (error) {
+    unlock();
+    throw error;
   }
-  const pg = await PGlite.create({ dataDir, parsers });
   return {
     kind: 'pglite',
     async query<Row>(sql: string, params?: unknown[]): Promise<Row[]> {
       return (await pg.query<Row>(sql, params)).rows;
     },
     begin: () => beginSession(pg),
-    close: () => pg.close(),
+    close: () => pg.close().finally(unlock),
   };
 }
 
