@@ -53,10 +53,9 @@ export async function writeVersions(db: Queryable, indexer: Indexer, versions: P
       for (const row of rows) (indexRows.get(index) as unknown[][]).push([ord, ...row]);
     }
   });
+  // One JSON parameter per index table: PostgreSQL parses one json text instead of an array per column.
   for (const index of TABLES) {
-    const rows = indexRows.get(index) as unknown[][];
-    const width = index.columns.length + 2;
-    for (let c = 0; c < width; c++) params.push(rows.map((row) => row[c]));
+    params.push(JSON.stringify(indexRows.get(index)));
   }
   const replaces = versions.some((v) => v.previous);
   const rows = replaces
@@ -74,13 +73,15 @@ function buildWriteSql(replaces: boolean): string {
   let n = replaces ? 10 : 9;
   const indexCtes = TABLES.map((index) => {
     const columns = ['param', ...index.columns];
-    const arrays = ['$' + ++n + '::int[]', ...columns.map((c) => `$${++n}::${c === 'low' || c === 'high' ? 'timestamptz' : 'text'}[]`)];
+    const rowsParam = `$${++n}::json`;
+    const fields = columns.map((c, i) => `(e->>${i + 1})${c === 'low' || c === 'high' ? '::timestamptz' : ''} AS ${c}`);
     // The replaced versions' rids come as their own array ($10): "= ANY" of an empty array plans as an
     // index probe, where a subquery over the input could plan as a scan of the whole index table.
     const remove = replaces ? `d_${index.table} AS (DELETE FROM ${index.table} WHERE rid = ANY($10::bigint[])),\n      ` : '';
     return `${remove}i_${index.table} AS (INSERT INTO ${index.table} (rid, resource_type, ${columns.join(', ')})
         SELECT r.rid, r.resource_type, ${columns.map((c) => `x.${c}`).join(', ')}
-        FROM unnest(${arrays.join(', ')}) AS x(ord, ${columns.join(', ')}) JOIN r ON r.ord = x.ord + 1)`;
+        FROM (SELECT (e->>0)::int AS ord, ${fields.join(', ')} FROM json_array_elements(${rowsParam}) e) x
+        JOIN r ON r.ord = x.ord + 1)`;
   });
   return `WITH input AS (
       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::timestamptz[], $5::text[], $6::bigint[], $7::bigint[], $8::text[], $9::boolean[])
