@@ -53,6 +53,22 @@ describe(`basic search (${storeName()})`, () => {
     expect(strict.status).toBe(400);
   });
 
+  it('when searching by _tag, _profile and _security, then meta of any resource type is searched', async () => {
+    const tagged = {
+      ...patient('TAGGED'),
+      meta: {
+        tag: [{ system: 'http://example.org/tags', code: 'trial-data' }],
+        security: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'PSY' }],
+        profile: ['http://example.org/StructureDefinition/p'],
+      },
+    };
+    const id = (await request(t.app).post('/fhir/Patient').send(tagged)).body.id;
+    expect(ids((await search('Patient?_tag=http://example.org/tags|trial-data')).body)).toEqual([id]);
+    expect(ids((await search('Patient?_security=PSY')).body)).toEqual([id]);
+    expect(ids((await search('Patient?_profile=http://example.org/StructureDefinition/p')).body)).toEqual([id]);
+    expect((await search('Observation?_tag=trial-data')).body.total).toBe(0);
+  });
+
   it('when a search is posted as a form to _search, then it answers like GET', async () => {
     const res = await request(t.app).post('/fhir/Patient/_search').type('form').send({ family: 'Levy' });
     expect(res.status).toBe(200);

@@ -2,10 +2,12 @@ import { evalFhirPathTyped, parseFhirPath, toTypedValue, type FhirPathAtom, type
 import type { Resource } from '@medplum/fhirtypes';
 import type { IndexedParameter } from '../../repository';
 import type { IndexType, QueryContext } from './index-type';
+import { compileSimplePath } from './simple-path';
 import { INDEX_TYPES } from './index';
 
 interface CompiledBranch {
-  expression: FhirPathAtom;
+  /** Property access for plain dotted paths, else the parsed FHIRPath. */
+  evaluate: (input: TypedValue[]) => TypedValue[];
   /** From a trailing `.where(resolve() is Type)`: keep only references to this type. */
   targetType?: string;
 }
@@ -40,7 +42,7 @@ export class Indexer {
         continue;
       }
       const list = this.byType.get(param.resourceType) ?? [];
-      list.push({ code: param.code, index, branches: branches.map(compileBranch) });
+      list.push({ code: param.code, index, branches: branches.map((b) => compileBranch(b, param.resourceType)) });
       this.byType.set(param.resourceType, list);
     }
   }
@@ -75,15 +77,20 @@ export function branchesFor(expression: string, resourceType: string): string[] 
  * R4 narrows many reference parameters with `.where(resolve() is Patient)`. Resolving would need
  * the target; the reference's own type says the same thing, so that filter is applied directly.
  */
-function compileBranch(branch: string): CompiledBranch {
+function compileBranch(branch: string, resourceType: string): CompiledBranch {
   const narrowed = RESOLVE_IS.exec(branch);
-  return narrowed
-    ? { expression: parseFhirPath(narrowed[1]), targetType: narrowed[2] }
-    : { expression: parseFhirPath(branch) };
+  const path = narrowed ? narrowed[1] : branch;
+  const simple = compileSimplePath(path, resourceType);
+  const evaluate = simple ? (input: TypedValue[]) => simple(input[0].value as Resource) : fhirPath(parseFhirPath(path));
+  return { evaluate, targetType: narrowed?.[2] };
+}
+
+function fhirPath(expression: FhirPathAtom): (input: TypedValue[]) => TypedValue[] {
+  return (input) => evalFhirPathTyped(expression, input);
 }
 
 function evaluate(branch: CompiledBranch, input: TypedValue[]): TypedValue[] {
-  const values = evalFhirPathTyped(branch.expression, input);
+  const values = branch.evaluate(input);
   return branch.targetType ? values.filter((v) => referenceType(v) === branch.targetType) : values;
 }
 
