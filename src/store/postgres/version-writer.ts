@@ -84,22 +84,24 @@ function buildWriteSql(replaces: boolean): string {
         JOIN r ON r.ord = x.ord + 1)`;
   });
   return `WITH input AS (
-      SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::timestamptz[], $5::text[], $6::bigint[], $7::bigint[], $8::text[], $9::boolean[])
+      -- content is parsed to jsonb once here, not once per table it is written to
+      SELECT resource_type, id, version_id, last_updated, content::jsonb AS content, prev_rid, prev_version, method, deleted, ord
+      FROM unnest($1::text[], $2::text[], $3::bigint[], $4::timestamptz[], $5::text[], $6::bigint[], $7::bigint[], $8::text[], $9::boolean[])
         WITH ORDINALITY AS t(resource_type, id, version_id, last_updated, content, prev_rid, prev_version, method, deleted, ord)),
     ins AS (INSERT INTO resource (resource_type, id, version_id, last_updated, deleted, content)
-      SELECT resource_type, id, version_id, last_updated, deleted, content::jsonb FROM input WHERE prev_rid IS NULL ORDER BY ord
+      SELECT resource_type, id, version_id, last_updated, deleted, content FROM input WHERE prev_rid IS NULL ORDER BY ord
       RETURNING rid, resource_type, id),
     ${replaces ? UPDATE_CTE : ''}
     r AS (SELECT w.rid, w.resource_type, i.ord FROM (${replaces ? 'SELECT * FROM ins UNION ALL SELECT * FROM upd' : 'SELECT * FROM ins'}) w
       JOIN input i ON i.resource_type = w.resource_type AND i.id = w.id),
     h AS (INSERT INTO resource_history (rid, resource_type, id, version_id, last_updated, method, deleted, content)
-      SELECT r.rid, i.resource_type, i.id, i.version_id, i.last_updated, i.method, i.deleted, i.content::jsonb
+      SELECT r.rid, i.resource_type, i.id, i.version_id, i.last_updated, i.method, i.deleted, i.content
       FROM input i JOIN r ON r.ord = i.ord ORDER BY i.ord),
     ${indexCtes.join(',\n    ')}
     SELECT ord::int AS ord, rid FROM r`;
 }
 
-const UPDATE_CTE = `upd AS (UPDATE resource t SET version_id = i.version_id, last_updated = i.last_updated, deleted = i.deleted, content = i.content::jsonb
+const UPDATE_CTE = `upd AS (UPDATE resource t SET version_id = i.version_id, last_updated = i.last_updated, deleted = i.deleted, content = i.content
       FROM input i WHERE i.prev_rid IS NOT NULL AND t.rid = i.prev_rid AND t.version_id = i.prev_version
       RETURNING t.rid, t.resource_type, t.id),`;
 const CREATE_SQL = buildWriteSql(false);
