@@ -108,7 +108,6 @@ export function fail(
 export const errors = {
   invalid: (message: string, expression?: string) => fail('invalid', 'invalid', message, expression),
   structure: (message: string, expression?: string) => fail('invalid', 'structure', message, expression),
-  notSupported: (message: string) => fail('invalid', 'not-supported', message),
   notFound: (what: string) => fail('not-found', 'not-found', `${what} not found`),
   unknownType: (type: string) => fail('not-found', 'not-supported', `Unknown resource type "${type}"`),
   gone: (what: string) => fail('gone', 'deleted', `${what} has been deleted`),

@@ -1,6 +1,5 @@
 import { tryGetDataType } from '@medplum/core';
 import type { Coding, Resource } from '@medplum/fhirtypes';
-import { errors } from './outcomes';
 
 /** Marks a resource that was returned with elements left out (R4 search page, "Summary"). */
 export const SUBSETTED: Coding = {
@@ -27,12 +26,6 @@ export function shapeResource(resource: Resource, { summary, elements }: ShapeOp
     return subset(resource, (key) => wanted.has(key) || wanted.has(choiceBase(resource.resourceType, key)) || mandatory.has(key));
   }
   return resource;
-}
-
-export function assertSummaryValue(summary: string | undefined): void {
-  if (summary !== undefined && !['true', 'false', 'text', 'data', 'count'].includes(summary)) {
-    throw errors.invalid(`_summary must be true, false, text, data or count, not "${summary}"`, '_summary');
-  }
 }
 
 function summaryFilter(type: string, summary: string): (key: string) => boolean {

@@ -14,5 +14,3 @@ export const INDEX_TYPES: Partial<Record<SearchParamType, IndexType>> = {
   uri: uriIndex,
   date: dateIndex,
 };
-
-export const INDEX_TABLES = Object.values(INDEX_TYPES).map((t) => t.table);
