@@ -21,7 +21,9 @@ export function lockDataDir(dir: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(readFileSync(file, 'utf8'));
       if (owner !== process.pid && isAlive(owner)) {
-        throw new DataDirInUseError(`The data directory ${dir} is in use by process ${owner}; stop it or set another DATA_DIR`);
+        throw new DataDirInUseError(
+          `The data directory ${dir} is in use by process ${owner}; stop that server, set another DATA_DIR, or delete ${file} if no Stroma server runs`,
+        );
       }
       rmSync(file, { force: true });
     }
