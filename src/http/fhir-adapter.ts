@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { OperationOutcome, Resource } from '@medplum/fhirtypes';
 import { statusOf } from '../fhir/outcomes';
+import { preferredBody, wantsNoBody } from '../fhir/prefer';
 import type { FhirMethod, FhirRequest, HandlerResult, PreferReturn } from '../fhir/types';
 import type { RequestBody } from './middleware/body';
 
@@ -39,7 +39,8 @@ function parsePrefer(header: string | undefined): Record<string, string> {
 }
 
 /** [outcome, resource] -> status, ETag, Last-Modified, Location and the body Prefer asks for. */
-export function sendResult(res: ServerResponse, request: FhirRequest, baseUrl: string, [outcome, resource]: HandlerResult, pretty: boolean): void {
+export function sendResult(res: ServerResponse, request: FhirRequest, baseUrl: string, result: HandlerResult, pretty: boolean): void {
+  const [outcome, resource] = result;
   const versionId = resource?.meta?.versionId;
   if (resource && versionId !== undefined) {
     res.setHeader('ETag', `W/"${versionId}"`);
@@ -54,20 +55,12 @@ export function sendResult(res: ServerResponse, request: FhirRequest, baseUrl: s
     res.writeHead(304).end();
     return;
   }
-  const body = bodyFor(request, outcome.outcome, resource);
+  const body = wantsNoBody(request) ? undefined : (preferredBody(request, result) ?? outcome.outcome);
   if (!body) {
     res.writeHead(statusOf(outcome.category)).end();
     return;
   }
   sendJson(res, statusOf(outcome.category), body, pretty);
-}
-
-/** Prefer: return applies to writes; reads, searches and Bundle responses always carry their resource. */
-function bodyFor(request: FhirRequest, outcome: OperationOutcome, resource: Resource | undefined): Resource | undefined {
-  const isWrite = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(request.method) && resource?.resourceType !== 'Bundle';
-  if (isWrite && request.preferReturn === 'minimal') return undefined;
-  if (isWrite && request.preferReturn === 'OperationOutcome') return outcome;
-  return resource ?? outcome;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, pretty = false): void {

@@ -14,7 +14,6 @@ export interface StoredVersion {
   versionId: number;
   lastUpdated: string;
   deleted: boolean;
-  method: WriteMethod;
   resource?: Resource;
 }
 
@@ -76,7 +75,8 @@ export interface HistoryQuery {
 }
 
 export interface HistoryPage {
-  versions: (StoredVersion & { position: number })[];
+  /** Each version with the interaction that wrote it and its history position. */
+  versions: (StoredVersion & { method: WriteMethod; position: number })[];
   hasMore: boolean;
 }
 

@@ -1,6 +1,6 @@
 import type { Bundle, BundleEntry } from '@medplum/fhirtypes';
 import request from 'supertest';
-import { createTestApp, storeName, type TestApp } from '../helpers/test-app';
+import { useTestApp, storeName } from '../helpers/test-app';
 import { hemoglobin, patient } from '../helpers/fixtures';
 
 const post = (fullUrl: string, resource: BundleEntry['resource'], extra: Partial<BundleEntry['request']> = {}): BundleEntry => ({
@@ -10,11 +10,7 @@ const post = (fullUrl: string, resource: BundleEntry['resource'], extra: Partial
 });
 
 describe(`batch and transaction (${storeName()})`, () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({ bundleMaxEntries: 1500 });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ bundleMaxEntries: 1500 });
 
   const send = (bundle: Bundle) => request(t.app).post('/fhir').send(bundle);
 

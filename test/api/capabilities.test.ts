@@ -1,15 +1,13 @@
 import type { CapabilityStatement } from '@medplum/fhirtypes';
 import request from 'supertest';
-import { createTestApp, storeName, type TestApp } from '../helpers/test-app';
+import { useTestApp, storeName } from '../helpers/test-app';
 
 describe(`CapabilityStatement (${storeName()})`, () => {
-  let t: TestApp;
+  const t = useTestApp();
   let statement: CapabilityStatement;
   beforeAll(async () => {
-    t = await createTestApp();
     statement = (await request(t.app).get('/fhir/metadata')).body;
   });
-  afterAll(() => t.close());
 
   it('when /metadata is read, then it describes an R4 JSON server with versioned, conditional interactions', () => {
     expect(statement.resourceType).toBe('CapabilityStatement');

@@ -1,13 +1,9 @@
 import request from 'supertest';
-import { createTestApp, FHIR_JSON, storeName, type TestApp } from '../helpers/test-app';
+import { useTestApp, FHIR_JSON, storeName } from '../helpers/test-app';
 import { patient } from '../helpers/fixtures';
 
 describe(`create (${storeName()})`, () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
+  const t = useTestApp();
 
   it('when a Patient is posted, then it gets a server id, version 1 and Location, ETag and Last-Modified', async () => {
     const res = await request(t.app).post('/fhir/Patient').set('Content-Type', FHIR_JSON).send({ ...patient(), id: 'client-id' });
@@ -42,6 +38,12 @@ describe(`create (${storeName()})`, () => {
     const outcome = await request(t.app).post('/fhir/Patient').set('Prefer', 'return=OperationOutcome').send(patient());
     expect(outcome.status).toBe(201);
     expect(outcome.body.resourceType).toBe('OperationOutcome');
+  });
+
+  it('when a Bundle resource is created with Prefer: return=minimal, then the body is empty like any create', async () => {
+    const res = await request(t.app).post('/fhir/Bundle').set('Prefer', 'return=minimal').send({ resourceType: 'Bundle', type: 'collection' });
+    expect(res.status).toBe(201);
+    expect(res.text).toBe('');
   });
 
   it('when If-None-Exist matches nothing, then it creates; when it matches one, then 200 with that one', async () => {

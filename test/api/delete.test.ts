@@ -1,13 +1,9 @@
 import request from 'supertest';
-import { createTestApp, storeName, type TestApp } from '../helpers/test-app';
+import { useTestApp, storeName } from '../helpers/test-app';
 import { patient } from '../helpers/fixtures';
 
 describe(`delete (${storeName()})`, () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
+  const t = useTestApp();
 
   it('when a resource is deleted, then it is gone from read and search but its history stays', async () => {
     const p = (await request(t.app).post('/fhir/Patient').send(patient('DEL-1'))).body;

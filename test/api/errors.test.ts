@@ -1,13 +1,9 @@
 import request from 'supertest';
-import { createTestApp, FHIR_JSON, storeName, type TestApp } from '../helpers/test-app';
+import { useTestApp, FHIR_JSON, storeName } from '../helpers/test-app';
 import { patient } from '../helpers/fixtures';
 
 describe(`errors (${storeName()})`, () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({ bodyLimitBytes: 2048 });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ bodyLimitBytes: 2048 });
 
   const expectOutcome = (res: request.Response, status: number, code: string) => {
     expect(res.status).toBe(status);

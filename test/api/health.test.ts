@@ -1,13 +1,9 @@
 import request from 'supertest';
 import { createApp } from '../../src/app';
-import { createTestApp, storeName, type TestApp } from '../helpers/test-app';
+import { useTestApp, storeName } from '../helpers/test-app';
 
 describe(`health endpoints (${storeName()})`, () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
+  const t = useTestApp();
 
   it('when the store is up, then /healthz and /readyz answer 200', async () => {
     expect((await request(t.app).get('/healthz')).status).toBe(200);

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { createTestApp, storeName, type TestApp } from '../helpers/test-app';
+import { useTestApp, storeName } from '../helpers/test-app';
 import { hemoglobin, patient } from '../helpers/fixtures';
 
 interface Entry {
@@ -10,11 +10,10 @@ interface Entry {
 }
 
 describe(`history (${storeName()})`, () => {
-  let t: TestApp;
+  const t = useTestApp();
   let id: string;
   let afterFirst: string;
   beforeAll(async () => {
-    t = await createTestApp();
     const p = (await request(t.app).post('/fhir/Patient').send(patient('H-1'))).body;
     id = p.id;
     await new Promise((r) => setTimeout(r, 20));
@@ -26,7 +25,6 @@ describe(`history (${storeName()})`, () => {
       await request(t.app).post('/fhir/Observation').send(hemoglobin(`Patient/${id}`, 10 + i));
     }
   });
-  afterAll(() => t.close());
 
   it('when instance history is asked, then every version comes newest first with request and response', async () => {
     const res = await request(t.app).get(`/fhir/Patient/${id}/_history`);

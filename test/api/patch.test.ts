@@ -1,15 +1,11 @@
 import request from 'supertest';
-import { createTestApp, storeName, type TestApp } from '../helpers/test-app';
+import { useTestApp, storeName } from '../helpers/test-app';
 import { patient } from '../helpers/fixtures';
 
 const JSON_PATCH = 'application/json-patch+json';
 
 describe(`patch (${storeName()})`, () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
+  const t = useTestApp();
 
   const create = async (mrn = 'P-1') => (await request(t.app).post('/fhir/Patient').send(patient(mrn))).body;
   const patchOf = (path: string, ops: unknown) => request(t.app).patch(path).set('Content-Type', JSON_PATCH).send(JSON.stringify(ops));

@@ -1,17 +1,15 @@
 import request from 'supertest';
-import { createTestApp, storeName, type TestApp } from '../helpers/test-app';
+import { useTestApp, storeName } from '../helpers/test-app';
 import { hemoglobin, patient } from '../helpers/fixtures';
 
 describe(`read and vread (${storeName()})`, () => {
-  let t: TestApp;
+  const t = useTestApp();
   let id: string;
   beforeAll(async () => {
-    t = await createTestApp();
     const withText = { ...patient(), text: { status: 'generated' as const, div: '<div xmlns="http://www.w3.org/1999/xhtml">Marie</div>' } };
     id = (await request(t.app).post('/fhir/Patient').send(withText)).body.id;
     await request(t.app).put(`/fhir/Patient/${id}`).send({ ...withText, id, gender: 'other' });
   });
-  afterAll(() => t.close());
 
   it('when a resource is read, then the current version comes with ETag and Last-Modified', async () => {
     const res = await request(t.app).get(`/fhir/Patient/${id}`);

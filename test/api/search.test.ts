@@ -1,20 +1,18 @@
 import type { Bundle } from '@medplum/fhirtypes';
 import request from 'supertest';
-import { createTestApp, storeName, type TestApp } from '../helpers/test-app';
+import { useTestApp, storeName } from '../helpers/test-app';
 import { hemoglobin, patient } from '../helpers/fixtures';
 
 describe(`basic search (${storeName()})`, () => {
-  let t: TestApp;
+  const t = useTestApp();
   let patientId: string;
   beforeAll(async () => {
-    t = await createTestApp();
     patientId = (await request(t.app).post('/fhir/Patient').send(patient('S-1', 'Lévesque'))).body.id;
     await request(t.app).post('/fhir/Patient').send(patient('S-2', 'Levy'));
     for (const [value, date] of [[11, '2024-01-15'], [12, '2024-02-15'], [13, '2023-12-31T23:00:00Z']] as const) {
       await request(t.app).post('/fhir/Observation').send(hemoglobin(`Patient/${patientId}`, value, date));
     }
   });
-  afterAll(() => t.close());
 
   const ids = (bundle: Bundle) => (bundle.entry ?? []).filter((e) => e.search?.mode === 'match').map((e) => e.resource?.id);
   const search = (query: string) => request(t.app).get(`/fhir/${query}`);

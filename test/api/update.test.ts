@@ -1,13 +1,9 @@
 import request from 'supertest';
-import { createTestApp, storeName, type TestApp } from '../helpers/test-app';
+import { useTestApp, storeName } from '../helpers/test-app';
 import { patient } from '../helpers/fixtures';
 
 describe(`update (${storeName()})`, () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
+  const t = useTestApp();
 
   const create = async (mrn = 'U-1') => (await request(t.app).post('/fhir/Patient').send(patient(mrn))).body;
 

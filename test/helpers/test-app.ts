@@ -68,3 +68,16 @@ async function withClient<T>(url: string, fn: (client: Client) => Promise<T>): P
 }
 
 export const FHIR_JSON = 'application/fhir+json';
+
+/**
+ * Starts a test app before the enclosing describe's tests and closes it after them; the returned
+ * object is filled in by then. Register it first, so later beforeAll hooks can use it.
+ */
+export function useTestApp(overrides: Partial<AppDependencies['config']> = {}): TestApp {
+  const handle = {} as TestApp;
+  beforeAll(async () => {
+    Object.assign(handle, await createTestApp(overrides));
+  });
+  afterAll(() => handle.close());
+  return handle;
+}

@@ -1,9 +1,11 @@
-import type { BundleEntry, Resource } from '@medplum/fhirtypes';
+import type { BundleEntry } from '@medplum/fhirtypes';
 import { statusLine, type Outcome } from '../outcomes';
+import { preferredBody } from '../prefer';
 import type { FhirRequest, HandlerResult } from '../types';
 
 /** The response entry for one processed request, honouring Prefer: return. */
-export function entryResponse(baseUrl: string, request: FhirRequest, [outcome, resource]: HandlerResult): BundleEntry {
+export function entryResponse(baseUrl: string, request: FhirRequest, result: HandlerResult): BundleEntry {
+  const [outcome, resource] = result;
   const versioned = resource?.meta?.versionId !== undefined && resource.id !== undefined;
   const created = outcome.category === 'created';
   const entry: BundleEntry = {
@@ -14,7 +16,7 @@ export function entryResponse(baseUrl: string, request: FhirRequest, [outcome, r
       ...(versioned ? { etag: `W/"${resource.meta?.versionId}"`, lastModified: resource.meta?.lastUpdated } : {}),
     },
   };
-  const body = bodyFor(request, outcome, resource);
+  const body = preferredBody(request, result);
   if (body) {
     entry.resource = body;
   }
@@ -23,18 +25,4 @@ export function entryResponse(baseUrl: string, request: FhirRequest, [outcome, r
 
 export function failedEntryResponse(outcome: Outcome): BundleEntry {
   return { response: { status: statusLine(outcome.category), outcome: outcome.outcome } };
-}
-
-function bodyFor(request: FhirRequest, outcome: Outcome, resource: Resource | undefined): Resource | undefined {
-  if (request.method === 'GET' || request.method === 'HEAD') {
-    return resource;
-  }
-  switch (request.preferReturn) {
-    case 'minimal':
-      return undefined;
-    case 'OperationOutcome':
-      return outcome.outcome;
-    default:
-      return resource;
-  }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { BundleEntry } from '@medplum/fhirtypes';
 import type { ResourceWriter } from '../../store/repository';
 import { errors } from '../outcomes';
-import { findMatches, lockCriteria, singleMatch } from '../router/conditional';
+import { lockedMatch } from '../router/conditional';
 import type { FhirRequest, HandlerContext } from '../types';
 
 /**
@@ -44,8 +44,7 @@ async function identityOf(request: FhirRequest, type: string, tx: ResourceWriter
   const segments = request.path.split('/');
   if (request.method === 'POST' && segments.length === 1) {
     if (request.ifNoneExist) {
-      await lockCriteria(tx, type, request.ifNoneExist);
-      const existing = singleMatch(await findMatches(tx, ctx, type, request.ifNoneExist), type);
+      const existing = await lockedMatch(tx, ctx, type, request.ifNoneExist);
       if (existing) {
         return existing.id;
       }
@@ -54,8 +53,7 @@ async function identityOf(request: FhirRequest, type: string, tx: ResourceWriter
     return request.assignedId;
   }
   if (request.method === 'PUT' && segments.length === 1 && request.query.length > 0) {
-    await lockCriteria(tx, type, request.query);
-    const match = singleMatch(await findMatches(tx, ctx, type, request.query), type);
+    const match = await lockedMatch(tx, ctx, type, request.query);
     const bodyId = (request.body as { id?: string } | undefined)?.id;
     if (!match && !bodyId) {
       request.assignedId = randomUUID();

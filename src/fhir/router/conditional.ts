@@ -26,17 +26,21 @@ export async function findMatches(
 }
 
 /**
- * Serializes conditional writes with the same criteria, so ten parallel identical conditional
- * creates leave one resource: each waits for the previous one to commit before it searches.
+ * The one resource a conditional write's criteria select, or undefined; several are a 412 (R4).
+ * Writers with the same criteria are serialized by a lock held to the end of the transaction, so
+ * ten parallel identical conditional creates leave one resource: each searches only after the
+ * previous one committed.
  */
-export async function lockCriteria(tx: ResourceWriter, type: string, criteria: string | [string, string][]): Promise<void> {
+export async function lockedMatch(
+  tx: ResourceWriter,
+  ctx: HandlerContext,
+  type: string,
+  criteria: string | [string, string][],
+): Promise<Resource | undefined> {
   const pairs = typeof criteria === 'string' ? parseQueryString(criteria) : criteria;
   const canonical = [...pairs].sort(([a, x], [b, y]) => a.localeCompare(b) || x.localeCompare(y));
   await tx.lock(`conditional:${type}?${new URLSearchParams(canonical)}`);
-}
-
-/** Exactly one match, or the error R4 prescribes for none (404) and several (412). */
-export function singleMatch(matches: Resource[], type: string): Resource | undefined {
+  const matches = await findMatches(tx, ctx, type, pairs);
   if (matches.length > 1) {
     throw errors.precondition(`The criteria match more than one ${type}`);
   }

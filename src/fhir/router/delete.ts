@@ -2,7 +2,7 @@ import type { ResourceWriter } from '../../store/repository';
 import { success } from '../outcomes';
 import type { FhirRequest, Handler, HandlerResult } from '../types';
 import { assertValidId, checkIfMatch, inTransaction } from './context';
-import { findMatches, lockCriteria, singleMatch } from './conditional';
+import { lockedMatch } from './conditional';
 
 /** DELETE [type]/[id]: a tombstone version. Deleting what does not exist succeeds too (R4 http page). */
 export const remove: Handler = async (request, { type, id }, ctx) => {
@@ -13,8 +13,7 @@ export const remove: Handler = async (request, { type, id }, ctx) => {
 /** DELETE [type]?criteria: deletes the one match; several matches are refused with 412. */
 export const conditionalDelete: Handler = async (request, { type }, ctx) => {
   return inTransaction(ctx, async (tx) => {
-    await lockCriteria(tx, type as string, request.query);
-    const match = singleMatch(await findMatches(tx, ctx, type as string, request.query), type as string);
+    const match = await lockedMatch(tx, ctx, type as string, request.query);
     if (!match) {
       return [success('ok', `No ${type} matches the criteria; nothing was deleted`)];
     }

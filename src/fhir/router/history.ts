@@ -1,7 +1,7 @@
 import type { Bundle, BundleEntry } from '@medplum/fhirtypes';
-import type { HistoryQuery, StoredVersion } from '../../store/repository';
+import type { HistoryPage, HistoryQuery } from '../../store/repository';
 import { errors, statusLine, success } from '../outcomes';
-import { DEFAULT_COUNT, MAX_COUNT } from '../search/parse-search';
+import { DEFAULT_COUNT, MAX_COUNT, nonNegativeInteger } from '../search/parse-search';
 import type { FhirRequest, Handler, HandlerContext, HandlerResult } from '../types';
 import { assertValidId, readerOf } from './context';
 
@@ -55,15 +55,15 @@ function historyQuery(request: FhirRequest, scope: Pick<HistoryQuery, 'resourceT
       }
       continue;
     }
-    if (name === '_count') query.count = Math.min(integer(name, value), MAX_COUNT);
-    if (name === '_before') query.before = integer(name, value);
+    if (name === '_count') query.count = Math.min(nonNegativeInteger(name, value), MAX_COUNT);
+    if (name === '_before') query.before = nonNegativeInteger(name, value);
     if (name === '_since') query.since = instant(value);
     if (name === '_at') query.at = value;
   }
   return query;
 }
 
-function historyEntry(baseUrl: string, version: StoredVersion): BundleEntry {
+function historyEntry(baseUrl: string, version: HistoryPage['versions'][number]): BundleEntry {
   const { resourceType, id, versionId, lastUpdated, method } = version;
   const created = method === 'POST' || (versionId === 1 && method === 'PUT');
   return {
@@ -85,13 +85,6 @@ function pageUrl(baseUrl: string, path: string, request: FhirRequest, before: nu
   }
   const query = params.toString();
   return `${baseUrl}/${path}${query ? `?${query}` : ''}`;
-}
-
-function integer(name: string, value: string): number {
-  if (!/^\d+$/.test(value)) {
-    throw errors.invalid(`${name} must be a non-negative integer, not "${value}"`, name);
-  }
-  return Number(value);
 }
 
 /** _since is an instant: a full date-time with a time zone. */

@@ -4,7 +4,7 @@ import type { ResourceWriter } from '../../store/repository';
 import { errors, fail, success } from '../outcomes';
 import type { FhirRequest, Handler, HandlerResult } from '../types';
 import { assertValidId, checkIfMatch, inTransaction, resourceBody } from './context';
-import { findMatches, lockCriteria, singleMatch } from './conditional';
+import { lockedMatch } from './conditional';
 
 /** PATCH [type]/[id] with a JSON Patch document (RFC 6902). */
 export const patch: Handler = async (request, { type, id }, ctx) => {
@@ -17,8 +17,7 @@ export const patch: Handler = async (request, { type, id }, ctx) => {
 export const conditionalPatch: Handler = async (request, { type }, ctx) => {
   const operations = patchDocument(request);
   return inTransaction(ctx, async (tx) => {
-    await lockCriteria(tx, type as string, request.query);
-    const match = singleMatch(await findMatches(tx, ctx, type as string, request.query), type as string);
+    const match = await lockedMatch(tx, ctx, type as string, request.query);
     if (!match) {
       throw errors.notFound(`A ${type} matching the criteria`);
     }

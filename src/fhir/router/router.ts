@@ -29,19 +29,22 @@ function findRoute(request: FhirRequest, segments: string[], ctx: HandlerContext
   if (type !== undefined && /^[A-Z]/.test(type) && !ctx.registries.resourceTypes.has(type)) {
     throw errors.unknownType(type);
   }
-  const shaped = ROUTES.filter((route) => matchSegments(route.segments, segments) !== undefined);
+  const shaped = ROUTES.flatMap((route) => {
+    const params = matchSegments(route.segments, segments);
+    return params ? [{ route, params }] : [];
+  });
   if (shaped.length === 0) {
     throw errors.notFound(`The path /${request.path}`);
   }
   const hasQuery = request.query.some(([name]) => !RESPONSE_SHAPING.has(name));
-  const route = shaped.find((r) => r.method === method && (r.conditional === undefined || r.conditional === hasQuery));
-  if (!route) {
-    if (shaped.some((r) => r.method === method)) {
+  const found = shaped.find(({ route: r }) => r.method === method && (r.conditional === undefined || r.conditional === hasQuery));
+  if (!found) {
+    if (shaped.some(({ route: r }) => r.method === method)) {
       throw errors.invalid(`${method} /${request.path} needs search criteria in its query`);
     }
     throw errors.methodNotAllowed(`${request.method} is not allowed on /${request.path}`);
   }
-  return [route, matchSegments(route.segments, segments) as RouteParams];
+  return [found.route, found.params];
 }
 
 function matchSegments(pattern: string[], segments: string[]): RouteParams | undefined {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { errors } from '../outcomes';
 import type { Handler } from '../types';
 import { assertValidId, inTransaction, resourceBody } from './context';
-import { findMatches, lockCriteria, singleMatch } from './conditional';
+import { lockedMatch } from './conditional';
 import { writeNextVersion } from './write-version';
 
 /** PUT [type]/[id]: the next version, or a create with the client's id (update as create). */
@@ -22,8 +22,7 @@ export const update: Handler = async (request, { type, id }, ctx) => {
 export const conditionalUpdate: Handler = async (request, { type }, ctx) => {
   const resource = resourceBody(request, type as string);
   return inTransaction(ctx, async (tx) => {
-    await lockCriteria(tx, type as string, request.query);
-    const match = singleMatch(await findMatches(tx, ctx, type as string, request.query), type as string);
+    const match = await lockedMatch(tx, ctx, type as string, request.query);
     if (match && resource.id !== undefined && resource.id !== match.id) {
       throw errors.invalid(`The body's id "${resource.id}" is not the id of the matching ${type} (${match.id})`, `${type}.id`);
     }

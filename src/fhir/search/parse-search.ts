@@ -157,7 +157,7 @@ function sortRule(type: string, key: string, registries: FhirRegistries): SortRu
   return { param: RESOURCE_LEVEL.has(code) ? (code as '_id' | '_lastUpdated') : param, descending };
 }
 
-function nonNegativeInteger(name: string, value: string): number {
+export function nonNegativeInteger(name: string, value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) {
     throw errors.invalid(`${name} must be a non-negative integer, not "${value}"`, name);

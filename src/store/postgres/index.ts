@@ -1,6 +1,5 @@
 export { openDatabase, type StoreSettings } from './open';
 export { createPostgresRepository } from './postgres-repository';
-export type { Db } from './driver/db';
 import type { SearchParamType } from '../repository';
 import { INDEX_TYPES } from './indexing';
 

@@ -1,5 +1,5 @@
 import type { Resource } from '@medplum/fhirtypes';
-import type { HistoryPage, HistoryQuery, ResourceReader, SearchQuery, SearchResult } from '../repository';
+import type { HistoryPage, HistoryQuery, ResourceReader, SearchQuery, SearchResult, WriteMethod } from '../repository';
 import type { Queryable } from './driver/db';
 import { historySql } from './history-sql';
 import type { QueryContext } from './indexing/index-type';
@@ -22,8 +22,8 @@ export function reader(db: () => Promise<Queryable>, ctx: QueryContext): Resourc
     },
     async history(query: HistoryQuery): Promise<HistoryPage> {
       const { sql, params } = historySql(query);
-      const rows = await (await db()).query<VersionRow & { seq: number }>(sql, params);
-      const versions = rows.slice(0, query.count).map((row) => ({ ...toVersion(row), position: row.seq }));
+      const rows = await (await db()).query<VersionRow & { seq: number; method: WriteMethod }>(sql, params);
+      const versions = rows.slice(0, query.count).map((row) => ({ ...toVersion(row), method: row.method, position: row.seq }));
       return { versions, hasMore: rows.length > query.count };
     },
     async search(query: SearchQuery): Promise<SearchResult> {

@@ -8,6 +8,7 @@ export interface VersionRow {
   id: string;
   version_id: number;
   last_updated: string;
+  /** Only in resource_history rows. */
   method?: WriteMethod;
   deleted: boolean;
   content: Resource | null;
@@ -28,7 +29,6 @@ export function toVersion(row: VersionRow): LocatedVersion {
     versionId: row.version_id,
     lastUpdated: row.last_updated,
     deleted: row.deleted,
-    method: row.method ?? (row.deleted ? 'DELETE' : row.version_id === 1 ? 'POST' : 'PUT'),
     resource: row.content ? withTypeFirst(row.content) : undefined,
   };
 }

@@ -9,6 +9,7 @@ export class VersionConflictError extends Error {}
 
 /** A version computed in memory, waiting to be written; rid is known only for existing resources. */
 export interface PendingVersion extends StoredVersion {
+  method: WriteMethod;
   rid?: number;
   previous?: LocatedVersion;
 }

@@ -17,7 +17,6 @@ export interface Db extends Queryable {
   /** Opens a transaction; the caller must end it with commit() or rollback(). */
   begin(): Promise<DbSession>;
   close(): Promise<void>;
-  readonly kind: 'postgres' | 'pglite';
 }
 
 /** Runs fn in one transaction: committed if fn resolves, rolled back if it throws. */

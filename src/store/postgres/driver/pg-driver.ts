@@ -11,7 +11,6 @@ export function createPgDb(connectionString: string, poolSize: number): Db {
   // An idle client that loses its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   return {
-    kind: 'postgres',
     async query<Row>(sql: string, params?: unknown[], name?: string): Promise<Row[]> {
       return (await pool.query({ text: sql, values: params, name })).rows as Row[];
     },

@@ -22,7 +22,6 @@ export async function createPgliteDb(dataDir?: string): Promise<Db> {
     throw error;
   }
   return {
-    kind: 'pglite',
     async query<Row>(sql: string, params?: unknown[]): Promise<Row[]> {
       return (await pg.query<Row>(sql, params)).rows;
     },

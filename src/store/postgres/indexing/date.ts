@@ -59,7 +59,6 @@ function iso(ms: number): string {
 export const dateIndex: IndexType = {
   table: 'idx_date',
   columns: ['low', 'high'],
-  modifiers: [],
   sortKey: { asc: 'min(i.low)', desc: 'max(i.high)' },
   extract(values) {
     return values.flatMap(rangesOf).map((r) => [r.low, r.high]);

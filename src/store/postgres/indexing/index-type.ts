@@ -25,8 +25,6 @@ export interface IndexType {
   extract(values: TypedValue[], ctx: QueryContext): unknown[][];
   /** SQL condition over alias `i` matching one value; throws InvalidSearchError for a malformed one. */
   match(filter: SearchFilter, value: FilterValue, params: SqlParams, ctx: QueryContext): string;
-  /** Modifiers this type understands besides :missing. */
-  modifiers: readonly string[];
   /** Modifiers meaning "no row matches" (like :not), evaluated as NOT EXISTS. */
   negatingModifiers?: readonly string[];
   /** Expression over alias `i` to sort by, with its aggregate for ascending and descending order. */

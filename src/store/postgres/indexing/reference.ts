@@ -15,7 +15,6 @@ export function localTarget(reference: string, ctx: QueryContext): { type: strin
 export const referenceIndex: IndexType = {
   table: 'idx_reference',
   columns: ['target_type', 'target_id', 'url'],
-  modifiers: [],
   sortKey: { asc: 'min(i.target_id)', desc: 'max(i.target_id)' },
   extract(values, ctx) {
     return values.flatMap((v) => referenceRow(v, ctx));

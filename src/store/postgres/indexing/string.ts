@@ -13,7 +13,6 @@ const ADDRESS_PARTS = ['text', 'line', 'city', 'district', 'state', 'postalCode'
 export const stringIndex: IndexType = {
   table: 'idx_string',
   columns: ['value', 'value_exact'],
-  modifiers: ['exact', 'contains'],
   sortKey: { asc: 'min(i.value)', desc: 'max(i.value)' },
   extract(values) {
     return values.flatMap(stringsOf).map((s) => [normalizeString(s), s]);

@@ -12,7 +12,6 @@ interface Coding {
 export const tokenIndex: IndexType = {
   table: 'idx_token',
   columns: ['system', 'code', 'text_value'],
-  modifiers: ['not', 'text'],
   negatingModifiers: ['not'],
   sortKey: { asc: 'min(i.code)', desc: 'max(i.code)' },
   extract(values) {

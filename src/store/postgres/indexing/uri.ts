@@ -4,7 +4,6 @@ import type { IndexType } from './index-type';
 export const uriIndex: IndexType = {
   table: 'idx_uri',
   columns: ['value'],
-  modifiers: [],
   sortKey: { asc: 'min(i.value)', desc: 'max(i.value)' },
   extract(values) {
     return values.filter((v) => typeof v.value === 'string').map((v) => [v.value as string]);
