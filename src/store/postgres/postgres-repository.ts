@@ -2,7 +2,9 @@ import type { IndexedParameter, Repository, ResourceWriter } from '../repository
 import { WriteConflictError } from '../repository';
 import { isRetryable, type Db } from './driver/db';
 import type { QueryContext } from './indexing/index-type';
+import { GroupCommit } from './group-commit';
 import { Indexer } from './indexing/indexer';
+import { ReadCoalescer } from './read-coalescer';
 import { reader } from './reader';
 import { VersionConflictError } from './version-writer';
 import { WriteSession } from './write-session';
@@ -18,11 +20,14 @@ const MAX_ATTEMPTS = 5;
 export function createPostgresRepository(db: Db, options: PostgresRepositoryOptions): Repository {
   const ctx: QueryContext = { baseUrl: options.baseUrl };
   const indexer = new Indexer(options.parameters, ctx);
+  const groupCommit = new GroupCommit(db, indexer);
+  const reads = new ReadCoalescer(db);
   return {
     ...reader(async () => db, ctx),
+    read: (resourceType, id) => reads.read(resourceType, id),
     async transaction<T>(fn: (tx: ResourceWriter) => Promise<T>): Promise<T> {
       for (let attempt = 1; ; attempt++) {
-        const session = new WriteSession(db, indexer, ctx);
+        const session = new WriteSession(db, indexer, groupCommit, ctx);
         try {
           const result = await fn(session.writer);
           await session.finish();

@@ -6,7 +6,7 @@ import type { QueryContext } from './indexing/index-type';
 import { toVersion, VERSION_COLUMNS, withTypeFirst, type VersionRow } from './rows';
 import { buildSearchSql } from './search-sql';
 
-const READ_SQL = `SELECT ${VERSION_COLUMNS} FROM resource WHERE resource_type = $1 AND id = $2`;
+export const READ_SQL = `SELECT ${VERSION_COLUMNS} FROM resource WHERE resource_type = $1 AND id = $2`;
 const READ_VERSION_SQL = `SELECT ${VERSION_COLUMNS}, method FROM resource_history WHERE resource_type = $1 AND id = $2 AND version_id = $3`;
 
 /** Reads over whatever connection `db()` gives: the pool, or an open transaction. */

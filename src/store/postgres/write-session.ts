@@ -2,6 +2,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { ResourceWriter, StoredVersion, WriteMethod } from '../repository';
 import type { Db, DbSession, Queryable } from './driver/db';
 import type { QueryContext } from './indexing/index-type';
+import type { GroupCommit } from './group-commit';
 import type { Indexer } from './indexing/indexer';
 import { FOR_UPDATE_SQL, reader } from './reader';
 import { toVersion, type LocatedVersion, type VersionRow } from './rows';
@@ -10,8 +11,9 @@ import { nextVersion, writeVersions, type PendingVersion } from './version-write
 /**
  * One repository transaction. Writes are buffered and go to the database together, in one
  * statement, just before the next read or at the end; a database transaction is opened only once
- * something must be read or locked. A plain create is therefore a single autocommitted statement,
- * and a 1,000-entry transaction Bundle writes all its creates in one round trip.
+ * something must be read or locked. A plain create is therefore a single autocommitted statement
+ * (shared with concurrent creates through the group commit), and a 1,000-entry transaction Bundle
+ * writes all its creates in one round trip.
  */
 export class WriteSession {
   private session?: DbSession;
@@ -21,6 +23,7 @@ export class WriteSession {
   constructor(
     private readonly db: Db,
     private readonly indexer: Indexer,
+    private readonly groupCommit: GroupCommit,
     ctx: QueryContext,
   ) {
     const reads = reader(() => this.connection(), ctx);
@@ -42,7 +45,8 @@ export class WriteSession {
   async finish(): Promise<void> {
     if (!this.session) {
       // Nothing was read: the buffered writes are one statement, atomic without BEGIN/COMMIT.
-      await this.flush(this.db);
+      const onlyCreates = this.pending.every((p) => !p.previous);
+      await this.flush(onlyCreates ? (versions) => this.groupCommit.write(versions) : this.db);
       return;
     }
     await this.flush(this.session);
@@ -74,11 +78,11 @@ export class WriteSession {
     return version;
   }
 
-  private async flush(db: Queryable): Promise<void> {
+  private async flush(target: Queryable | ((versions: PendingVersion[]) => Promise<number[]>)): Promise<void> {
     if (this.pending.length === 0) return;
     const versions = this.pending;
     this.pending = [];
-    const rids = await writeVersions(db, this.indexer, versions);
+    const rids = typeof target === 'function' ? await target(versions) : await writeVersions(target, this.indexer, versions);
     versions.forEach((v, i) => (v.rid = rids[i]));
   }
 }
