@@ -36,10 +36,17 @@ describe('compileSimplePath', () => {
     expect(compared).toBeGreaterThan(100);
   });
 
-  it('when a path has a choice type or a function, then it is left to FHIRPath; backbone paths compile', () => {
-    expect(compileSimplePath('Observation.value', 'Observation')).toBeUndefined();
-    expect(compileSimplePath('Observation.effective', 'Observation')).toBeUndefined();
+  it('when a path has a function, or steps after an unnarrowed choice, then it is left to FHIRPath', () => {
     expect(compileSimplePath("Patient.name.where(use = 'official')", 'Patient')).toBeUndefined();
+    expect(compileSimplePath('Observation.value.text', 'Observation')).toBeUndefined();
+    expect(compileSimplePath('(Observation.value as Quantity', 'Observation')).toBeUndefined();
+    expect(compileSimplePath('(Observation.value as Nonsense)', 'Observation')).toBeUndefined();
+  });
+
+  it('when a path reads a choice element, with or without "as", then it compiles; so do backbone paths', () => {
+    expect(compileSimplePath('Observation.effective', 'Observation')).toBeDefined();
+    expect(compileSimplePath('(Observation.value as CodeableConcept).text', 'Observation')).toBeDefined();
+    expect(compileSimplePath('(Observation.component.value as Quantity)', 'Observation')).toBeDefined();
     expect(compileSimplePath('Observation.component.code', 'Observation')).toBeDefined();
     expect(compileSimplePath('Observation.code', 'Observation')).toBeDefined();
     expect(compileSimplePath('Resource.meta.tag', 'Patient')).toBeDefined();
