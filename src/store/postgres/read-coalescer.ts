@@ -1,6 +1,7 @@
 import type { Queryable } from './driver/db';
 import { READ_SQL } from './reader';
 import { toVersion, VERSION_COLUMNS, type LocatedVersion, type VersionRow } from './rows';
+import { TurnBatcher, type Waiting } from './turn-batcher';
 
 /**
  * Both arrays are matched against the primary key with "= ANY", which PostgreSQL always answers
@@ -12,11 +13,9 @@ const READ_MANY_SQL = `SELECT ${VERSION_COLUMNS} FROM resource WHERE resource_ty
 /** Reads beyond this many wait for the next query, so one query's arrays stay small. */
 const MAX_BATCH = 100;
 
-interface Waiting {
-  key: string;
+interface Key {
   resourceType: string;
   id: string;
-  settle: (error: unknown, version?: LocatedVersion) => void;
 }
 
 /**
@@ -27,45 +26,33 @@ interface Waiting {
  * at least as new as its request (the query starts after every read in it arrived).
  */
 export class ReadCoalescer {
-  private waiting: Waiting[] = [];
+  private readonly batcher = new TurnBatcher<Key, LocatedVersion | undefined>({ run: (batch) => this.query(batch), maxWeight: MAX_BATCH });
 
   constructor(private readonly db: Queryable) {}
 
   read(resourceType: string, id: string): Promise<LocatedVersion | undefined> {
-    return new Promise((resolve, reject) => {
-      if (this.waiting.length === 0) setImmediate(() => this.flush());
-      const settle = (error: unknown, version?: LocatedVersion) => (error ? reject(error) : resolve(version));
-      this.waiting.push({ key: `${resourceType}/${id}`, resourceType, id, settle });
-    });
+    return this.batcher.submit({ resourceType, id });
   }
 
-  private flush(): void {
-    while (this.waiting.length > 0) {
-      const batch = this.waiting.splice(0, MAX_BATCH);
-      void this.query(batch);
-    }
-  }
-
-  private async query(batch: Waiting[]): Promise<void> {
-    let rows: VersionRow[];
-    try {
-      rows = batch.length === 1
-        ? await this.db.query<VersionRow>(READ_SQL, [batch[0].resourceType, batch[0].id], 'stroma_read')
-        : await this.db.query<VersionRow>(READ_MANY_SQL, [unique(batch.map((w) => w.resourceType)), unique(batch.map((w) => w.id))], 'stroma_read_many');
-    } catch (error) {
-      for (const waiting of batch) waiting.settle(error);
-      return;
-    }
-    const found = new Map(rows.map((row) => [`${row.resource_type}/${row.id}`, row]));
+  private async query(batch: Waiting<Key, LocatedVersion | undefined>[]): Promise<void> {
+    const keys = batch.map((w) => w.input);
+    const rows = keys.length === 1
+      ? await this.db.query<VersionRow>(READ_SQL, [keys[0].resourceType, keys[0].id], 'stroma_read')
+      : await this.db.query<VersionRow>(READ_MANY_SQL, [unique(keys.map((k) => k.resourceType)), unique(keys.map((k) => k.id))], 'stroma_read_many');
+    const found = new Map(rows.map((row) => [keyOf(row.resource_type, row.id), row]));
     const handedOut = new Set<string>();
-    for (const waiting of batch) {
-      const row = found.get(waiting.key);
+    for (const { input, resolve } of batch) {
+      const key = keyOf(input.resourceType, input.id);
+      const row = found.get(key);
       // Two reads of one resource in a batch must not share objects: a caller may change what it read.
-      const version = row && (handedOut.has(waiting.key) ? structuredClone(toVersion(row)) : toVersion(row));
-      handedOut.add(waiting.key);
-      waiting.settle(undefined, version);
+      resolve(row && (handedOut.has(key) ? structuredClone(toVersion(row)) : toVersion(row)));
+      handedOut.add(key);
     }
   }
+}
+
+function keyOf(resourceType: string, id: string): string {
+  return `${resourceType}/${id}`;
 }
 
 function unique(values: string[]): string[] {

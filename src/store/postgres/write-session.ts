@@ -45,11 +45,10 @@ export class WriteSession {
   async finish(): Promise<void> {
     if (!this.session) {
       // Nothing was read: the buffered writes are one statement, atomic without BEGIN/COMMIT.
-      const onlyCreates = this.pending.every((p) => !p.previous);
-      await this.flush(onlyCreates ? (versions) => this.groupCommit.write(versions) : this.db);
+      await this.flush((versions) => this.groupCommit.write(versions));
       return;
     }
-    await this.flush(this.session);
+    await this.flush(this.inSession(this.session));
     await this.session.commit();
   }
 
@@ -61,7 +60,7 @@ export class WriteSession {
   /** An open transaction, with every buffered write applied, so reads see this session's writes. */
   private async connection(): Promise<Queryable> {
     this.session ??= await this.db.begin();
-    await this.flush(this.session);
+    await this.flush(this.inSession(this.session));
     return this.session;
   }
 
@@ -78,11 +77,16 @@ export class WriteSession {
     return version;
   }
 
-  private async flush(target: Queryable | ((versions: PendingVersion[]) => Promise<number[]>)): Promise<void> {
+  private inSession(session: DbSession): (versions: PendingVersion[]) => Promise<number[]> {
+    return (versions) => writeVersions(session, this.indexer, versions);
+  }
+
+  /** Sends the buffered versions through `write` and records the rids it gives them. */
+  private async flush(write: (versions: PendingVersion[]) => Promise<number[]>): Promise<void> {
     if (this.pending.length === 0) return;
     const versions = this.pending;
     this.pending = [];
-    const rids = typeof target === 'function' ? await target(versions) : await writeVersions(target, this.indexer, versions);
+    const rids = await write(versions);
     versions.forEach((v, i) => (v.rid = rids[i]));
   }
 }

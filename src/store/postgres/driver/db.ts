@@ -40,3 +40,12 @@ export function isRetryable(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && RETRYABLE.has(code);
 }
+
+/**
+ * An error PostgreSQL itself answered with, so the statement was rolled back. Both drivers give
+ * such errors the server's severity and SQLSTATE; socket errors (EPIPE...) have no severity.
+ */
+export function refusedByDatabase(error: unknown): boolean {
+  const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown };
+  return typeof severity === 'string' && typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
+}
