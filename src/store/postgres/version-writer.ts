@@ -28,40 +28,52 @@ export function nextVersion(resource: Resource | undefined, method: WriteMethod,
 
 const TABLES = Object.values(INDEX_TYPES);
 
+/** SQL types of index columns that are not text. */
+const COLUMN_TYPES: Record<string, string> = { low: 'timestamptz', high: 'timestamptz' };
+
 /**
  * Writes any number of versions — current rows, history rows, index rows — in ONE statement of
  * fixed text: one round trip however many resources a transaction Bundle holds, and a statement
  * PostgreSQL plans once per connection. Returns each version's rid, in order.
+ *
+ * The versions, and the rows of each index table, each go as one JSON array of objects that
+ * PostgreSQL reads with json_to_recordset: one parse of the whole parameter, where text arrays
+ * cost an escaping pass on both sides and `->>` on json re-reads the element for every field.
  */
 export async function writeVersions(db: Queryable, indexer: Indexer, versions: PendingVersion[]): Promise<number[]> {
-  const column = <T>(pick: (v: PendingVersion) => T) => versions.map(pick);
-  const params: unknown[] = [
-    column((v) => v.resourceType),
-    column((v) => v.id),
-    column((v) => v.versionId),
-    column((v) => v.lastUpdated),
-    column((v) => (v.resource ? JSON.stringify(v.resource) : null)),
-    column((v) => v.previous?.rid ?? null),
-    column((v) => v.previous?.versionId ?? null),
-    column((v) => v.method),
-    column((v) => v.deleted),
-    versions.flatMap((v) => (v.previous ? [v.previous.rid] : [])),
-  ];
-  const indexRows = new Map(TABLES.map((t) => [t, [] as unknown[][]]));
-  versions.forEach((v, ord) => {
+  const input = versions.map((v, i) => ({
+    ord: i + 1,
+    resource_type: v.resourceType,
+    id: v.id,
+    version_id: v.versionId,
+    last_updated: v.lastUpdated,
+    content: v.resource ?? null,
+    prev_rid: v.previous?.rid ?? null,
+    prev_version: v.previous?.versionId ?? null,
+    method: v.method,
+    deleted: v.deleted,
+  }));
+  const indexRows = new Map(TABLES.map((t) => [t, [] as Record<string, unknown>[]]));
+  versions.forEach((v, i) => {
     if (!v.resource) return;
     for (const [index, rows] of indexer.rowsFor(v.resource)) {
-      for (const row of rows) (indexRows.get(index) as unknown[][]).push([ord, ...row]);
+      const objects = indexRows.get(index) as Record<string, unknown>[];
+      for (const [param, ...values] of rows) {
+        const row: Record<string, unknown> = { ord: i + 1, param };
+        index.columns.forEach((column, c) => (row[column] = values[c]));
+        objects.push(row);
+      }
     }
   });
-  // One JSON parameter per index table: PostgreSQL parses one json text instead of an array per column.
+  const params: unknown[] = [JSON.stringify(input)];
   for (const index of TABLES) {
     params.push(JSON.stringify(indexRows.get(index)));
   }
   const replaces = versions.some((v) => v.previous);
+  if (replaces) params.push(versions.flatMap((v) => (v.previous ? [v.previous.rid] : [])));
   const rows = replaces
     ? await db.query<{ ord: number; rid: number }>(REPLACE_SQL, params, 'stroma_replace_versions')
-    : await db.query<{ ord: number; rid: number }>(CREATE_SQL, params.slice(0, 9).concat(params.slice(10)), 'stroma_create_versions');
+    : await db.query<{ ord: number; rid: number }>(CREATE_SQL, params, 'stroma_create_versions');
   if (rows.length !== versions.length) {
     const lost = versions.find((_, ord) => !rows.some((r) => r.ord === ord + 1)) as PendingVersion;
     throw new VersionConflictError(`${lost.resourceType}/${lost.id} changed since version ${lost.previous?.versionId}`);
@@ -69,26 +81,24 @@ export async function writeVersions(db: Queryable, indexer: Indexer, versions: P
   return rows.sort((a, b) => a.ord - b.ord).map((r) => r.rid);
 }
 
-/** With `replaces`, old index rows are deleted first; pure creates skip that, and its $10. */
+/** With `replaces`, old index rows are deleted first (the replaced rids are the last parameter). */
 function buildWriteSql(replaces: boolean): string {
-  let n = replaces ? 10 : 9;
-  const indexCtes = TABLES.map((index) => {
+  const replacedRids = `$${TABLES.length + 2}::bigint[]`;
+  const indexCtes = TABLES.map((index, t) => {
     const columns = ['param', ...index.columns];
-    const rowsParam = `$${++n}::json`;
-    const fields = columns.map((c, i) => `(e->>${i + 1})${c === 'low' || c === 'high' ? '::timestamptz' : ''} AS ${c}`);
-    // The replaced versions' rids come as their own array ($10): "= ANY" of an empty array plans as an
-    // index probe, where a subquery over the input could plan as a scan of the whole index table.
-    const remove = replaces ? `d_${index.table} AS (DELETE FROM ${index.table} WHERE rid = ANY($10::bigint[])),\n      ` : '';
+    const record = ['ord int', ...columns.map((c) => `${c} ${COLUMN_TYPES[c] ?? 'text'}`)].join(', ');
+    // The replaced versions' rids come as their own array: "= ANY" of an array plans as an index
+    // probe, where a subquery over the input could plan as a scan of the whole index table.
+    const remove = replaces ? `d_${index.table} AS (DELETE FROM ${index.table} WHERE rid = ANY(${replacedRids})),\n      ` : '';
     return `${remove}i_${index.table} AS (INSERT INTO ${index.table} (rid, resource_type, ${columns.join(', ')})
         SELECT r.rid, r.resource_type, ${columns.map((c) => `x.${c}`).join(', ')}
-        FROM (SELECT (e->>0)::int AS ord, ${fields.join(', ')} FROM json_array_elements(${rowsParam}) e) x
-        JOIN r ON r.ord = x.ord + 1)`;
+        FROM json_to_recordset($${t + 2}::json) AS x(${record})
+        JOIN r ON r.ord = x.ord)`;
   });
   return `WITH input AS (
-      -- content is parsed to jsonb once here, not once per table it is written to
-      SELECT resource_type, id, version_id, last_updated, content::jsonb AS content, prev_rid, prev_version, method, deleted, ord
-      FROM unnest($1::text[], $2::text[], $3::bigint[], $4::timestamptz[], $5::text[], $6::bigint[], $7::bigint[], $8::text[], $9::boolean[])
-        WITH ORDINALITY AS t(resource_type, id, version_id, last_updated, content, prev_rid, prev_version, method, deleted, ord)),
+      -- content becomes jsonb once here, not once per table it is written to
+      SELECT * FROM json_to_recordset($1::json) AS t(ord int, resource_type text, id text, version_id bigint,
+        last_updated timestamptz, content jsonb, prev_rid bigint, prev_version bigint, method text, deleted boolean)),
     ins AS (INSERT INTO resource (resource_type, id, version_id, last_updated, deleted, content)
       SELECT resource_type, id, version_id, last_updated, deleted, content FROM input WHERE prev_rid IS NULL ORDER BY ord
       RETURNING rid, resource_type, id),
@@ -99,7 +109,7 @@ function buildWriteSql(replaces: boolean): string {
       SELECT r.rid, i.resource_type, i.id, i.version_id, i.last_updated, i.method, i.deleted, i.content
       FROM input i JOIN r ON r.ord = i.ord ORDER BY i.ord),
     ${indexCtes.join(',\n    ')}
-    SELECT ord::int AS ord, rid FROM r`;
+    SELECT ord, rid FROM r`;
 }
 
 const UPDATE_CTE = `upd AS (UPDATE resource t SET version_id = i.version_id, last_updated = i.last_updated, deleted = i.deleted, content = i.content
