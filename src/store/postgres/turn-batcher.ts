@@ -11,6 +11,11 @@ export interface TurnBatcherOptions<In, Out> {
   /** A batch holds inputs up to this total weight; a heavier single input goes alone. */
   maxWeight: number;
   weightOf?: (input: In) => number;
+  /**
+   * Batches running at once; calls that arrive while this many run wait, and go together, when
+   * one finishes. Unlimited by default.
+   */
+  maxInFlight?: number;
 }
 
 /**
@@ -20,24 +25,42 @@ export interface TurnBatcherOptions<In, Out> {
  */
 export class TurnBatcher<In, Out> {
   private queue: Waiting<In, Out>[] = [];
+  private running = 0;
+  private flushScheduled = false;
 
   constructor(private readonly options: TurnBatcherOptions<In, Out>) {}
 
   submit(input: In): Promise<Out> {
     return new Promise((resolve, reject) => {
-      if (this.queue.length === 0) setImmediate(() => this.flush());
       this.queue.push({ input, resolve, reject });
+      this.scheduleFlush();
+    });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.queue.length === 0 || this.running >= (this.options.maxInFlight ?? Infinity)) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
     });
   }
 
   private flush(): void {
     const weightOf = this.options.weightOf ?? (() => 1);
-    while (this.queue.length > 0) {
+    while (this.queue.length > 0 && this.running < (this.options.maxInFlight ?? Infinity)) {
       let weight = 0;
       const over = this.queue.findIndex((w) => (weight += weightOf(w.input)) > this.options.maxWeight);
       const batch = this.queue.splice(0, Math.max(1, over === -1 ? this.queue.length : over));
-      // A run that throws must still answer its callers; rejecting a settled promise does nothing.
-      this.options.run(batch).catch((error: unknown) => batch.forEach((w) => w.reject(error)));
+      this.running++;
+      this.options
+        .run(batch)
+        // A run that throws must still answer its callers; rejecting a settled promise does nothing.
+        .catch((error: unknown) => batch.forEach((w) => w.reject(error)))
+        .finally(() => {
+          this.running--;
+          this.scheduleFlush();
+        });
     }
   }
 }

@@ -28,3 +28,54 @@ describe('TurnBatcher', () => {
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
   });
 });
+
+describe('TurnBatcher with maxInFlight', () => {
+  it('when a batch is running at the limit, then later calls wait and go together once it ends', async () => {
+    const batches: string[][] = [];
+    let finishFirst: () => void = () => undefined;
+    const firstMayEnd = new Promise<void>((resolve) => (finishFirst = resolve));
+    const batcher = new TurnBatcher<string, string>({
+      maxWeight: 100,
+      maxInFlight: 1,
+      run: async (batch) => {
+        batches.push(batch.map((w) => w.input));
+        if (batches.length === 1) await firstMayEnd;
+        batch.forEach((w) => w.resolve(w.input));
+      },
+    });
+    const first = batcher.submit('a');
+    await new Promise((resolve) => setImmediate(resolve));
+    const later = ['b', 'c'].map((s) => batcher.submit(s));
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toEqual([['a']]);
+    finishFirst();
+    expect(await Promise.all([first, ...later])).toEqual(['a', 'b', 'c']);
+    expect(batches).toEqual([['a'], ['b', 'c']]);
+  });
+
+  it('when the running batch fails, then the calls waiting for it still run', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const batches: string[][] = [];
+    const batcher = new TurnBatcher<string, string>({
+      maxWeight: 100,
+      maxInFlight: 1,
+      run: async (batch) => {
+        batches.push(batch.map((w) => w.input));
+        if (batches.length === 1) {
+          await gate;
+          throw new Error('refused');
+        }
+        batch.forEach((w) => w.resolve(w.input));
+      },
+    });
+    const first = batcher.submit('a').catch((error: Error) => error.message);
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = batcher.submit('b');
+    release();
+    expect(await first).toBe('refused');
+    expect(await second).toBe('b');
+    expect(batches).toEqual([['a'], ['b']]);
+  });
+});
