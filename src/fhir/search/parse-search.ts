@@ -83,7 +83,7 @@ function modifierAllowed(param: IndexedParameter, modifier: string, registries: 
   if (param.type === 'reference') {
     return registries.resourceTypes.has(modifier) && (!param.targets || param.targets.includes(modifier as never));
   }
-  const allowed: Record<string, string[]> = { token: ['not', 'text'], string: ['exact', 'contains'] };
+  const allowed: Record<string, string[]> = { token: ['not', 'text'], string: ['exact', 'contains'], uri: ['above', 'below'] };
   return allowed[param.type]?.includes(modifier) ?? false;
 }
 

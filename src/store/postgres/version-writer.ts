@@ -28,9 +28,6 @@ export function nextVersion(resource: Resource | undefined, method: WriteMethod,
 
 const TABLES = Object.values(INDEX_TYPES);
 
-/** SQL types of index columns that are not text. */
-const COLUMN_TYPES: Record<string, string> = { low: 'timestamptz', high: 'timestamptz' };
-
 /**
  * Writes any number of versions — current rows, history rows, index rows — in ONE statement of
  * fixed text: one round trip however many resources a transaction Bundle holds, and a statement
@@ -86,7 +83,7 @@ function buildWriteSql(replaces: boolean): string {
   const replacedRids = `$${TABLES.length + 2}::bigint[]`;
   const indexCtes = TABLES.map((index, t) => {
     const columns = ['param', ...index.columns];
-    const record = ['ord int', ...columns.map((c) => `${c} ${COLUMN_TYPES[c] ?? 'text'}`)].join(', ');
+    const record = ['ord int', ...columns.map((c) => `${c} ${index.columnTypes?.[c] ?? 'text'}`)].join(', ');
     // The replaced versions' rids come as their own array: "= ANY" of an array plans as an index
     // probe, where a subquery over the input could plan as a scan of the whole index table.
     const remove = replaces ? `d_${index.table} AS (DELETE FROM ${index.table} WHERE rid = ANY(${replacedRids})),\n      ` : '';

@@ -55,44 +55,61 @@ function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-/** Date: date, dateTime, instant, Period and Timing values; prefixes eq ne gt lt ge le sa eb. */
+/** Date: date, dateTime, instant, Period and Timing values; prefixes eq ne gt lt ge le sa eb ap. */
 export const dateIndex: IndexType = {
   table: 'idx_date',
   columns: ['low', 'high'],
+  columnTypes: { low: 'timestamptz', high: 'timestamptz' },
   sortKey: { asc: 'min(i.low)', desc: 'max(i.high)' },
   extract(values) {
     return values.flatMap(rangesOf).map((r) => [r.low, r.high]);
   },
-  match(_filter, { prefix, value }, params) {
+  match(_filter, { prefix, value }, params, _ctx, col) {
     const range = dateRange(value);
     if (!range) {
       throw new InvalidSearchError(`"${value}" is not a valid date or dateTime`);
     }
     const low = params.lazy(range.low, '::timestamptz');
     const high = params.lazy(range.high, '::timestamptz');
-    const within = () => `(i.low >= ${low()} AND i.high <= ${high()})`;
+    const within = () => `(${col('low')} >= ${low()} AND ${col('high')} <= ${high()})`;
     switch (prefix ?? 'eq') {
       case 'eq':
         return within();
       case 'ne':
         return `NOT ${within()}`;
       case 'gt':
-        return `i.high > ${high()}`;
+        return `${col('high')} > ${high()}`;
       case 'lt':
-        return `i.low < ${low()}`;
+        return `${col('low')} < ${low()}`;
       case 'ge':
-        return `(i.high > ${high()} OR ${within()})`;
+        return `(${col('high')} > ${high()} OR ${within()})`;
       case 'le':
-        return `(i.low < ${low()} OR ${within()})`;
+        return `(${col('low')} < ${low()} OR ${within()})`;
       case 'sa':
-        return `i.low >= ${high()}`;
+        return `${col('low')} >= ${high()}`;
       case 'eb':
-        return `i.high <= ${low()}`;
+        return `${col('high')} <= ${low()}`;
+      case 'ap': {
+        const near = approximately(range);
+        return `(${col('low')} < ${params.add(near.high)}::timestamptz AND ${col('high')} > ${params.add(near.low)}::timestamptz)`;
+      }
       default:
         throw new InvalidSearchError(`Prefix "${prefix}" is not supported on dates`);
     }
   },
 };
+
+/**
+ * R4 leaves "approximately" to the server; like HAPI, the range is widened by 10 % of its distance
+ * from now, so ap2024-01-01 is loose for an old date and tight for today.
+ */
+function approximately(range: DateRange): DateRange {
+  const low = Date.parse(range.low);
+  const high = Date.parse(range.high);
+  const now = Date.now();
+  const margin = 0.1 * Math.max(Math.abs(now - low), Math.abs(now - high));
+  return { low: iso(low - margin), high: iso(high + margin) };
+}
 
 const FAR_PAST = '0001-01-01T00:00:00.000Z';
 const FAR_FUTURE = '9999-12-31T23:59:59.999Z';

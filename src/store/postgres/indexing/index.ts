@@ -1,6 +1,8 @@
 import type { SearchParamType } from '../../repository';
 import { dateIndex } from './date';
 import type { IndexType } from './index-type';
+import { numberIndex } from './number';
+import { quantityIndex } from './quantity';
 import { referenceIndex } from './reference';
 import { stringIndex } from './string';
 import { tokenIndex } from './token';
@@ -13,4 +15,6 @@ export const INDEX_TYPES: Partial<Record<SearchParamType, IndexType>> = {
   reference: referenceIndex,
   uri: uriIndex,
   date: dateIndex,
+  number: numberIndex,
+  quantity: quantityIndex,
 };

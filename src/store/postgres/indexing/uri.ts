@@ -1,6 +1,7 @@
 import type { IndexType } from './index-type';
+import { escapeLike } from './string';
 
-/** Uri: exact match of the whole URI. */
+/** Uri: exact match of the whole URI; `:below` matches URIs under the value, `:above` URIs the value is under. */
 export const uriIndex: IndexType = {
   table: 'idx_uri',
   columns: ['value'],
@@ -8,7 +9,13 @@ export const uriIndex: IndexType = {
   extract(values) {
     return values.filter((v) => typeof v.value === 'string').map((v) => [v.value as string]);
   },
-  match(_filter, { value }, params) {
-    return `i.value = ${params.add(value)}`;
+  match(filter, { value }, params, _ctx, col) {
+    if (filter.modifier === 'below') {
+      return `${col('value')} LIKE ${params.add(`${escapeLike(value)}%`)}`;
+    }
+    if (filter.modifier === 'above') {
+      return `starts_with(${params.add(value)}::text, ${col('value')})`;
+    }
+    return `${col('value')} = ${params.add(value)}`;
   },
 };

@@ -1,5 +1,6 @@
 import { inDbTransaction, type Db } from '../driver/db';
 import { initialSchema } from './001-initial';
+import { numberQuantitySchema } from './002-number-quantity';
 
 interface Migration {
   version: number;
@@ -8,7 +9,10 @@ interface Migration {
 }
 
 /** Append only: a released migration is never edited, a new one is added. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial schema', sql: initialSchema }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial schema', sql: initialSchema },
+  { version: 2, name: 'number and quantity index tables', sql: numberQuantitySchema },
+];
 
 // Any constant shared by all Stroma processes; they serialize on it so two starting servers never race.
 const MIGRATION_LOCK = 72_640_117;
