@@ -16,6 +16,15 @@ const RESOURCES: Record<string, Resource> = {
   risk02: risk({ probabilityDecimal: 0.2 }),
   risk0255: risk({ probabilityDecimal: 0.255 }),
   riskRange: risk({ probabilityRange: { low: { value: 0.5 }, high: { value: 0.7 } } }),
+  bloodPressure: {
+    resourceType: 'Observation',
+    status: 'final',
+    code: { coding: [{ system: LOINC, code: '85354-9' }] },
+    component: [
+      { code: { coding: [{ system: LOINC, code: '8480-6' }] }, valueQuantity: { value: 120, system: UCUM, code: 'mm[Hg]' } },
+      { code: { coding: [{ system: LOINC, code: '8462-4' }] }, valueQuantity: { value: 80, system: UCUM, code: 'mm[Hg]' } },
+    ],
+  } as Resource,
   vsCore: valueSet('http://example.org/fhir/ValueSet/core'),
   vsCoreLabs: valueSet('http://example.org/fhir/ValueSet/core/labs'),
   vsOther: valueSet('http://other.example.com/ValueSet/x'),
@@ -42,12 +51,21 @@ const CASES: [string, string[]][] = [
   ['Observation?value-quantity=ap95', ['glucose100']],
   ['Observation?value-quantity=sa5&code=http://loinc.org|2339-0', ['glucose54', 'glucose100']],
   ['Observation?value-quantity=eb5', ['glucoseBelow3']],
-  ['Observation?value-quantity:missing=true', []],
+  ['Observation?value-quantity:missing=true', ['bloodPressure']],
+  ['Observation?combo-value-quantity:missing=true', []],
   ['Observation?value-quantity=5.4,13.5', ['glucose54', 'hemoglobin']],
   ['Condition?onset-age=45', []],
   ['Condition?onset-age=gt45', ['onsetRange', 'onsetAge']],
   ['Condition?onset-age=lt45||a', ['onsetRange']],
   ['Condition?onset-age=63|http://unitsofmeasure.org|a', ['onsetAge']],
+  // combo-* parameters are answered from their parts' rows: the resource's own and its components'
+  ['Observation?combo-code=http://loinc.org|8480-6', ['bloodPressure']],
+  ['Observation?combo-code=http://loinc.org|85354-9,http://loinc.org|718-7', ['bloodPressure', 'hemoglobin']],
+  ['Observation?combo-code:missing=true', []],
+  ['Observation?combo-value-quantity=80||mm[Hg]', ['bloodPressure']],
+  ['Observation?combo-value-quantity=13.5', ['hemoglobin']],
+  ['Observation?component-value-quantity=13.5', []],
+  ['Observation?combo-code=8462-4&_sort=combo-code', ['bloodPressure']],
   // number: precision ranges, prefixes, Range values
   ['RiskAssessment?probability=0.2', ['risk02']],
   ['RiskAssessment?probability=0.26', ['risk0255']],
@@ -67,7 +85,7 @@ const CASES: [string, string[]][] = [
   ['ValueSet?url:above=http://example.org/fhir/ValueSet/core', ['vsCore']],
 ];
 
-describe(`search by number, quantity and uri (${storeName()})`, () => {
+describe(`search by number, quantity, uri and combo parameters (${storeName()})`, () => {
   const t = useTestApp();
   const labelOf = new Map<string, string>();
   beforeAll(async () => {

@@ -4,6 +4,7 @@ import { isRetryable, type Db } from './driver/db';
 import type { QueryContext } from './indexing/index-type';
 import { GroupCommit } from './group-commit';
 import { Indexer } from './indexing/indexer';
+import { unionAliases } from './indexing/stored-as';
 import { ReadCoalescer } from './read-coalescer';
 import { reader } from './reader';
 import { VersionConflictError } from './version-writer';
@@ -18,8 +19,9 @@ const MAX_ATTEMPTS = 5;
 
 /** The Repository over PostgreSQL or PGlite: one implementation, one SQL dialect. */
 export function createPostgresRepository(db: Db, options: PostgresRepositoryOptions): Repository {
-  const ctx: QueryContext = { baseUrl: options.baseUrl };
-  const indexer = new Indexer(options.parameters, ctx);
+  const aliases = unionAliases(options.parameters);
+  const ctx: QueryContext = { baseUrl: options.baseUrl, storedCodes: (type, code) => aliases.get(`${type}.${code}`) ?? [code] };
+  const indexer = new Indexer(options.parameters.filter((p) => !aliases.has(`${p.resourceType}.${p.code}`)), ctx);
   const groupCommit = new GroupCommit(db, indexer);
   const reads = new ReadCoalescer(db);
   return {

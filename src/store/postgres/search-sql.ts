@@ -17,7 +17,7 @@ export function buildSearchSql(
   }
   const where = conditions.join(' AND ');
   const countParams = [...params.values];
-  const order = [...query.sort.map((rule) => sortSql(rule, params)), 'r.rid'].join(', ');
+  const order = [...query.sort.map((rule) => sortSql(rule, params, ctx)), 'r.rid'].join(', ');
   const page = `SELECT r.content FROM resource r WHERE ${where} ORDER BY ${order}
     LIMIT ${params.add(query.count + 1)} OFFSET ${params.add(query.offset)}`;
   const count = `SELECT count(*)::bigint AS total FROM resource r WHERE ${where}`;
@@ -33,7 +33,7 @@ function filterSql(filter: SearchFilter, params: SqlParams, ctx: QueryContext): 
   }
   const param = filter.param;
   const index = indexOf(param);
-  const rowsOfParam = `SELECT 1 FROM ${index.table} i WHERE i.rid = r.rid AND i.resource_type = ${params.add(param.resourceType)} AND i.param = ${params.add(param.code)}`;
+  const rowsOfParam = `SELECT 1 FROM ${index.table} i WHERE i.rid = r.rid AND i.resource_type = ${params.add(param.resourceType)} AND ${paramCondition(param, params, ctx)}`;
   if (filter.modifier === 'missing') {
     const missing = filter.values.some((v) => v.value === 'true');
     return `${missing ? 'NOT ' : ''}EXISTS (${rowsOfParam})`;
@@ -82,7 +82,7 @@ function lastUpdatedFilter(filter: SearchFilter, params: SqlParams): string {
   return `(${parts.join(' OR ')})`;
 }
 
-function sortSql(rule: SortRule, params: SqlParams): string {
+function sortSql(rule: SortRule, params: SqlParams, ctx: QueryContext): string {
   const direction = rule.descending ? 'DESC' : 'ASC';
   if (rule.param === '_id') {
     return `r.id ${direction}`;
@@ -92,7 +92,13 @@ function sortSql(rule: SortRule, params: SqlParams): string {
   }
   const index = indexOf(rule.param);
   const aggregate = rule.descending ? index.sortKey.desc : index.sortKey.asc;
-  return `(SELECT ${aggregate} FROM ${index.table} i WHERE i.rid = r.rid AND i.resource_type = ${params.add(rule.param.resourceType)} AND i.param = ${params.add(rule.param.code)}) ${direction} NULLS LAST`;
+  return `(SELECT ${aggregate} FROM ${index.table} i WHERE i.rid = r.rid AND i.resource_type = ${params.add(rule.param.resourceType)} AND ${paramCondition(rule.param, params, ctx)}) ${direction} NULLS LAST`;
+}
+
+/** The index rows of a parameter: its own, or those of the parameters it is the union of. */
+function paramCondition(param: IndexedParameter, params: SqlParams, ctx: QueryContext): string {
+  const codes = ctx.storedCodes(param.resourceType, param.code);
+  return codes.length === 1 ? `i.param = ${params.add(codes[0])}` : `i.param = ANY(${params.add(codes)}::text[])`;
 }
 
 function indexOf(param: IndexedParameter): IndexType {

@@ -16,6 +16,8 @@ export const indexColumn: Column = (name) => `i.${name}`;
 /** Where a query runs: the base URL that makes absolute references local. */
 export interface QueryContext {
   baseUrl: string;
+  /** The parameter codes whose index rows hold a parameter's values (see stored-as.ts). */
+  storedCodes(resourceType: string, code: string): string[];
 }
 
 /**

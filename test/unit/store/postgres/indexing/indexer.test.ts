@@ -19,7 +19,7 @@ describe('expressionFor', () => {
 describe('Indexer', () => {
   loadR4Definitions();
   const registries = createRegistries(SEARCHABLE_TYPES);
-  const indexer = new Indexer(registries.searchParameters.indexed(), { baseUrl: 'http://example.org/fhir' });
+  const indexer = new Indexer(registries.searchParameters.indexed(), { baseUrl: 'http://example.org/fhir', storedCodes: (_type, code) => [code] });
   const rowsOf = (resource: Patient | Observation, table: string) =>
     [...indexer.rowsFor(resource).entries()].find(([index]) => index.table === table)?.[1] ?? [];
 
