@@ -23,9 +23,10 @@ const MAX_STATEMENTS_IN_FLIGHT = 1;
  * Group commit for writes that need no open transaction. Creates that arrive in the same turn of
  * the event loop are written by one statement, which PostgreSQL runs, and commits, as one
  * transaction: each request's writes are still all or nothing, and none is answered before the
- * statement that holds it has committed. One group statement runs at a time; under load this spreads a statement's fixed cost
- * (planning, executor start-up, commit, two socket system calls on each side) over every create
- * in it; a lone create goes out at once, on its own.
+ * statement that holds it has committed. Under load this spreads a statement's fixed cost
+ * (executor start-up, commit, two socket system calls on each side) over every create in it; a
+ * lone create goes out at once, on its own, and creates arriving while a group statement runs
+ * wait for the next one (MAX_STATEMENTS_IN_FLIGHT).
  *
  * When PostgreSQL refuses a shared statement, nothing of it was written, and each submission is
  * written again on its own, so one request's error never fails another. When the connection fails

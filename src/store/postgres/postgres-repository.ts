@@ -4,7 +4,7 @@ import { isRetryable, type Db } from './driver/db';
 import type { QueryContext } from './indexing/index-type';
 import { GroupCommit } from './group-commit';
 import { Indexer } from './indexing/indexer';
-import { unionAliases } from './indexing/stored-as';
+import { aliasKey, unionAliases } from './indexing/stored-as';
 import { ReadCoalescer } from './read-coalescer';
 import { reader } from './reader';
 import { VersionConflictError } from './version-writer';
@@ -20,8 +20,8 @@ const MAX_ATTEMPTS = 5;
 /** The Repository over PostgreSQL or PGlite: one implementation, one SQL dialect. */
 export function createPostgresRepository(db: Db, options: PostgresRepositoryOptions): Repository {
   const aliases = unionAliases(options.parameters);
-  const ctx: QueryContext = { baseUrl: options.baseUrl, storedCodes: (type, code) => aliases.get(`${type}.${code}`) ?? [code] };
-  const indexer = new Indexer(options.parameters.filter((p) => !aliases.has(`${p.resourceType}.${p.code}`)), ctx);
+  const ctx: QueryContext = { baseUrl: options.baseUrl, storedCodes: (type, code) => aliases.get(aliasKey(type, code)) ?? [code] };
+  const indexer = new Indexer(options.parameters.filter((p) => !aliases.has(aliasKey(p.resourceType, p.code))), ctx);
   const groupCommit = new GroupCommit(db, indexer);
   const reads = new ReadCoalescer(db);
   return {

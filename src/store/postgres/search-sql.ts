@@ -1,7 +1,7 @@
 import type { IndexedParameter, SearchFilter, SearchQuery, SortRule } from '../repository';
 import { InvalidSearchError } from '../repository';
 import { INDEX_TYPES } from './indexing';
-import { indexColumn, type IndexType, type QueryContext } from './indexing/index-type';
+import type { IndexType, QueryContext } from './indexing/index-type';
 import { dateRange } from './indexing/date';
 import { SqlParams } from './sql-params';
 
@@ -38,7 +38,7 @@ function filterSql(filter: SearchFilter, params: SqlParams, ctx: QueryContext): 
     const missing = filter.values.some((v) => v.value === 'true');
     return `${missing ? 'NOT ' : ''}EXISTS (${rowsOfParam})`;
   }
-  const anyValue = filter.values.map((v) => index.match(filter, v, params, ctx, indexColumn)).join(' OR ');
+  const anyValue = filter.values.map((v) => index.match(filter, v, params, ctx)).join(' OR ');
   const negated = index.negatingModifiers?.includes(filter.modifier ?? '') ?? false;
   return `${negated ? 'NOT ' : ''}EXISTS (${rowsOfParam} AND (${anyValue}))`;
 }

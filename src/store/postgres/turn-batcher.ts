@@ -27,8 +27,11 @@ export class TurnBatcher<In, Out> {
   private queue: Waiting<In, Out>[] = [];
   private running = 0;
   private flushScheduled = false;
+  private readonly maxInFlight: number;
 
-  constructor(private readonly options: TurnBatcherOptions<In, Out>) {}
+  constructor(private readonly options: TurnBatcherOptions<In, Out>) {
+    this.maxInFlight = options.maxInFlight ?? Infinity;
+  }
 
   submit(input: In): Promise<Out> {
     return new Promise((resolve, reject) => {
@@ -38,7 +41,7 @@ export class TurnBatcher<In, Out> {
   }
 
   private scheduleFlush(): void {
-    if (this.flushScheduled || this.queue.length === 0 || this.running >= (this.options.maxInFlight ?? Infinity)) return;
+    if (this.flushScheduled || this.queue.length === 0 || this.running >= this.maxInFlight) return;
     this.flushScheduled = true;
     setImmediate(() => {
       this.flushScheduled = false;
@@ -48,7 +51,7 @@ export class TurnBatcher<In, Out> {
 
   private flush(): void {
     const weightOf = this.options.weightOf ?? (() => 1);
-    while (this.queue.length > 0 && this.running < (this.options.maxInFlight ?? Infinity)) {
+    while (this.queue.length > 0 && this.running < this.maxInFlight) {
       let weight = 0;
       const over = this.queue.findIndex((w) => (weight += weightOf(w.input)) > this.options.maxWeight);
       const batch = this.queue.splice(0, Math.max(1, over === -1 ? this.queue.length : over));

@@ -55,10 +55,11 @@ export async function writeVersions(db: Queryable, indexer: Indexer, versions: P
     if (!v.resource) return;
     for (const [index, rows] of indexer.rowsFor(v.resource)) {
       const objects = indexRows.get(index) as Record<string, unknown>[];
-      for (const [param, ...values] of rows) {
-        const row: Record<string, unknown> = { ord: i + 1, param };
-        index.columns.forEach((column, c) => (row[column] = values[c]));
-        objects.push(row);
+      for (const row of rows) {
+        // rowsFor gives [param, ...columns]; json_to_recordset reads fields by name.
+        const object: Record<string, unknown> = { ord: i + 1, param: row[0] };
+        index.columns.forEach((column, c) => (object[column] = row[c + 1]));
+        objects.push(object);
       }
     }
   });

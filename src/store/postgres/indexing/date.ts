@@ -64,34 +64,34 @@ export const dateIndex: IndexType = {
   extract(values) {
     return values.flatMap(rangesOf).map((r) => [r.low, r.high]);
   },
-  match(_filter, { prefix, value }, params, _ctx, col) {
+  match(_filter, { prefix, value }, params) {
     const range = dateRange(value);
     if (!range) {
       throw new InvalidSearchError(`"${value}" is not a valid date or dateTime`);
     }
     const low = params.lazy(range.low, '::timestamptz');
     const high = params.lazy(range.high, '::timestamptz');
-    const within = () => `(${col('low')} >= ${low()} AND ${col('high')} <= ${high()})`;
+    const within = () => `(i.low >= ${low()} AND i.high <= ${high()})`;
     switch (prefix ?? 'eq') {
       case 'eq':
         return within();
       case 'ne':
         return `NOT ${within()}`;
       case 'gt':
-        return `${col('high')} > ${high()}`;
+        return `i.high > ${high()}`;
       case 'lt':
-        return `${col('low')} < ${low()}`;
+        return `i.low < ${low()}`;
       case 'ge':
-        return `(${col('high')} > ${high()} OR ${within()})`;
+        return `(i.high > ${high()} OR ${within()})`;
       case 'le':
-        return `(${col('low')} < ${low()} OR ${within()})`;
+        return `(i.low < ${low()} OR ${within()})`;
       case 'sa':
-        return `${col('low')} >= ${high()}`;
+        return `i.low >= ${high()}`;
       case 'eb':
-        return `${col('high')} <= ${low()}`;
+        return `i.high <= ${low()}`;
       case 'ap': {
         const near = approximately(range);
-        return `(${col('low')} < ${params.add(near.high)}::timestamptz AND ${col('high')} > ${params.add(near.low)}::timestamptz)`;
+        return `(i.low < ${params.add(near.high)}::timestamptz AND i.high > ${params.add(near.low)}::timestamptz)`;
       }
       default:
         throw new InvalidSearchError(`Prefix "${prefix}" is not supported on dates`);

@@ -8,11 +8,6 @@ export interface FilterValue {
   value: string;
 }
 
-/** Names a column of the row being matched: `i.code` in an index table, `i.code2` in a composite's second part. */
-export type Column = (name: string) => string;
-
-export const indexColumn: Column = (name) => `i.${name}`;
-
 /** Where a query runs: the base URL that makes absolute references local. */
 export interface QueryContext {
   baseUrl: string;
@@ -32,8 +27,8 @@ export interface IndexType {
   columnTypes?: Readonly<Record<string, string>>;
   /** Rows (in `columns` order) for the values a parameter's expression produced. */
   extract(values: TypedValue[], ctx: QueryContext): unknown[][];
-  /** SQL condition over the row's columns (`column`) matching one value; throws InvalidSearchError for a malformed one. */
-  match(filter: SearchFilter, value: FilterValue, params: SqlParams, ctx: QueryContext, column: Column): string;
+  /** SQL condition over alias `i` matching one value; throws InvalidSearchError for a malformed one. */
+  match(filter: SearchFilter, value: FilterValue, params: SqlParams, ctx: QueryContext): string;
   /** Modifiers meaning "no row matches" (like :not), evaluated as NOT EXISTS. */
   negatingModifiers?: readonly string[];
   /** Expression over alias `i` to sort by, with its aggregate for ascending and descending order. */

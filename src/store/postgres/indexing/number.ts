@@ -11,8 +11,8 @@ export const numberIndex: IndexType = {
   extract(values) {
     return values.flatMap(rangeOf);
   },
-  match(_filter, { prefix, value }, params, _ctx, col) {
-    return numericMatch(prefix, value, params, col);
+  match(_filter, { prefix, value }, params) {
+    return numericMatch(prefix, value, params);
   },
 };
 

@@ -1,6 +1,5 @@
 import { InvalidSearchError, type Prefix } from '../../repository';
 import type { SqlParams } from '../sql-params';
-import type { Column } from './index-type';
 
 const NUMBER = /^[+-]?(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
 
@@ -18,37 +17,35 @@ export function halfUnit(text: string): string {
 }
 
 /**
- * SQL comparing the stored range [low, high] (equal for a plain value; NULL for an open end)
+ * SQL comparing the stored range [i.low, i.high] (equal for a plain value; NULL for an open end)
  * with a search number and its prefix, per the R4 search page; `ap` is within 10 % (HAPI's
  * reading of "approximately"), or the precision range when that is wider.
  */
-export function numericMatch(prefix: Prefix | undefined, text: string, params: SqlParams, col: Column): string {
+export function numericMatch(prefix: Prefix | undefined, text: string, params: SqlParams): string {
   const half = halfUnit(text);
   const v = params.lazy(text, '::numeric');
   const h = params.lazy(half, '::numeric');
-  const low = col('low');
-  const high = col('high');
-  const within = () => `(${low} >= ${v()} - ${h()} AND ${high} < ${v()} + ${h()})`;
+  const within = () => `(i.low >= ${v()} - ${h()} AND i.high < ${v()} + ${h()})`;
   switch (prefix ?? 'eq') {
     case 'eq':
       return within();
     case 'ne':
       return `NOT COALESCE(${within()}, false)`;
     case 'gt':
-      return `(${high} > ${v()} OR ${high} IS NULL)`;
+      return `(i.high > ${v()} OR i.high IS NULL)`;
     case 'lt':
-      return `(${low} < ${v()} OR ${low} IS NULL)`;
+      return `(i.low < ${v()} OR i.low IS NULL)`;
     case 'ge':
-      return `(${high} >= ${v()} OR ${high} IS NULL)`;
+      return `(i.high >= ${v()} OR i.high IS NULL)`;
     case 'le':
-      return `(${low} <= ${v()} OR ${low} IS NULL)`;
+      return `(i.low <= ${v()} OR i.low IS NULL)`;
     case 'sa':
-      return `${low} > ${v()}`;
+      return `i.low > ${v()}`;
     case 'eb':
-      return `${high} < ${v()}`;
+      return `i.high < ${v()}`;
     case 'ap': {
       const margin = `GREATEST(abs(${v()}) * 0.1, ${h()})`;
-      return `((${low} IS NULL OR ${low} <= ${v()} + ${margin}) AND (${high} IS NULL OR ${high} >= ${v()} - ${margin}))`;
+      return `((i.low IS NULL OR i.low <= ${v()} + ${margin}) AND (i.high IS NULL OR i.high >= ${v()} - ${margin}))`;
     }
     default:
       throw new InvalidSearchError(`Prefix "${prefix}" is not supported on numbers`);

@@ -27,20 +27,20 @@ export const quantityIndex: IndexType = {
   extract(values) {
     return values.flatMap(rowOf);
   },
-  match(_filter, { prefix, value }, params, _ctx, col) {
+  match(_filter, { prefix, value }, params) {
     const [number, system, code, ...rest] = splitBars(value);
     if (rest.length > 0 || number === '') {
       throw new InvalidSearchError(`"${value}" is not a quantity (number|system|code)`);
     }
-    const conditions = [numericMatch(prefix, number, params, col)];
+    const conditions = [numericMatch(prefix, number, params)];
     if (system) {
-      conditions.push(`${col('system')} = ${params.add(system)}`);
+      conditions.push(`i.system = ${params.add(system)}`);
     }
     if (code && system) {
-      conditions.push(`${col('code')} = ${params.add(code)}`);
+      conditions.push(`i.code = ${params.add(code)}`);
     } else if (code) {
       const p = params.add(code);
-      conditions.push(`(${col('code')} = ${p} OR ${col('unit')} = ${p})`);
+      conditions.push(`(i.code = ${p} OR i.unit = ${p})`);
     }
     return `(${conditions.join(' AND ')})`;
   },

@@ -19,20 +19,20 @@ export const referenceIndex: IndexType = {
   extract(values, ctx) {
     return values.flatMap((v) => referenceRow(v, ctx));
   },
-  match(filter, { value }, params, ctx, col) {
+  match(filter, { value }, params, ctx) {
     const typeModifier = filter.modifier && /^[A-Z]/.test(filter.modifier) ? filter.modifier : undefined;
     const target = localTarget(value, ctx);
     if (target) {
       if (typeModifier && typeModifier !== target.type) {
         throw new InvalidSearchError(`Reference ${value} is not a ${typeModifier}`);
       }
-      return `(${col('target_type')} = ${params.add(target.type)} AND ${col('target_id')} = ${params.add(target.id)})`;
+      return `(i.target_type = ${params.add(target.type)} AND i.target_id = ${params.add(target.id)})`;
     }
     if (/^[A-Za-z0-9\-.]{1,64}$/.test(value)) {
-      const typeCondition = typeModifier ? ` AND ${col('target_type')} = ${params.add(typeModifier)}` : '';
-      return `(${col('target_id')} = ${params.add(value)}${typeCondition})`;
+      const typeCondition = typeModifier ? ` AND i.target_type = ${params.add(typeModifier)}` : '';
+      return `(i.target_id = ${params.add(value)}${typeCondition})`;
     }
-    return `${col('url')} = ${params.add(value)}`;
+    return `i.url = ${params.add(value)}`;
   },
 };
 

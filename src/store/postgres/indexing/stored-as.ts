@@ -9,25 +9,38 @@ import { branchesFor } from './indexer';
  *
  * A parameter qualifies when its union branches are exactly the union of the branch sets of other
  * parameters of the same resource type and search type, each of which is wholly contained in it.
- * Returns "Type.code" -> the codes whose rows answer it.
+ * Returns aliasKey(parameter) -> the codes whose rows answer it.
  */
 export function unionAliases(parameters: readonly IndexedParameter[]): Map<string, string[]> {
   const aliases = new Map<string, string[]>();
-  const branches = new Map(parameters.map((p) => [p, new Set(branchesFor(p.expression, p.resourceType).map(normalize))]));
-  for (const param of parameters) {
-    const own = branches.get(param) as Set<string>;
-    if (own.size < 2) continue;
-    const parts = parameters.filter((other) => {
-      const theirs = branches.get(other) as Set<string>;
-      return other !== param && other.resourceType === param.resourceType && other.type === param.type
-        && theirs.size > 0 && theirs.size < own.size && [...theirs].every((b) => own.has(b));
-    });
-    const covered = new Set(parts.flatMap((p) => [...(branches.get(p) as Set<string>)]));
-    if (covered.size === own.size) {
-      aliases.set(`${param.resourceType}.${param.code}`, parts.map((p) => p.code));
+  for (const group of groupBy(parameters, (p) => `${p.resourceType} ${p.type}`)) {
+    const branches = new Map(group.map((p) => [p, new Set(branchesFor(p.expression, p.resourceType).map(normalize))]));
+    for (const [param, own] of branches) {
+      if (own.size < 2) continue;
+      const parts = [...branches].filter(
+        ([other, theirs]) => other !== param && theirs.size > 0 && theirs.size < own.size && [...theirs].every((b) => own.has(b)),
+      );
+      const covered = new Set(parts.flatMap(([, theirs]) => [...theirs]));
+      if (covered.size === own.size) {
+        aliases.set(aliasKey(param.resourceType, param.code), parts.map(([other]) => other.code));
+      }
     }
   }
   return aliases;
+}
+
+export function aliasKey(resourceType: string, code: string): string {
+  return `${resourceType}.${code}`;
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return [...groups.values()];
 }
 
 function normalize(branch: string): string {

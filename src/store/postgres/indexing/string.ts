@@ -17,14 +17,14 @@ export const stringIndex: IndexType = {
   extract(values) {
     return values.flatMap(stringsOf).map((s) => [normalizeString(s), s]);
   },
-  match(filter, { value }, params, _ctx, col) {
+  match(filter, { value }, params) {
     if (filter.modifier === 'exact') {
-      return `${col('value_exact')} = ${params.add(value)}`;
+      return `i.value_exact = ${params.add(value)}`;
     }
     const pattern = escapeLike(normalizeString(value));
     return filter.modifier === 'contains'
-      ? `${col('value')} LIKE ${params.add(`%${pattern}%`)}`
-      : `${col('value')} LIKE ${params.add(`${pattern}%`)}`;
+      ? `i.value LIKE ${params.add(`%${pattern}%`)}`
+      : `i.value LIKE ${params.add(`${pattern}%`)}`;
   },
 };
 

@@ -17,13 +17,13 @@ export const tokenIndex: IndexType = {
   extract(values) {
     return values.flatMap(tokenRows);
   },
-  match(filter, { value }, params, _ctx, col) {
+  match(filter, { value }, params) {
     if (filter.modifier === 'text') {
-      return `lower(${col('text_value')}) LIKE ${params.add(`${value.toLowerCase()}%`)}`;
+      return `lower(i.text_value) LIKE ${params.add(`${value.toLowerCase()}%`)}`;
     }
     const bar = value.indexOf('|');
     if (bar < 0) {
-      return `${col('code')} = ${params.add(value)}`;
+      return `i.code = ${params.add(value)}`;
     }
     const system = value.slice(0, bar);
     const code = value.slice(bar + 1);
@@ -31,12 +31,12 @@ export const tokenIndex: IndexType = {
       throw new InvalidSearchError('Token search value "|" names neither system nor code');
     }
     if (!system) {
-      return `(${col('system')} IS NULL AND ${col('code')} = ${params.add(code)})`;
+      return `(i.system IS NULL AND i.code = ${params.add(code)})`;
     }
     if (!code) {
-      return `${col('system')} = ${params.add(system)}`;
+      return `i.system = ${params.add(system)}`;
     }
-    return `(${col('system')} = ${params.add(system)} AND ${col('code')} = ${params.add(code)})`;
+    return `(i.system = ${params.add(system)} AND i.code = ${params.add(code)})`;
   },
 };
 

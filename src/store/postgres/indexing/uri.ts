@@ -9,13 +9,13 @@ export const uriIndex: IndexType = {
   extract(values) {
     return values.filter((v) => typeof v.value === 'string').map((v) => [v.value as string]);
   },
-  match(filter, { value }, params, _ctx, col) {
+  match(filter, { value }, params) {
     if (filter.modifier === 'below') {
-      return `${col('value')} LIKE ${params.add(`${escapeLike(value)}%`)}`;
+      return `i.value LIKE ${params.add(`${escapeLike(value)}%`)}`;
     }
     if (filter.modifier === 'above') {
-      return `starts_with(${params.add(value)}::text, ${col('value')})`;
+      return `starts_with(${params.add(value)}::text, i.value)`;
     }
-    return `${col('value')} = ${params.add(value)}`;
+    return `i.value = ${params.add(value)}`;
   },
 };
