@@ -1,7 +1,7 @@
 import type { Bundle, BundleEntry } from '@medplum/fhirtypes';
 import type { HistoryPage, HistoryQuery } from '../../store/repository';
 import { errors, statusLine, success } from '../outcomes';
-import { DEFAULT_COUNT, MAX_COUNT, nonNegativeInteger } from '../search/parse-search';
+import { DEFAULT_COUNT, MAX_COUNT, nonNegativeInteger } from '../search/result-params';
 import type { FhirRequest, Handler, HandlerContext, HandlerResult } from '../types';
 import { assertValidId, readerOf } from './context';
 
