@@ -50,16 +50,22 @@ export interface SearchQuery {
   filters: SearchFilter[];
   sort: SortRule[];
   count: number;
+  /** Matches to skip after the page position (an explicit `_offset`; the paging links use cursors). */
   offset: number;
-  total: 'none' | 'accurate';
+  /** Where the page starts: a cursor this store returned for the same query, else the first page. */
+  cursor?: string;
+  /** `estimate` may come from the query planner's row estimate when the matches are many. */
+  total: 'none' | 'estimate' | 'accurate';
 }
 
 export interface SearchResult {
   resources: Resource[];
-  /** Present when the query asked for an accurate total. */
+  /** Present unless the query asked for no total. */
   total?: number;
-  /** Whether more matches follow this page. */
-  hasMore: boolean;
+  /** Cursor of the page after this one, when more matches follow. */
+  nextCursor?: string;
+  /** Cursor of the page before this one, when this page was not the first. */
+  previousCursor?: string;
 }
 
 export interface HistoryQuery {

@@ -8,7 +8,7 @@ export const DEFAULT_COUNT = 20;
 export const MAX_COUNT = 1000;
 
 /** Result parameters: they shape the answer rather than select resources. */
-export const RESULT_PARAMS = new Set(['_count', '_offset', '_sort', '_total', '_summary', '_elements', '_format', '_pretty']);
+export const RESULT_PARAMS = new Set(['_count', '_offset', '_cursor', '_sort', '_total', '_summary', '_elements', '_format', '_pretty']);
 
 /** Applies one result parameter to the parsed search, recording it as applied. */
 export function applyResultParam(parsed: ParsedSearch, name: string, value: string, registries: FhirRegistries): void {
@@ -20,11 +20,15 @@ export function applyResultParam(parsed: ParsedSearch, name: string, value: stri
     case '_offset':
       query.offset = nonNegativeInteger(name, value);
       return;
+    case '_cursor':
+      // Opaque: the store made it for a page link and checks it when the page is read.
+      query.cursor = value;
+      return;
     case '_total':
       if (!['none', 'estimate', 'accurate'].includes(value)) {
         throw errors.invalid(`_total must be none, estimate or accurate, not "${value}"`);
       }
-      query.total = value === 'none' ? 'none' : 'accurate';
+      query.total = value as 'none' | 'estimate' | 'accurate';
       break;
     case '_sort':
       query.sort = value.split(',').map((key) => sortRule(query.resourceType, key.trim(), registries));

@@ -2,7 +2,12 @@ import type { Bundle, BundleLink, OperationOutcome, Resource } from '@medplum/fh
 import type { SearchResult } from '../../store/repository';
 import type { ParsedSearch } from './parse-search';
 
-/** The searchset Bundle for one page, with self, next and previous links that repeat the applied query. */
+/**
+ * The searchset Bundle for one page. Its self link repeats the applied query; next and previous
+ * links carry the store's cursor for the page either side, so following them never skips or
+ * repeats a resource while others write (R4 leaves the link form to the server, as HAPI's
+ * `_getpages` links are).
+ */
 export function searchBundle(
   baseUrl: string,
   parsed: ParsedSearch,
@@ -11,13 +16,17 @@ export function searchBundle(
   ignoredOutcome?: OperationOutcome,
 ): Bundle {
   const { query } = parsed;
-  const url = (offset: number) => pageUrl(baseUrl, query.resourceType, parsed.applied, query.count, offset);
-  const link: BundleLink[] = [{ relation: 'self', url: url(query.offset) }];
-  if (result.hasMore) {
-    link.push({ relation: 'next', url: url(query.offset + query.count) });
-  }
-  if (query.offset > 0) {
-    link.push({ relation: 'previous', url: url(Math.max(0, query.offset - query.count)) });
+  const url = (page: PageParams) => pageUrl(`${baseUrl}/${query.resourceType}`, parsed.applied, query.count, page);
+  const link: BundleLink[] = [{ relation: 'self', url: url({ offset: query.offset, cursor: query.cursor }) }];
+  if (parsed.summary !== 'count') {
+    if (result.nextCursor) {
+      link.push({ relation: 'next', url: url({ cursor: result.nextCursor }) });
+    }
+    if (result.previousCursor) {
+      link.push({ relation: 'previous', url: url({ cursor: result.previousCursor }) });
+    } else if (query.offset > 0 && query.cursor === undefined) {
+      link.push({ relation: 'previous', url: url({ offset: Math.max(0, query.offset - query.count) }) });
+    }
   }
   const entry: Bundle['entry'] = result.resources.map((resource) => ({
     fullUrl: `${baseUrl}/${resource.resourceType}/${resource.id}`,
@@ -36,11 +45,19 @@ export function searchBundle(
   };
 }
 
-function pageUrl(baseUrl: string, type: string, applied: [string, string][], count: number, offset: number): string {
+interface PageParams {
+  offset?: number;
+  cursor?: string;
+}
+
+function pageUrl(base: string, applied: [string, string][], count: number, page: PageParams): string {
   const params = new URLSearchParams(applied);
   params.set('_count', String(count));
-  if (offset > 0) {
-    params.set('_offset', String(offset));
+  if (page.offset) {
+    params.set('_offset', String(page.offset));
   }
-  return `${baseUrl}/${type}?${params.toString()}`;
+  if (page.cursor !== undefined) {
+    params.set('_cursor', page.cursor);
+  }
+  return `${base}?${params.toString()}`;
 }

@@ -1,10 +1,9 @@
-import type { Resource } from '@medplum/fhirtypes';
 import type { HistoryPage, HistoryQuery, ResourceReader, SearchQuery, SearchResult, WriteMethod } from '../repository';
 import type { Queryable } from './driver/db';
 import { historySql } from './history-sql';
 import type { QueryContext } from './indexing/index-type';
-import { toVersion, VERSION_COLUMNS, withTypeFirst, type VersionRow } from './rows';
-import { buildSearchSql } from './search-sql';
+import { toVersion, VERSION_COLUMNS, type VersionRow } from './rows';
+import { searchPage } from './search-page';
 
 export const READ_SQL = `SELECT ${VERSION_COLUMNS} FROM resource WHERE resource_type = $1 AND id = $2`;
 const READ_VERSION_SQL = `SELECT ${VERSION_COLUMNS}, method FROM resource_history WHERE resource_type = $1 AND id = $2 AND version_id = $3`;
@@ -27,12 +26,7 @@ export function reader(db: () => Promise<Queryable>, ctx: QueryContext): Resourc
       return { versions, hasMore: rows.length > query.count };
     },
     async search(query: SearchQuery): Promise<SearchResult> {
-      const { page, pageParams, count, countParams } = buildSearchSql(query, ctx);
-      const q = await db();
-      const rows = await q.query<{ content: Resource }>(page, pageParams);
-      const resources = rows.slice(0, query.count).map((row) => withTypeFirst(row.content));
-      const total = query.total === 'accurate' ? (await q.query<{ total: number }>(count, countParams))[0].total : undefined;
-      return { resources, total, hasMore: rows.length > query.count };
+      return searchPage(await db(), query, ctx);
     },
   };
 }

@@ -1,36 +1,55 @@
 import type { SearchQuery, SortRule } from '../repository';
 import { filterSql, indexOf, paramCondition } from './filter-sql';
 import type { QueryContext } from './indexing/index-type';
+import { orderBy, pastPosition, type PagePosition, type SortKey } from './page-sql';
 import { SqlParams } from './sql-params';
 
-/** SELECT for one page of a search, and the count for its total. */
-export function buildSearchSql(
-  query: SearchQuery,
-  ctx: QueryContext,
-): { page: string; pageParams: unknown[]; count: string; countParams: unknown[] } {
+export interface SearchSql {
+  /** One page (LIMIT count + 1, to tell whether more follow): rid and sort keys as text, then content. */
+  page: string;
+  pageParams: unknown[];
+  /** The sort-key columns of the page rows, k0..kn, for the cursors of the next and previous pages. */
+  keyColumns: string[];
+  /** Whether the page rows come in reverse order (a previous page) and must be flipped. */
+  reversed: boolean;
+  /** All matches, for counting or estimating the total. */
+  matches: string;
+  matchParams: unknown[];
+}
+
+/** The SQL for one page of a search starting at `position`, and for its matches as a whole. */
+export function buildSearchSql(query: SearchQuery, ctx: QueryContext, position?: PagePosition): SearchSql {
   const params = new SqlParams();
   const conditions = [`r.resource_type = ${params.add(query.resourceType)}`, 'NOT r.deleted'];
   for (const filter of query.filters) {
     conditions.push(filterSql(filter, params, ctx));
   }
   const where = conditions.join(' AND ');
-  const countParams = [...params.values];
-  const order = [...query.sort.map((rule) => sortSql(rule, params, ctx)), 'r.rid'].join(', ');
-  const page = `SELECT r.content FROM resource r WHERE ${where} ORDER BY ${order}
-    LIMIT ${params.add(query.count + 1)} OFFSET ${params.add(query.offset)}`;
-  const count = `SELECT count(*)::bigint AS total FROM resource r WHERE ${where}`;
-  return { page, pageParams: params.values, count, countParams };
+  const matchParams = [...params.values];
+  const keys = query.sort.map((rule) => sortKey(rule, params, ctx));
+  const keyColumns = keys.map((_, i) => `k${i}`);
+  const reversed = position?.direction === 'before';
+  const selectKeys = keys.map((key, i) => `, ${key.expression} AS k${i}`).join('');
+  // OFFSET 0 keeps PostgreSQL from inlining the sort-key subqueries into ORDER BY and the cursor
+  // condition, which would run each of them once per use instead of once per row.
+  const inner = `SELECT r.rid AS r_rid, r.content${selectKeys} FROM resource r WHERE ${where}${keys.length > 0 ? ' OFFSET 0' : ''}`;
+  const past = position ? `WHERE ${pastPosition(position, keys, keyColumns, params)}` : '';
+  const page = `SELECT r_rid::text AS rid${keyColumns.map((c) => `, ${c}::text`).join('')}, content FROM (${inner}) s ${past}
+    ORDER BY ${orderBy(keys, keyColumns, reversed)} LIMIT ${params.add(query.count + 1)} OFFSET ${params.add(query.offset)}`;
+  const matches = `SELECT r.rid FROM resource r WHERE ${where}`;
+  return { page, pageParams: params.values, keyColumns, reversed, matches, matchParams };
 }
 
-function sortSql(rule: SortRule, params: SqlParams, ctx: QueryContext): string {
-  const direction = rule.descending ? 'DESC' : 'ASC';
+function sortKey(rule: SortRule, params: SqlParams, ctx: QueryContext): SortKey {
+  const descending = rule.descending;
   if (rule.param === '_id') {
-    return `r.id ${direction}`;
+    return { expression: 'r.id', type: 'text', descending };
   }
   if (rule.param === '_lastUpdated') {
-    return `r.last_updated ${direction}`;
+    return { expression: 'r.last_updated', type: 'timestamptz', descending };
   }
   const index = indexOf(rule.param);
-  const aggregate = rule.descending ? index.sortKey.desc : index.sortKey.asc;
-  return `(SELECT ${aggregate} FROM ${index.table} i WHERE i.rid = r.rid AND i.resource_type = ${params.add(rule.param.resourceType)} AND ${paramCondition(rule.param, params, ctx)}) ${direction} NULLS LAST`;
+  const aggregate = descending ? index.sortKey.desc : index.sortKey.asc;
+  const expression = `(SELECT ${aggregate} FROM ${index.table} i WHERE i.rid = r.rid AND i.resource_type = ${params.add(rule.param.resourceType)} AND ${paramCondition(rule.param, params, ctx)})`;
+  return { expression, type: index.sortKey.type ?? 'text', descending };
 }

@@ -60,7 +60,7 @@ export const dateIndex: IndexType = {
   table: 'idx_date',
   columns: ['low', 'high'],
   columnTypes: { low: 'timestamptz', high: 'timestamptz' },
-  sortKey: { asc: 'min(i.low)', desc: 'max(i.high)' },
+  sortKey: { asc: 'min(i.low)', desc: 'max(i.high)', type: 'timestamptz' },
   extract(values) {
     return values.flatMap(rangesOf).map((r) => [r.low, r.high]);
   },

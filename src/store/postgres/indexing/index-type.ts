@@ -31,6 +31,6 @@ export interface IndexType {
   match(filter: SearchFilter, value: FilterValue, params: SqlParams, ctx: QueryContext): string;
   /** Modifiers meaning "no row matches" (like :not), evaluated as NOT EXISTS. */
   negatingModifiers?: readonly string[];
-  /** Expression over alias `i` to sort by, with its aggregate for ascending and descending order. */
-  sortKey: { asc: string; desc: string };
+  /** Aggregates over alias `i` to sort by, ascending and descending, and their SQL type (default text). */
+  sortKey: { asc: string; desc: string; type?: string };
 }

@@ -7,7 +7,7 @@ export const numberIndex: IndexType = {
   table: 'idx_number',
   columns: ['low', 'high'],
   columnTypes: { low: 'numeric', high: 'numeric' },
-  sortKey: { asc: 'min(i.low)', desc: 'max(i.high)' },
+  sortKey: { asc: 'min(i.low)', desc: 'max(i.high)', type: 'numeric' },
   extract(values) {
     return values.flatMap(rangeOf);
   },

@@ -23,7 +23,7 @@ export const quantityIndex: IndexType = {
   table: 'idx_quantity',
   columns: ['system', 'code', 'unit', 'low', 'high'],
   columnTypes: { low: 'numeric', high: 'numeric' },
-  sortKey: { asc: 'min(i.low)', desc: 'max(i.high)' },
+  sortKey: { asc: 'min(i.low)', desc: 'max(i.high)', type: 'numeric' },
   extract(values) {
     return values.flatMap(rowOf);
   },

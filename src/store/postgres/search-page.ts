@@ -1,0 +1,62 @@
+import type { Resource } from '@medplum/fhirtypes';
+import type { SearchQuery, SearchResult } from '../repository';
+import type { Queryable } from './driver/db';
+import type { QueryContext } from './indexing/index-type';
+import { decodeCursor, encodeCursor, type PagePosition } from './page-sql';
+import { withTypeFirst } from './rows';
+import { buildSearchSql, type SearchSql } from './search-sql';
+
+type PageRow = { rid: string; content: Resource } & Record<string, string | null>;
+
+/**
+ * Below this many estimated matches, `_total=estimate` counts exactly: the count is cheap, and an
+ * exact figure is better. Above it, the planner's row estimate answers without reading every match
+ * (as Medplum does; HAPI offers no estimate mode).
+ */
+const EXACT_COUNT_BELOW = 1_000;
+
+/** One page of a search, with cursors for the pages either side and the requested total. */
+export async function searchPage(db: Queryable, query: SearchQuery, ctx: QueryContext): Promise<SearchResult> {
+  const position = query.cursor === undefined ? undefined : decodeCursor(query.cursor, query.sort.length);
+  const sql = buildSearchSql(query, ctx, position);
+  const rows = await db.query<PageRow>(sql.page, sql.pageParams);
+  const more = rows.length > query.count;
+  const page = rows.slice(0, query.count);
+  if (sql.reversed) {
+    page.reverse();
+  }
+  return {
+    resources: page.map((row) => withTypeFirst(row.content)),
+    total: await total(db, query, sql),
+    ...cursors(page, sql, position, more),
+  };
+}
+
+function cursors(page: PageRow[], sql: SearchSql, position: PagePosition | undefined, more: boolean): Pick<SearchResult, 'nextCursor' | 'previousCursor'> {
+  const at = (row: PageRow, direction: PagePosition['direction']) =>
+    encodeCursor({ direction, rid: row.rid, keys: sql.keyColumns.map((column) => row[column]) });
+  const first = page[0];
+  const last = page[page.length - 1];
+  // Paging back, the rows before this page are the ones "more" counts; this page's successors exist.
+  const hasNext = sql.reversed ? position !== undefined : more;
+  const hasPrevious = sql.reversed ? more : position !== undefined;
+  return {
+    nextCursor: hasNext && last ? at(last, 'after') : undefined,
+    previousCursor: hasPrevious && first ? at(first, 'before') : undefined,
+  };
+}
+
+async function total(db: Queryable, query: SearchQuery, sql: SearchSql): Promise<number | undefined> {
+  if (query.total === 'none') {
+    return undefined;
+  }
+  if (query.total === 'estimate') {
+    const [row] = await db.query<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(`EXPLAIN (FORMAT JSON) ${sql.matches}`, sql.matchParams);
+    const estimate = Math.round(row['QUERY PLAN'][0].Plan['Plan Rows']);
+    if (estimate >= EXACT_COUNT_BELOW) {
+      return estimate;
+    }
+  }
+  const [row] = await db.query<{ total: number }>(`SELECT count(*)::int AS total FROM (${sql.matches}) m`, sql.matchParams);
+  return row.total;
+}
