@@ -1,5 +1,5 @@
 import type { SearchParameter } from '@medplum/fhirtypes';
-import type { IndexedParameter, SearchParamType } from '../../store/repository';
+import type { CompositeComponent, IndexedParameter, SearchParamType } from '../../store/repository';
 
 /** Parameters answered from the resource row itself rather than from index tables. */
 export const RESOURCE_LEVEL = new Set(['_id', '_lastUpdated']);
@@ -36,6 +36,7 @@ export class SearchParameterRegistry {
         this.definitions.set(`${base}.${definition.code}`, definition);
       }
     }
+    this.resolveComposites(definitions);
   }
 
   get(resourceType: string, code: string): IndexedParameter | undefined {
@@ -53,6 +54,31 @@ export class SearchParameterRegistry {
 
   definitionOf(param: IndexedParameter): SearchParameter | undefined {
     return this.definitions.get(`${param.resourceType}.${param.code}`);
+  }
+
+  /**
+   * Links each composite to the parameters its components are searched as (by their definition
+   * URL). A composite with a component the server cannot search is not offered at all, so the
+   * CapabilityStatement never lists a composite that would fail.
+   */
+  private resolveComposites(definitions: readonly SearchParameter[]): void {
+    const byUrl = new Map(definitions.filter((d) => d.url).map((d) => [d.url as string, d]));
+    for (const [base, params] of this.byType) {
+      for (const param of [...params.values()].filter((p) => p.type === 'composite')) {
+        const components = (this.definitionOf(param)?.component ?? []).map((c): CompositeComponent | undefined => {
+          const target = byUrl.get(c.definition ?? '');
+          const resolved = target?.code ? params.get(target.code) : undefined;
+          const usable = resolved && resolved.type !== 'composite' && this.definitionOf(resolved) === target && c.expression;
+          return usable ? { param: resolved, expression: c.expression as string } : undefined;
+        });
+        if (components.length >= 2 && components.every((c) => c !== undefined)) {
+          param.components = components as CompositeComponent[];
+        } else {
+          params.delete(param.code);
+          this.definitions.delete(`${base}.${param.code}`);
+        }
+      }
+    }
   }
 }
 
