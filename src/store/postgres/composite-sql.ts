@@ -12,7 +12,7 @@ import type { SqlParams } from './sql-params';
  * Each component is a semi-join on the next one's rows of the same resource and, for repeated
  * elements, the same tuple: `(i.rid, i.tuple) IN (SELECT i.rid, i.tuple ...)`. Every level names
  * its rows `i`, as the index types' conditions expect, and refers to no outer level, so PostgreSQL
- * can plan each as a join through the rid index.
+ * can plan each as a join, through the rid index or from the most selective index.
  */
 export function compositeFilterSql(filter: SearchFilter, params: SqlParams, ctx: QueryContext): string {
   const param = filter.param as IndexedParameter;
@@ -20,15 +20,17 @@ export function compositeFilterSql(filter: SearchFilter, params: SqlParams, ctx:
   if (!branches) {
     throw new InvalidSearchError(`Composite parameter ${param.code} is not indexed`);
   }
-  if (filter.modifier === 'missing') {
-    const present = branches.map((branch) => branchSql(branch, undefined, param.resourceType, params, ctx)).join(' OR ');
-    return filter.values.some((v) => v.value === 'true') ? `NOT (${present})` : `(${present})`;
-  }
-  const alternatives = filter.values.flatMap((value) => {
-    const components = componentValues(param, value);
-    return branches.map((branch) => branchSql(branch, components, param.resourceType, params, ctx));
-  });
-  return `(${alternatives.join(' OR ')})`;
+  const alternatives =
+    filter.modifier === 'missing'
+      ? branches.map((branch) => branchRids(branch, undefined, param.resourceType, params, ctx))
+      : filter.values.flatMap((value) => {
+          const components = componentValues(param, value);
+          return branches.map((branch) => branchRids(branch, components, param.resourceType, params, ctx));
+        });
+  // One semi-join over all alternatives: an OR of EXISTS would plan as a scan of every resource.
+  const matching = `EXISTS (SELECT 1 FROM (${alternatives.join(' UNION ALL ')}) m WHERE m.rid = r.rid)`;
+  const missing = filter.modifier === 'missing' && filter.values.some((v) => v.value === 'true');
+  return missing ? `NOT ${matching}` : matching;
 }
 
 function componentValues(param: IndexedParameter, value: SearchValue): SearchValue[] {
@@ -39,18 +41,18 @@ function componentValues(param: IndexedParameter, value: SearchValue): SearchVal
   return value.components;
 }
 
-/** EXISTS over the first component's rows, each joined to the rows of the following components. */
-function branchSql(branch: CompositeBranch, values: SearchValue[] | undefined, resourceType: string, params: SqlParams, ctx: QueryContext): string {
-  const key = branch.tupled ? '(i.rid, i.tuple)' : 'i.rid';
+/** The rids whose rows of the first component match, each joined to the matching rows of the following components. */
+function branchRids(branch: CompositeBranch, values: SearchValue[] | undefined, resourceType: string, params: SqlParams, ctx: QueryContext): string {
+  const key = branch.tupled ? 'i.rid, i.tuple' : 'i.rid';
   let inner = '';
   for (let n = branch.parts.length - 1; n >= 0; n--) {
     const part = branch.parts[n];
     const index = indexOfPart(part.param);
     const value = values?.[n];
     const match = value ? ` AND (${index.match({ param: part.param, values: [value] }, value, params, ctx)})` : '';
-    const next = inner ? ` AND ${key} IN (${inner})` : '';
+    const next = inner ? ` AND (${key}) IN (${inner})` : '';
     const rows = `FROM ${index.table} i WHERE i.resource_type = ${params.add(resourceType)} AND i.param = ${params.add(part.code)}${match}${next}`;
-    inner = n === 0 ? `EXISTS (SELECT 1 ${rows} AND i.rid = r.rid)` : `SELECT ${key.replace(/[()]/g, '')} ${rows}`;
+    inner = `SELECT ${n === 0 ? 'i.rid' : key} ${rows}`;
   }
   return inner;
 }
