@@ -1,22 +1,14 @@
-import type { IndexedParameter, SearchFilter, SearchQuery } from '../../store/repository';
+import type { IndexedParameter, SearchFilter } from '../../store/repository';
 import type { FhirRegistries } from '../conformance/registries';
 import { RESOURCE_LEVEL } from '../conformance/search-parameter-registry';
 import { errors } from '../outcomes';
 import { yieldsIdentifiers } from './identifier-params';
 import { applyResultParam, DEFAULT_COUNT, RESULT_PARAMS } from './result-params';
+import type { ParsedSearch } from './parsed-search';
 import { compositeValues, splitValues, withPrefix } from './search-values';
 
+export type { ParsedSearch } from './parsed-search';
 export { splitValues } from './search-values';
-
-export interface ParsedSearch {
-  query: SearchQuery;
-  /** The parameters applied, in the form the self link shows them. */
-  applied: [string, string][];
-  /** Parameters not understood and left out (lenient handling only). */
-  ignored: string[];
-  summary?: string;
-  elements?: string[];
-}
 
 /** Turns search parameters into a typed query; unknown ones are refused (strict) or reported (lenient). */
 export function parseSearch(
