@@ -30,11 +30,12 @@ export function planComposites(parameters: readonly IndexedParameter[], stored: 
   const plan: CompositePlan = { branches: new Map(), elementwise: [] };
   const candidates = new SharedCandidates(stored);
   for (const composite of parameters) {
-    if (composite.type !== 'composite' || !composite.components) continue;
+    const components = composite.components;
+    if (composite.type !== 'composite' || !components) continue;
     const elements = branchesFor(composite.expression, composite.resourceType);
     const branches = elements.map((element, e): CompositeBranch => {
       const root = normalizePath(element) === composite.resourceType;
-      const parts = composite.components!.map((component, c) => {
+      const parts = components.map((component, c) => {
         const shared = candidates.claim(composite.resourceType, component.param.type, root ? undefined : element, component.expression);
         if (shared) {
           if (shared.firstClaim && !root) {
