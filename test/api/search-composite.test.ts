@@ -42,6 +42,13 @@ const RESOURCES: Record<string, Resource> = {
       { code: concept(TRIAL, 'smoker'), valueBoolean: true, exclude: false },
     ],
   } as Resource,
+  // R4 swaps this composite's component definitions; the values follow its paths: relation (code) $ target
+  replacement: {
+    resourceType: 'DocumentReference',
+    status: 'current',
+    content: [{ attachment: { contentType: 'text/plain' } }],
+    relatesTo: [{ code: 'replaces', target: { reference: 'DocumentReference/old1' } }],
+  } as Resource,
   valueSet: {
     resourceType: 'ValueSet',
     status: 'active',
@@ -101,6 +108,9 @@ const CASES: [string, string[]][] = [
   ['Group?characteristic-value=gender$female', ['group']],
   ['Group?characteristic-value=gender$true', []],
   ['Group?characteristic-value=smoker$true', ['group']],
+  ['DocumentReference?relationship=replaces$DocumentReference/old1', ['replacement']],
+  ['DocumentReference?relationship=appends$DocumentReference/old1', []],
+  ['DocumentReference?relationship=replaces$DocumentReference/other', []],
   ['ValueSet?context-type-value=focus$http://snomed.info/sct|89627008', ['valueSet']],
   ['ValueSet?context-type-value=age$89627008', []],
   ['ValueSet?context-type-quantity=age$gt20', ['valueSet']],

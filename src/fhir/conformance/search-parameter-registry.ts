@@ -72,7 +72,7 @@ export class SearchParameterRegistry {
           return usable ? { param: resolved, expression: c.expression as string } : undefined;
         });
         if (components.length >= 2 && components.every((c) => c !== undefined)) {
-          param.components = components as CompositeComponent[];
+          param.components = definitionsInOrder(components as CompositeComponent[]);
         } else {
           params.delete(param.code);
           this.definitions.delete(`${base}.${param.code}`);
@@ -80,6 +80,19 @@ export class SearchParameterRegistry {
       }
     }
   }
+}
+
+/**
+ * R4 lists DocumentReference `relationship`'s two component definitions the wrong way round (its
+ * `code` component points at `relatesto`, a reference; microsoft/fhir-server#901 fixes it by hand).
+ * When neither component's path ends its own parameter's expression but each ends the other's,
+ * the definitions are swapped back; the values keep the order of the paths.
+ */
+function definitionsInOrder(components: CompositeComponent[]): CompositeComponent[] {
+  const fits = (param: IndexedParameter, path: string) => param.expression.split('|').some((branch) => branch.trim().endsWith(`.${path.trim()}`));
+  const [a, b] = components;
+  const swapped = components.length === 2 && !fits(a.param, a.expression) && !fits(b.param, b.expression) && fits(b.param, a.expression) && fits(a.param, b.expression);
+  return swapped ? [{ param: b.param, expression: a.expression }, { param: a.param, expression: b.expression }] : components;
 }
 
 function expandBase(base: string[], resourceTypes: readonly string[]): string[] {
