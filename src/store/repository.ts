@@ -28,16 +28,32 @@ export interface IndexedParameter {
   expression: string;
   /** Resource types a reference parameter may point at. */
   targets?: string[];
+  /** A composite parameter's components, in order: each is evaluated on every element the expression yields. */
+  components?: CompositeComponent[];
+}
+
+/** One component of a composite parameter: the parameter it is searched as, and its FHIRPath relative to the element. */
+export interface CompositeComponent {
+  param: IndexedParameter;
+  expression: string;
 }
 
 export type Prefix = 'eq' | 'ne' | 'gt' | 'lt' | 'ge' | 'le' | 'sa' | 'eb' | 'ap';
+
+/** One search value after its prefix was split off. */
+export interface SearchValue {
+  prefix?: Prefix;
+  value: string;
+  /** For a composite parameter: the `$`-separated values, one per component, each with its own prefix. */
+  components?: SearchValue[];
+}
 
 /** One condition; values are ORed, a query's filters are ANDed. */
 export interface SearchFilter {
   /** The indexed parameter, or one of the resource-level parameters _id and _lastUpdated. */
   param: IndexedParameter | '_id' | '_lastUpdated';
   modifier?: string;
-  values: { prefix?: Prefix; value: string }[];
+  values: SearchValue[];
 }
 
 export interface SortRule {

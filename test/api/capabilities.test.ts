@@ -27,8 +27,11 @@ describe(`CapabilityStatement (${storeName()})`, () => {
     const observation = statement.rest?.[0].resource?.find((r) => r.type === 'Observation');
     const params = observation?.searchParam ?? [];
     expect(params.map((p) => p.name)).toEqual(expect.arrayContaining(['code', 'subject', 'date', '_id', '_lastUpdated']));
+    const sample: Record<string, string> = { token: 'x', string: 'x', reference: 'Patient/x', uri: 'http://x', date: '2024', number: '1', quantity: '5.4||mg' };
     for (const param of params) {
-      const value = { token: 'x', string: 'x', reference: 'Patient/x', uri: 'http://x', date: '2024', number: '1', quantity: '5.4||mg' }[param.type as string];
+      // a composite value is one value per component, joined by $
+      const components = t.deps.registries.searchParameters.get('Observation', param.name)?.components;
+      const value = param.type === 'composite' ? components?.map((c) => sample[c.param.type]).join('$') : sample[param.type as string];
       expect(value).toBeDefined();
       const res = await request(t.app).get(`/fhir/Observation?${param.name}=${encodeURIComponent(value as string)}`).set('Prefer', 'handling=strict');
       expect([param.name, res.status]).toEqual([param.name, 200]);
@@ -37,7 +40,7 @@ describe(`CapabilityStatement (${storeName()})`, () => {
 
   it('when a parameter type is not implemented, then it is not listed', () => {
     const types = new Set(statement.rest?.[0].resource?.flatMap((r) => r.searchParam?.map((p) => p.type) ?? []));
-    expect([...types].sort()).toEqual(['date', 'number', 'quantity', 'reference', 'string', 'token', 'uri']);
+    expect([...types].sort()).toEqual(['composite', 'date', 'number', 'quantity', 'reference', 'string', 'token', 'uri']);
   });
 
   it('when a resource type is listed, then reading an unknown id of it answers 404, not 405', async () => {

@@ -1,5 +1,5 @@
 import type { SearchParameter } from '@medplum/fhirtypes';
-import type { IndexedParameter, SearchParamType } from '../../store/repository';
+import type { CompositeComponent, IndexedParameter, SearchParamType } from '../../store/repository';
 
 /** Parameters answered from the resource row itself rather than from index tables. */
 export const RESOURCE_LEVEL = new Set(['_id', '_lastUpdated']);
@@ -36,6 +36,7 @@ export class SearchParameterRegistry {
         this.definitions.set(`${base}.${definition.code}`, definition);
       }
     }
+    this.resolveComposites(definitions);
   }
 
   get(resourceType: string, code: string): IndexedParameter | undefined {
@@ -54,6 +55,44 @@ export class SearchParameterRegistry {
   definitionOf(param: IndexedParameter): SearchParameter | undefined {
     return this.definitions.get(`${param.resourceType}.${param.code}`);
   }
+
+  /**
+   * Links each composite to the parameters its components are searched as (by their definition
+   * URL). A composite with a component the server cannot search is not offered at all, so the
+   * CapabilityStatement never lists a composite that would fail.
+   */
+  private resolveComposites(definitions: readonly SearchParameter[]): void {
+    const byUrl = new Map(definitions.filter((d) => d.url).map((d) => [d.url as string, d]));
+    for (const [base, params] of this.byType) {
+      for (const param of [...params.values()].filter((p) => p.type === 'composite')) {
+        const components = (this.definitionOf(param)?.component ?? []).map((c): CompositeComponent | undefined => {
+          const target = byUrl.get(c.definition ?? '');
+          const resolved = target?.code ? params.get(target.code) : undefined;
+          const usable = resolved && resolved.type !== 'composite' && this.definitionOf(resolved) === target && c.expression;
+          return usable ? { param: resolved, expression: c.expression as string } : undefined;
+        });
+        if (components.length >= 2 && components.every((c) => c !== undefined)) {
+          param.components = definitionsInOrder(components as CompositeComponent[]);
+        } else {
+          params.delete(param.code);
+          this.definitions.delete(`${base}.${param.code}`);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * R4 lists DocumentReference `relationship`'s two component definitions the wrong way round (its
+ * `code` component points at `relatesto`, a reference; microsoft/fhir-server#901 fixes it by hand).
+ * When neither component's path ends its own parameter's expression but each ends the other's,
+ * the definitions are swapped back; the values keep the order of the paths.
+ */
+function definitionsInOrder(components: CompositeComponent[]): CompositeComponent[] {
+  const fits = (param: IndexedParameter, path: string) => param.expression.split('|').some((branch) => branch.trim().endsWith(`.${path.trim()}`));
+  const [a, b] = components;
+  const swapped = components.length === 2 && !fits(a.param, a.expression) && !fits(b.param, b.expression) && fits(b.param, a.expression) && fits(a.param, b.expression);
+  return swapped ? [{ param: b.param, expression: a.expression }, { param: a.param, expression: b.expression }] : components;
 }
 
 function expandBase(base: string[], resourceTypes: readonly string[]): string[] {

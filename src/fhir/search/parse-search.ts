@@ -1,21 +1,14 @@
-import type { IndexedParameter, Prefix, SearchFilter, SearchQuery } from '../../store/repository';
+import type { IndexedParameter, SearchFilter } from '../../store/repository';
 import type { FhirRegistries } from '../conformance/registries';
 import { RESOURCE_LEVEL } from '../conformance/search-parameter-registry';
 import { errors } from '../outcomes';
+import { yieldsIdentifiers } from './identifier-params';
 import { applyResultParam, DEFAULT_COUNT, RESULT_PARAMS } from './result-params';
+import type { ParsedSearch } from './parsed-search';
+import { compositeValues, splitValues, withPrefix } from './search-values';
 
-const PREFIXES: readonly Prefix[] = ['eq', 'ne', 'gt', 'lt', 'ge', 'le', 'sa', 'eb', 'ap'];
-const PREFIXED_TYPES = new Set(['date', 'number', 'quantity']);
-
-export interface ParsedSearch {
-  query: SearchQuery;
-  /** The parameters applied, in the form the self link shows them. */
-  applied: [string, string][];
-  /** Parameters not understood and left out (lenient handling only). */
-  ignored: string[];
-  summary?: string;
-  elements?: string[];
-}
+export type { ParsedSearch } from './parsed-search';
+export { splitValues } from './search-values';
 
 /** Turns search parameters into a typed query; unknown ones are refused (strict) or reported (lenient). */
 export function parseSearch(
@@ -61,7 +54,10 @@ function toFilter(type: string, rawName: string, value: string, registries: Fhir
   if (modifier === 'missing' && value !== 'true' && value !== 'false') {
     throw errors.invalid(`:missing takes true or false, not "${value}"`);
   }
-  const values = splitValues(value).map((v) => withPrefix(param, v));
+  const values =
+    param.type === 'composite' && modifier !== 'missing'
+      ? compositeValues(param, value)
+      : splitValues(value).map((v) => withPrefix(param, v));
   if (values.length === 0 || values.some((v) => v.value === '')) {
     throw errors.invalid(`Search parameter "${rawName}" has an empty value`);
   }
@@ -77,35 +73,14 @@ function modifierAllowed(param: IndexedParameter, modifier: string, registries: 
     return modifier === 'not';
   }
   if (param.type === 'reference') {
-    return registries.resourceTypes.has(modifier) && (!param.targets || param.targets.includes(modifier as never));
+    const typeModifier = registries.resourceTypes.has(modifier) && (!param.targets || param.targets.includes(modifier as never));
+    return typeModifier || modifier === 'identifier';
   }
+  if (modifier === 'of-type') {
+    return yieldsIdentifiers(param, registries);
+  }
+  // Not offered, so refused rather than answered wrongly: token :above, :below, :in, :not-in
+  // (they need a terminology server), reference :above/:below, and any modifier on a composite.
   const allowed: Record<string, string[]> = { token: ['not', 'text'], string: ['exact', 'contains'], uri: ['above', 'below'] };
   return allowed[param.type]?.includes(modifier) ?? false;
-}
-
-/** Splits on commas not escaped with a backslash, then unescapes \, \| \$ \\. */
-export function splitValues(value: string): string[] {
-  const parts: string[] = [];
-  let current = '';
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i];
-    if (c === '\\' && i + 1 < value.length && ',$|\\'.includes(value[i + 1])) {
-      current += c + value[++i];
-    } else if (c === ',') {
-      parts.push(current);
-      current = '';
-    } else {
-      current += c;
-    }
-  }
-  parts.push(current);
-  return parts.map((p) => p.replace(/\\([,$\\])/g, '$1'));
-}
-
-function withPrefix(param: IndexedParameter, value: string): { prefix?: Prefix; value: string } {
-  const head = value.slice(0, 2) as Prefix;
-  if (PREFIXED_TYPES.has(param.type) && PREFIXES.includes(head) && /^[a-z]{2}[0-9-]/.test(value)) {
-    return { prefix: head, value: value.slice(2) };
-  }
-  return { value };
 }

@@ -1,6 +1,6 @@
 import type { Bundle, BundleLink, OperationOutcome, Resource } from '@medplum/fhirtypes';
 import type { SearchResult } from '../../store/repository';
-import type { ParsedSearch } from './parse-search';
+import type { ParsedSearch } from './parsed-search';
 
 /**
  * The searchset Bundle for one page. Its self link repeats the applied query; next and previous

@@ -1,5 +1,6 @@
 import type { IndexedParameter, SearchFilter } from '../repository';
 import { InvalidSearchError } from '../repository';
+import { compositeFilterSql } from './composite-sql';
 import { INDEX_TYPES } from './indexing';
 import type { IndexType, QueryContext } from './indexing/index-type';
 import { dateRange } from './indexing/date';
@@ -14,6 +15,9 @@ export function filterSql(filter: SearchFilter, params: SqlParams, ctx: QueryCon
     return lastUpdatedFilter(filter, params);
   }
   const param = filter.param;
+  if (param.type === 'composite') {
+    return compositeFilterSql(filter, params, ctx);
+  }
   const index = indexOf(param);
   const rowsOfParam = `SELECT 1 FROM ${index.table} i WHERE i.rid = r.rid AND i.resource_type = ${params.add(param.resourceType)} AND ${paramCondition(param, params, ctx)}`;
   if (filter.modifier === 'missing') {

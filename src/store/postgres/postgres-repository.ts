@@ -1,10 +1,8 @@
 import type { IndexedParameter, Repository, ResourceWriter } from '../repository';
 import { WriteConflictError } from '../repository';
 import { isRetryable, type Db } from './driver/db';
-import type { QueryContext } from './indexing/index-type';
 import { GroupCommit } from './group-commit';
-import { Indexer } from './indexing/indexer';
-import { aliasKey, unionAliases } from './indexing/stored-as';
+import { buildIndexing } from './indexing/build-indexing';
 import { ReadCoalescer } from './read-coalescer';
 import { reader } from './reader';
 import { VersionConflictError } from './version-writer';
@@ -19,9 +17,7 @@ const MAX_ATTEMPTS = 5;
 
 /** The Repository over PostgreSQL or PGlite: one implementation, one SQL dialect. */
 export function createPostgresRepository(db: Db, options: PostgresRepositoryOptions): Repository {
-  const aliases = unionAliases(options.parameters);
-  const ctx: QueryContext = { baseUrl: options.baseUrl, storedCodes: (type, code) => aliases.get(aliasKey(type, code)) ?? [code] };
-  const indexer = new Indexer(options.parameters.filter((p) => !aliases.has(aliasKey(p.resourceType, p.code))), ctx);
+  const { ctx, indexer } = buildIndexing(options.parameters, options.baseUrl);
   const groupCommit = new GroupCommit(db, indexer);
   const reads = new ReadCoalescer(db);
   return {

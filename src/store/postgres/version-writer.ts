@@ -56,9 +56,13 @@ export async function writeVersions(db: Queryable, indexer: Indexer, versions: P
     for (const [index, rows] of indexer.rowsFor(v.resource)) {
       const objects = indexRows.get(index) as Record<string, unknown>[];
       for (const row of rows) {
-        // rowsFor gives [param, ...columns]; json_to_recordset reads fields by name.
+        // rowsFor gives [param, ...columns, tuple?]; json_to_recordset reads fields by name and
+        // makes a missing one NULL, so NULLs are left out of the JSON.
         const object: Record<string, unknown> = { ord: i + 1, param: row[0] };
-        index.columns.forEach((column, c) => (object[column] = row[c + 1]));
+        index.columns.forEach((column, c) => {
+          if (row[c + 1] !== null && row[c + 1] !== undefined) object[column] = row[c + 1];
+        });
+        if (row.length > index.columns.length + 1) object.tuple = row[index.columns.length + 1];
         objects.push(object);
       }
     }
@@ -83,8 +87,9 @@ export async function writeVersions(db: Queryable, indexer: Indexer, versions: P
 function buildWriteSql(replaces: boolean): string {
   const replacedRids = `$${TABLES.length + 2}::bigint[]`;
   const indexCtes = TABLES.map((index, t) => {
-    const columns = ['param', ...index.columns];
-    const record = ['ord int', ...columns.map((c) => `${c} ${index.columnTypes?.[c] ?? 'text'}`)].join(', ');
+    const columns = ['param', ...index.columns, 'tuple'];
+    const types: Readonly<Record<string, string>> = { ...index.columnTypes, tuple: 'integer' };
+    const record = ['ord int', ...columns.map((c) => `${c} ${types[c] ?? 'text'}`)].join(', ');
     // The replaced versions' rids come as their own array: "= ANY" of an array plans as an index
     // probe, where a subquery over the input could plan as a scan of the whole index table.
     const remove = replaces ? `d_${index.table} AS (DELETE FROM ${index.table} WHERE rid = ANY(${replacedRids})),\n      ` : '';

@@ -1,5 +1,5 @@
 import type { TypedValue } from '@medplum/core';
-import type { Prefix, SearchFilter } from '../../repository';
+import type { IndexedParameter, Prefix, SearchFilter } from '../../repository';
 import type { SqlParams } from '../sql-params';
 
 /** One search value after its prefix was split off. */
@@ -8,11 +8,23 @@ export interface FilterValue {
   value: string;
 }
 
+/**
+ * One way a composite parameter's elements are indexed (see composite-plan.ts): for each component,
+ * the parameter code whose rows hold its values. With `tupled`, the rows of one element share a
+ * `tuple` number; without, the element is the resource itself and the rows have none.
+ */
+export interface CompositeBranch {
+  tupled: boolean;
+  parts: { code: string; param: IndexedParameter }[];
+}
+
 /** Where a query runs: the base URL that makes absolute references local. */
 export interface QueryContext {
   baseUrl: string;
   /** The parameter codes whose index rows hold a parameter's values (see stored-as.ts). */
   storedCodes(resourceType: string, code: string): string[];
+  /** How a composite parameter's values are stored; undefined for any other parameter. */
+  compositeBranches(resourceType: string, code: string): CompositeBranch[] | undefined;
 }
 
 /**
@@ -29,6 +41,8 @@ export interface IndexType {
   extract(values: TypedValue[], ctx: QueryContext): unknown[][];
   /** SQL condition over alias `i` matching one value; throws InvalidSearchError for a malformed one. */
   match(filter: SearchFilter, value: FilterValue, params: SqlParams, ctx: QueryContext): string;
+  /** FHIR types (lower case) this type never makes rows from, so branches yielding only them add nothing. */
+  unindexedTypes?: readonly string[];
   /** Modifiers meaning "no row matches" (like :not), evaluated as NOT EXISTS. */
   negatingModifiers?: readonly string[];
   /** Aggregates over alias `i` to sort by, ascending and descending, and their SQL type (default text). */

@@ -1,9 +1,12 @@
 import { evalFhirPathTyped, parseFhirPath, toTypedValue, type FhirPathAtom, type TypedValue } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
 import type { IndexedParameter } from '../../repository';
+import { ElementwiseIndexer, type ElementwiseParameter, type IndexRows } from './elementwise';
 import type { IndexType, QueryContext } from './index-type';
 import { compileSimplePath } from './simple-path';
 import { INDEX_TYPES } from './index';
+
+export type { IndexRows } from './elementwise';
 
 interface CompiledBranch {
   /** Property access for plain dotted paths, else the parsed FHIRPath. */
@@ -21,24 +24,27 @@ interface CompiledParameter {
 const RESOLVE_IS = /^(.*)\.where\(resolve\(\) is ([A-Z][A-Za-z]+)\)$/;
 const REFERENCE_TYPE = /(?:^|\/)([A-Z][A-Za-z]+)\/[A-Za-z0-9\-.]{1,64}(?:\/_history\/[^/]+)?$/;
 
-/** Index rows of one table for one resource: the param code first, then the type's columns. */
-export type IndexRows = Map<IndexType, unknown[][]>;
-
 /**
  * Extracts the search index rows of a resource. Each parameter's FHIRPath is parsed once, keeping
  * only the union branches that apply to the resource type (R4 shares one expression across types).
+ * Parameters that composites need element by element (see composite-plan.ts) are extracted that
+ * way instead, which yields the same rows, each tagged with its element.
  */
 export class Indexer {
   private readonly byType = new Map<string, CompiledParameter[]>();
+  private readonly elementwise: ElementwiseIndexer;
 
   constructor(
     parameters: readonly IndexedParameter[],
     private readonly ctx: QueryContext,
+    elementwise: readonly ElementwiseParameter[] = [],
   ) {
+    this.elementwise = new ElementwiseIndexer(elementwise, ctx);
+    const byElement = new Set(elementwise.map((e) => `${e.resourceType}.${e.code}`));
     for (const param of parameters) {
       const index = INDEX_TYPES[param.type];
       const branches = branchesFor(param.expression, param.resourceType);
-      if (!index || branches.length === 0) {
+      if (!index || branches.length === 0 || byElement.has(`${param.resourceType}.${param.code}`)) {
         continue;
       }
       const list = this.byType.get(param.resourceType) ?? [];
@@ -61,6 +67,7 @@ export class Indexer {
       }
       rows.set(param.index, tableRows);
     }
+    this.elementwise.addRows(resource, input, rows);
     return rows;
   }
 }
@@ -99,7 +106,7 @@ function referenceType({ value }: TypedValue): string | undefined {
   return reference?.type ?? REFERENCE_TYPE.exec(reference?.reference ?? '')?.[1];
 }
 
-function splitTopLevelUnion(expression: string): string[] {
+export function splitTopLevelUnion(expression: string): string[] {
   const parts: string[] = [];
   let depth = 0;
   let quoted = false;

@@ -16,36 +16,57 @@ export function halfUnit(text: string): string {
   return `5e${-decimals - 1}`;
 }
 
+/** The stored range a number is compared with: [low, high], equal for a plain value, NULL for an open end. */
+export interface RangeColumns {
+  low: string;
+  high: string;
+}
+
+const STORED: RangeColumns = { low: 'i.low', high: 'i.high' };
+
+/** A search number as numeric text, and half its last significant unit (its precision range is value ± half). */
+export interface SearchNumber {
+  value: string;
+  half: string;
+}
+
+/** A search number written as text, with the precision it is written at. */
+export function searchNumber(text: string): SearchNumber {
+  return { value: text, half: halfUnit(text) };
+}
+
 /**
- * SQL comparing the stored range [i.low, i.high] (equal for a plain value; NULL for an open end)
- * with a search number and its prefix, per the R4 search page; `ap` is within 10 % (HAPI's
- * reading of "approximately"), or the precision range when that is wider.
+ * SQL comparing the stored range with a search number and its prefix, per the R4 search page;
+ * `ap` is within 10 % (HAPI's reading of "approximately"), or the precision range when that is wider.
  */
-export function numericMatch(prefix: Prefix | undefined, text: string, params: SqlParams): string {
-  const half = halfUnit(text);
-  const v = params.lazy(text, '::numeric');
-  const h = params.lazy(half, '::numeric');
-  const within = () => `(i.low >= ${v()} - ${h()} AND i.high < ${v()} + ${h()})`;
+export function numericMatch(prefix: Prefix | undefined, text: string, params: SqlParams, columns: RangeColumns = STORED): string {
+  return rangeMatch(prefix, searchNumber(text), params, columns);
+}
+
+export function rangeMatch(prefix: Prefix | undefined, number: SearchNumber, params: SqlParams, { low, high }: RangeColumns): string {
+  const v = params.lazy(number.value, '::numeric');
+  const h = params.lazy(number.half, '::numeric');
+  const within = () => `(${low} >= ${v()} - ${h()} AND ${high} < ${v()} + ${h()})`;
   switch (prefix ?? 'eq') {
     case 'eq':
       return within();
     case 'ne':
       return `NOT COALESCE(${within()}, false)`;
     case 'gt':
-      return `(i.high > ${v()} OR i.high IS NULL)`;
+      return `(${high} > ${v()} OR ${high} IS NULL)`;
     case 'lt':
-      return `(i.low < ${v()} OR i.low IS NULL)`;
+      return `(${low} < ${v()} OR ${low} IS NULL)`;
     case 'ge':
-      return `(i.high >= ${v()} OR i.high IS NULL)`;
+      return `(${high} >= ${v()} OR ${high} IS NULL)`;
     case 'le':
-      return `(i.low <= ${v()} OR i.low IS NULL)`;
+      return `(${low} <= ${v()} OR ${low} IS NULL)`;
     case 'sa':
-      return `i.low > ${v()}`;
+      return `${low} > ${v()}`;
     case 'eb':
-      return `i.high < ${v()}`;
+      return `${high} < ${v()}`;
     case 'ap': {
       const margin = `GREATEST(abs(${v()}) * 0.1, ${h()})`;
-      return `((i.low IS NULL OR i.low <= ${v()} + ${margin}) AND (i.high IS NULL OR i.high >= ${v()} - ${margin}))`;
+      return `((${low} IS NULL OR ${low} <= ${v()} + ${margin}) AND (${high} IS NULL OR ${high} >= ${v()} - ${margin}))`;
     }
     default:
       throw new InvalidSearchError(`Prefix "${prefix}" is not supported on numbers`);

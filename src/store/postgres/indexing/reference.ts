@@ -1,5 +1,6 @@
 import type { TypedValue } from '@medplum/core';
 import { InvalidSearchError } from '../../repository';
+import type { SqlParams } from '../sql-params';
 import type { IndexType, QueryContext } from './index-type';
 
 const RELATIVE = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(\/_history\/[^/]+)?$/;
@@ -11,15 +12,21 @@ export function localTarget(reference: string, ctx: QueryContext): { type: strin
   return match ? { type: match[1], id: match[2] } : undefined;
 }
 
-/** Reference: Type/id, bare id, absolute URL and the :[type] modifier. */
+/**
+ * Reference: Type/id, bare id, absolute URL and the :[type] modifier; `:identifier` matches the
+ * logical reference (Reference.identifier) as a token, `system|value`, `|value`, `system|` or `value`.
+ */
 export const referenceIndex: IndexType = {
   table: 'idx_reference',
-  columns: ['target_type', 'target_id', 'url'],
+  columns: ['target_type', 'target_id', 'url', 'identifier_system', 'identifier_value'],
   sortKey: { asc: 'min(i.target_id)', desc: 'max(i.target_id)' },
   extract(values, ctx) {
     return values.flatMap((v) => referenceRow(v, ctx));
   },
   match(filter, { value }, params, ctx) {
+    if (filter.modifier === 'identifier') {
+      return identifierMatch(value, params);
+    }
     const typeModifier = filter.modifier && /^[A-Z]/.test(filter.modifier) ? filter.modifier : undefined;
     const target = localTarget(value, ctx);
     if (target) {
@@ -36,14 +43,35 @@ export const referenceIndex: IndexType = {
   },
 };
 
+function identifierMatch(value: string, params: SqlParams): string {
+  const bar = value.search(/(?<!\\)\|/);
+  if (bar < 0) {
+    return `i.identifier_value = ${params.add(value)}`;
+  }
+  const system = value.slice(0, bar);
+  const identifier = value.slice(bar + 1).replace(/\\\|/g, '|');
+  if (!identifier) {
+    if (!system) throw new InvalidSearchError('Identifier search value "|" names neither system nor value');
+    return `(i.identifier_value IS NOT NULL AND i.identifier_system = ${params.add(system)})`;
+  }
+  const systemCondition = system ? `i.identifier_system = ${params.add(system)}` : 'i.identifier_system IS NULL';
+  return `(i.identifier_value = ${params.add(identifier)} AND ${systemCondition})`;
+}
+
+/** A literal reference (local, absolute or canonical) and its logical identifier; internal `#` references are skipped. */
 function referenceRow({ type, value }: TypedValue, ctx: QueryContext): unknown[][] {
   if (type === 'canonical' || type === 'uri') {
-    return typeof value === 'string' ? [[null, null, value]] : [];
+    return typeof value === 'string' ? [[null, null, value, null, null]] : [];
   }
-  const reference = (value as { reference?: string } | undefined)?.reference;
-  if (type !== 'Reference' || !reference || reference.startsWith('#')) {
+  if (type !== 'Reference' || !value) {
     return [];
   }
-  const target = localTarget(reference, ctx);
-  return [[target?.type ?? null, target?.id ?? null, target ? null : reference]];
+  const { reference, identifier } = value as { reference?: string; identifier?: { system?: string; value?: string } };
+  const literal = reference && !reference.startsWith('#') ? reference : undefined;
+  const logical = identifier?.value ? [identifier.system ?? null, identifier.value] : [null, null];
+  if (!literal) {
+    return logical[1] === null ? [] : [[null, null, null, ...logical]];
+  }
+  const target = localTarget(literal, ctx);
+  return [[target?.type ?? null, target?.id ?? null, target ? null : literal, ...logical]];
 }

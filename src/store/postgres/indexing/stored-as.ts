@@ -13,7 +13,9 @@ import { branchesFor } from './indexer';
  */
 export function unionAliases(parameters: readonly IndexedParameter[]): Map<string, string[]> {
   const aliases = new Map<string, string[]>();
-  for (const group of groupBy(parameters, (p) => `${p.resourceType} ${p.type}`)) {
+  // Composites are unions of tuples, not of values: see composite-plan.ts.
+  const valued = parameters.filter((p) => p.type !== 'composite');
+  for (const group of groupBy(valued, (p) => `${p.resourceType} ${p.type}`)) {
     const branches = new Map(group.map((p) => [p, new Set(branchesFor(p.expression, p.resourceType).map(normalize))]));
     for (const [param, own] of branches) {
       if (own.size < 2) continue;

@@ -40,4 +40,29 @@ describe('parseSearch', () => {
     const { query } = parseSearch('Observation', [['_sort', '-date,_id']], registries, true);
     expect(query.sort.map((s) => [typeof s.param === 'string' ? s.param : s.param.code, s.descending])).toEqual([['date', true], ['_id', false]]);
   });
+
+  it('when a composite value is parsed, then it splits on unescaped $ and each component takes the prefixes of its type', () => {
+    const { query } = parseSearch('Observation', [['code-value-quantity', 'http://loinc.org|718-7$gt10|http://unitsofmeasure.org|g/dL,a\\$b$5']], registries, true);
+    expect(query.filters[0].values).toEqual([
+      { value: 'http://loinc.org|718-7$gt10|http://unitsofmeasure.org|g/dL', components: [{ value: 'http://loinc.org|718-7' }, { prefix: 'gt', value: '10|http://unitsofmeasure.org|g/dL' }] },
+      { value: 'a$b$5', components: [{ value: 'a$b' }, { value: '5' }] },
+    ]);
+    // a token component takes no prefix: "ge" is part of the code
+    expect(parseSearch('Observation', [['code-value-concept', 'ge1$ne2']], registries, true).query.filters[0].values[0].components).toEqual([{ value: 'ge1' }, { value: 'ne2' }]);
+  });
+
+  it('when a composite value does not have one value per component, then 400', () => {
+    for (const value of ['718-7', '718-7$5$6', '718-7$', '$5']) {
+      expect(() => parseSearch('Observation', [['code-value-quantity', value]], registries, false)).toThrow(OperationOutcomeError);
+    }
+  });
+
+  it('when :of-type is used, then only identifier parameters accept it; :identifier only reference parameters', () => {
+    expect(() => parseSearch('Patient', [['identifier:of-type', 'http://x|MR|1']], registries, true)).not.toThrow();
+    expect(() => parseSearch('Observation', [['identifier:of-type', 'http://x|MR|1']], registries, true)).not.toThrow();
+    expect(() => parseSearch('Patient', [['gender:of-type', 'http://x|MR|1']], registries, true)).toThrow(OperationOutcomeError);
+    expect(() => parseSearch('Observation', [['code:of-type', 'http://x|MR|1']], registries, true)).toThrow(OperationOutcomeError);
+    expect(() => parseSearch('Observation', [['subject:identifier', 'http://x|1']], registries, true)).not.toThrow();
+    expect(() => parseSearch('Observation', [['code:identifier', 'http://x|1']], registries, true)).toThrow(OperationOutcomeError);
+  });
 });

@@ -37,7 +37,7 @@ describe(`batching of concurrent reads and creates (${storeName()})`, () => {
 
   beforeAll(async () => {
     store = await countingDb();
-    const indexer = new Indexer(createRegistries(SEARCHABLE_TYPES).searchParameters.indexed(), { baseUrl: 'http://x/fhir', storedCodes: (_type, code) => [code] });
+    const indexer = new Indexer(createRegistries(SEARCHABLE_TYPES).searchParameters.indexed(), { baseUrl: 'http://x/fhir', storedCodes: (_type, code) => [code], compositeBranches: () => undefined });
     groupCommit = new GroupCommit(store.db, indexer);
   });
   beforeEach(() => (store.statements.length = 0));

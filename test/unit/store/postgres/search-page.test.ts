@@ -17,7 +17,7 @@ function fakeDb(planRows: number, exact: number): Queryable & { statements: stri
 }
 
 const query = (total: SearchQuery['total']): SearchQuery => ({ resourceType: 'Observation', filters: [], sort: [], count: 10, offset: 0, total });
-const ctx = { baseUrl: 'http://localhost/fhir', storedCodes: (_type: string, code: string) => [code] };
+const ctx = { baseUrl: 'http://localhost/fhir', storedCodes: (_type: string, code: string) => [code], compositeBranches: () => [] };
 
 describe('search totals', () => {
   it('when an estimate is asked for and the planner expects many matches, then its estimate is the total and nothing is counted', async () => {
