@@ -1,7 +1,8 @@
 import type { Resource } from '@medplum/fhirtypes';
-import type { HistoryPage, HistoryQuery, ResourceReader, SearchQuery, SearchResult, WriteMethod } from '../repository';
+import type { HistoryPage, HistoryQuery, IncludeQuery, ResourceReader, SearchQuery, SearchResult, WriteMethod } from '../repository';
 import type { Queryable } from './driver/db';
 import { historySql } from './history-sql';
+import { buildIncludeSql } from './include-sql';
 import type { QueryContext } from './indexing/index-type';
 import { toVersion, VERSION_COLUMNS, withTypeFirst, type VersionRow } from './rows';
 import { buildSearchSql } from './search-sql';
@@ -33,6 +34,14 @@ export function reader(db: () => Promise<Queryable>, ctx: QueryContext): Resourc
       const resources = rows.slice(0, query.count).map((row) => withTypeFirst(row.content));
       const total = query.total === 'accurate' ? (await q.query<{ total: number }>(count, countParams))[0].total : undefined;
       return { resources, total, hasMore: rows.length > query.count };
+    },
+    async include(query: IncludeQuery): Promise<Resource[]> {
+      if (query.from.length === 0 || query.requests.length === 0 || query.limit <= 0) {
+        return [];
+      }
+      const { sql, params } = buildIncludeSql(query, ctx);
+      const rows = await (await db()).query<{ content: Resource }>(sql, params);
+      return rows.map((row) => withTypeFirst(row.content));
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { SearchQuery, SortRule } from '../repository';
-import { filterSql, indexOf, paramCondition } from './filter-sql';
+import { conditionSql } from './chain-sql';
+import { indexOf, paramCondition } from './filter-sql';
 import type { QueryContext } from './indexing/index-type';
 import { SqlParams } from './sql-params';
 
@@ -9,9 +10,10 @@ export function buildSearchSql(
   ctx: QueryContext,
 ): { page: string; pageParams: unknown[]; count: string; countParams: unknown[] } {
   const params = new SqlParams();
-  const conditions = [`r.resource_type = ${params.add(query.resourceType)}`, 'NOT r.deleted'];
+  const types = query.types ? `= ANY(${params.add(query.types)}::text[])` : `= ${params.add(query.resourceType)}`;
+  const conditions = [`r.resource_type ${types}`, 'NOT r.deleted'];
   for (const filter of query.filters) {
-    conditions.push(filterSql(filter, params, ctx));
+    conditions.push(conditionSql(filter, params, ctx));
   }
   const where = conditions.join(' AND ');
   const countParams = [...params.values];

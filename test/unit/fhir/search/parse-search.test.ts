@@ -2,6 +2,7 @@ import { createRegistries } from '../../../../src/fhir/conformance/registries';
 import { OperationOutcomeError } from '../../../../src/fhir/outcomes';
 import { parseSearch, splitValues } from '../../../../src/fhir/search/parse-search';
 import { SEARCHABLE_TYPES } from '../../../../src/store/postgres';
+import type { SearchFilter } from '../../../../src/store/repository';
 
 describe('splitValues', () => {
   it('when values are separated by commas, then they split, except where a comma is escaped', () => {
@@ -17,8 +18,9 @@ describe('parseSearch', () => {
   it('when parameters are repeated or comma-separated, then repeats are ANDed and values ORed', () => {
     const { query } = parseSearch('Observation', [['date', 'ge2024-01-01'], ['date', 'lt2025'], ['code', 'a,b']], registries, true);
     expect(query.filters).toHaveLength(3);
-    expect(query.filters[0].values).toEqual([{ prefix: 'ge', value: '2024-01-01' }]);
-    expect(query.filters[2].values).toEqual([{ value: 'a' }, { value: 'b' }]);
+    const [date, , code] = query.filters as SearchFilter[];
+    expect(date.values).toEqual([{ prefix: 'ge', value: '2024-01-01' }]);
+    expect(code.values).toEqual([{ value: 'a' }, { value: 'b' }]);
   });
 
   it('when _count exceeds the maximum, then it is capped at 1000', () => {
