@@ -1,21 +1,20 @@
-import type { IndexedParameter, Prefix, SearchFilter, SearchQuery } from '../../store/repository';
+import type { IndexedParameter, Prefix, QueryFilter, SearchFilter } from '../../store/repository';
 import type { FhirRegistries } from '../conformance/registries';
 import { RESOURCE_LEVEL } from '../conformance/search-parameter-registry';
 import { errors } from '../outcomes';
+import { linkedFilter } from './chain';
+import { isIncludeParam, parseInclude, type IncludeSpec } from './include-params';
+import type { ParsedSearch } from './parsed-search';
 import { applyResultParam, DEFAULT_COUNT, RESULT_PARAMS } from './result-params';
 
 const PREFIXES: readonly Prefix[] = ['eq', 'ne', 'gt', 'lt', 'ge', 'le', 'sa', 'eb', 'ap'];
 const PREFIXED_TYPES = new Set(['date', 'number', 'quantity']);
 
-export interface ParsedSearch {
-  query: SearchQuery;
-  /** The parameters applied, in the form the self link shows them. */
-  applied: [string, string][];
-  /** Parameters not understood and left out (lenient handling only). */
-  ignored: string[];
-  summary?: string;
-  elements?: string[];
-}
+// Where callers have always found it; it lives in parsed-search.ts so result-params.ts needs no cycle.
+export type { ParsedSearch } from './parsed-search';
+
+/** What one search parameter means: a filter, an include, or the reason it cannot be applied. */
+export type ParamResolver = (type: string, rawName: string, value: string, registries: FhirRegistries) => QueryFilter | IncludeSpec | string;
 
 /** Turns search parameters into a typed query; unknown ones are refused (strict) or reported (lenient). */
 export function parseSearch(
@@ -23,33 +22,47 @@ export function parseSearch(
   params: readonly [string, string][],
   registries: FhirRegistries,
   strict: boolean,
+  resolve: ParamResolver = understand,
 ): ParsedSearch {
   const parsed: ParsedSearch = {
     query: { resourceType, filters: [], sort: [], count: DEFAULT_COUNT, offset: 0, total: 'accurate' },
     applied: [],
     ignored: [],
+    includes: [],
   };
   for (const [rawName, value] of params) {
     if (RESULT_PARAMS.has(rawName)) {
       applyResultParam(parsed, rawName, value, registries);
       continue;
     }
-    const filter = toFilter(resourceType, rawName, value, registries);
-    if (typeof filter === 'string') {
+    const understood = resolve(resourceType, rawName, value, registries);
+    if (typeof understood === 'string') {
       if (strict) {
-        throw errors.invalid(filter);
+        throw errors.invalid(understood);
       }
-      parsed.ignored.push(filter);
+      parsed.ignored.push(understood);
       continue;
     }
-    parsed.query.filters.push(filter);
+    if ('reverse' in understood) {
+      parsed.includes.push(understood);
+    } else {
+      parsed.query.filters.push(understood);
+    }
     parsed.applied.push([rawName, value]);
   }
   return parsed;
 }
 
+/** The parameters of a search on one type: plain, chained, _has, _include and _revinclude. */
+function understand(type: string, rawName: string, value: string, registries: FhirRegistries): QueryFilter | IncludeSpec | string {
+  if (isIncludeParam(rawName)) {
+    return parseInclude(rawName, value, registries);
+  }
+  return linkedFilter(type, rawName, value, registries, toFilter);
+}
+
 /** A filter, or the reason the parameter cannot be applied. */
-function toFilter(type: string, rawName: string, value: string, registries: FhirRegistries): SearchFilter | string {
+export function toFilter(type: string, rawName: string, value: string, registries: FhirRegistries): SearchFilter | string {
   const [code, modifier] = rawName.split(':', 2);
   const param = registries.searchParameters.get(type, code);
   if (!param) {

@@ -2,7 +2,7 @@ import type { SortRule } from '../../store/repository';
 import type { FhirRegistries } from '../conformance/registries';
 import { RESOURCE_LEVEL } from '../conformance/search-parameter-registry';
 import { errors } from '../outcomes';
-import type { ParsedSearch } from './parse-search';
+import type { ParsedSearch } from './parsed-search';
 
 export const DEFAULT_COUNT = 20;
 export const MAX_COUNT = 1000;

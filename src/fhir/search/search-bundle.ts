@@ -1,17 +1,23 @@
-import type { Bundle, BundleLink, OperationOutcome, Resource } from '@medplum/fhirtypes';
+import type { Bundle, BundleEntry, BundleLink, OperationOutcome, Resource } from '@medplum/fhirtypes';
 import type { SearchResult } from '../../store/repository';
 import type { ParsedSearch } from './parse-search';
 
-/** The searchset Bundle for one page, with self, next and previous links that repeat the applied query. */
+/**
+ * The searchset Bundle for one page, with self, next and previous links that repeat the applied
+ * query: the matches, then what _include and _revinclude added, then the outcome, if any.
+ */
 export function searchBundle(
   baseUrl: string,
   parsed: ParsedSearch,
   result: SearchResult,
   shape: (resource: Resource) => Resource,
   ignoredOutcome?: OperationOutcome,
+  included: readonly Resource[] = [],
 ): Bundle {
   const { query } = parsed;
-  const url = (offset: number) => pageUrl(baseUrl, query.resourceType, parsed.applied, query.count, offset);
+  // A system-level search (types set) is at the base itself: [base]?_type=...
+  const path = query.types ? baseUrl : `${baseUrl}/${query.resourceType}`;
+  const url = (offset: number) => pageUrl(path, parsed.applied, query.count, offset);
   const link: BundleLink[] = [{ relation: 'self', url: url(query.offset) }];
   if (result.hasMore) {
     link.push({ relation: 'next', url: url(query.offset + query.count) });
@@ -19,11 +25,12 @@ export function searchBundle(
   if (query.offset > 0) {
     link.push({ relation: 'previous', url: url(Math.max(0, query.offset - query.count)) });
   }
-  const entry: Bundle['entry'] = result.resources.map((resource) => ({
+  const entryOf = (resource: Resource, mode: 'match' | 'include'): BundleEntry => ({
     fullUrl: `${baseUrl}/${resource.resourceType}/${resource.id}`,
     resource: shape(resource),
-    search: { mode: 'match' },
-  }));
+    search: { mode },
+  });
+  const entry = [...result.resources.map((r) => entryOf(r, 'match')), ...included.map((r) => entryOf(r, 'include'))];
   if (ignoredOutcome) {
     entry.push({ resource: ignoredOutcome, search: { mode: 'outcome' } });
   }
@@ -36,11 +43,11 @@ export function searchBundle(
   };
 }
 
-function pageUrl(baseUrl: string, type: string, applied: [string, string][], count: number, offset: number): string {
+function pageUrl(path: string, applied: [string, string][], count: number, offset: number): string {
   const params = new URLSearchParams(applied);
   params.set('_count', String(count));
   if (offset > 0) {
     params.set('_offset', String(offset));
   }
-  return `${baseUrl}/${type}?${params.toString()}`;
+  return `${path}?${params.toString()}`;
 }
