@@ -20,6 +20,11 @@ const CASES: [string, string[]][] = [
   ['Observation?subject:Patient.gender:not=female&code=718-7', ['obs-b1']],
   ['Observation?subject:Patient.name=smith,jones&code=718-7', ['obs-a1', 'obs-b1']],
   ['Observation?subject:Patient._id=pat-b&code=718-7', ['obs-b1']],
+  ['Observation?subject:Patient.birthdate=ge1980&code=718-7', ['obs-b1']],
+  ['Observation?subject:Patient.birthdate=lt1968-05,ge1991&code=718-7', ['obs-a1']],
+  ['Observation?subject:Patient.birthdate:missing=false&code=718-7', ['obs-a1', 'obs-b1']],
+  // pat-gone has no birth date, but it is deleted
+  ['Observation?subject:Patient.birthdate:missing=true', []],
   ['Observation?subject:Patient.name=smith&subject:Patient.gender=male', []],
   // deeper chains
   ['DiagnosticReport?result.subject:Patient.name=jones', ['rep-b']],

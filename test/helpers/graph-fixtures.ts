@@ -7,17 +7,18 @@ const LOINC = 'http://loinc.org';
 
 /**
  * A small web of references, every resource under a readable id:
- * pat-a (Smith, female, GP prac-x, organization org-acme) and pat-b (Jones, male, org-other) with
- * their Observations, Encounters and DiagnosticReports; pat-gone, deleted after its Observation
- * obs-gone was written; obs-deleted (pat-b's, code del-1), itself deleted; a Location and a Group
- * as other Observation subjects; obs-cycle-1 and obs-cycle-2 are each other's has-member.
+ * pat-a (Smith, female, born 1968-04-12, GP prac-x, organization org-acme) and pat-b (Jones, male,
+ * born 1990, organization org-other) with their Observations, Encounters and DiagnosticReports;
+ * pat-gone (no birth date), deleted after its Observation obs-gone was written; obs-deleted (pat-b's,
+ * code del-1), itself deleted; a Location and a Group as other Observation subjects; obs-cycle-1
+ * and obs-cycle-2 are each other's has-member.
  */
 export const GRAPH: Resource[] = [
   { resourceType: 'Organization', id: 'org-acme', name: 'Acme Clinic' },
   { resourceType: 'Organization', id: 'org-other', name: 'Other Hospital' },
   { resourceType: 'Practitioner', id: 'prac-x', name: [{ family: 'Xavier' }] },
-  patient('pat-a', 'A', 'Smith', 'female', { generalPractitioner: [{ reference: 'Practitioner/prac-x' }], managingOrganization: { reference: 'Organization/org-acme' } }),
-  patient('pat-b', 'B', 'Jones', 'male', { managingOrganization: { reference: 'Organization/org-other' } }),
+  patient('pat-a', 'A', 'Smith', 'female', { birthDate: '1968-04-12', generalPractitioner: [{ reference: 'Practitioner/prac-x' }], managingOrganization: { reference: 'Organization/org-acme' } }),
+  patient('pat-b', 'B', 'Jones', 'male', { birthDate: '1990', managingOrganization: { reference: 'Organization/org-other' } }),
   patient('pat-gone', 'GONE', 'Smith', 'female', {}),
   { resourceType: 'Location', id: 'loc-smithfield', name: 'Smithfield Lab' },
   observation('obs-a1', 'Patient/pat-a', '718-7'),
