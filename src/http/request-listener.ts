@@ -56,7 +56,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: Listen
 async function handleFhir(req: IncomingMessage, res: ServerResponse, rawPath: string, query: [string, string][], options: ListenerOptions, pretty: boolean): Promise<void> {
   checkAcceptable(req, query.find(([name]) => name === '_format')?.[1]);
   const path = decodePath(rawPath).replace(/^\/+/, '').replace(/\/+$/, '');
-  const body = await readBody(req, options.bodyLimitBytes, req.method === 'POST' && path.endsWith('/_search'));
+  const body = await readBody(req, options.bodyLimitBytes, req.method === 'POST' && /(^|\/)_search$/.test(path));
   const request = toFhirRequest(req, path, query, body);
   sendResult(res, request, options.context.baseUrl, await dispatch(request, options.context), pretty);
 }

@@ -54,7 +54,40 @@ export interface SearchFilter {
   param: IndexedParameter | '_id' | '_lastUpdated';
   modifier?: string;
   values: SearchValue[];
+  /**
+   * In a search over several types (system-level search), the types whose index rows hold the
+   * parameter's values; `param` is then the same parameter as defined on any one of them.
+   */
+  resourceTypes?: string[];
 }
+
+/**
+ * A chained parameter (`subject:Patient.name=peter`): the resource refers, through `reference`,
+ * to a resource that meets `filter`. One link per possible target type, ORed; a deleted target
+ * never matches.
+ */
+export interface ChainedFilter {
+  kind: 'chain';
+  /** A reference parameter of the searched type. */
+  reference: IndexedParameter;
+  targets: { resourceType: string; filter: QueryFilter }[];
+}
+
+/**
+ * Reverse chaining (`_has:Observation:subject:code=1234-5`): some resource of `reference`'s type
+ * refers to the searched one through `reference` and meets `filter`; deleted ones never count.
+ */
+export interface ReverseChainedFilter {
+  kind: 'has';
+  /** A reference parameter of the referring type (its resourceType is that type). */
+  reference: IndexedParameter;
+  /** The searched type: the type the references must point at. */
+  targetType: string;
+  filter: QueryFilter;
+}
+
+/** Any condition of a search: a plain parameter, a chain or a reverse chain. */
+export type QueryFilter = SearchFilter | ChainedFilter | ReverseChainedFilter;
 
 export interface SortRule {
   param: IndexedParameter | '_id' | '_lastUpdated';
@@ -62,8 +95,11 @@ export interface SortRule {
 }
 
 export interface SearchQuery {
+  /** The type searched; in a search over several types (see `types`), the first of them. */
   resourceType: string;
-  filters: SearchFilter[];
+  /** Set for a system-level search (`GET [base]?_type=...`): every type searched. */
+  types?: string[];
+  filters: QueryFilter[];
   sort: SortRule[];
   count: number;
   /** Matches to skip after the page position (an explicit `_offset`; the paging links use cursors). */
@@ -82,6 +118,32 @@ export interface SearchResult {
   nextCursor?: string;
   /** Cursor of the page before this one, when this page was not the first. */
   previousCursor?: string;
+}
+
+/** A resource named by type and id. */
+export interface ResourceKey {
+  resourceType: string;
+  id: string;
+}
+
+/** One reference parameter to follow for _include (forward) or _revinclude (reverse). */
+export interface IncludeRequest {
+  /** forward: what the given resources refer to; reverse: the resources that refer to them. */
+  direction: 'forward' | 'reverse';
+  /** A reference parameter of the referring type (its resourceType is that type). */
+  param: IndexedParameter;
+  /** Only references to this type (required for reverse: the type of the resources referred to). */
+  targetType?: string;
+}
+
+export interface IncludeQuery {
+  /** The resources whose references (or referrers) are followed. */
+  from: ResourceKey[];
+  requests: IncludeRequest[];
+  /** Resources already in the answer, never returned again. */
+  exclude: ResourceKey[];
+  /** At most this many resources come back. */
+  limit: number;
 }
 
 export interface HistoryQuery {
@@ -108,6 +170,8 @@ export interface ResourceReader {
   readVersion(resourceType: string, id: string, versionId: number): Promise<StoredVersion | undefined>;
   history(query: HistoryQuery): Promise<HistoryPage>;
   search(query: SearchQuery): Promise<SearchResult>;
+  /** Current, not deleted resources reached from `from` by the requests, each once, in a stable order. */
+  include(query: IncludeQuery): Promise<Resource[]>;
 }
 
 export interface ResourceWriter extends ResourceReader {

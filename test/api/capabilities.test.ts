@@ -15,7 +15,7 @@ describe(`CapabilityStatement (${storeName()})`, () => {
     expect(statement.format).toEqual(['json', 'application/fhir+json']);
     expect(statement.patchFormat).toEqual(['application/json-patch+json']);
     const rest = statement.rest?.[0];
-    expect(rest?.interaction?.map((i) => i.code).sort()).toEqual(['batch', 'history-system', 'transaction']);
+    expect(rest?.interaction?.map((i) => i.code).sort()).toEqual(['batch', 'history-system', 'search-system', 'transaction']);
     const patientEntry = rest?.resource?.find((r) => r.type === 'Patient');
     expect(patientEntry?.interaction?.map((i) => i.code).sort()).toEqual(
       ['create', 'delete', 'history-instance', 'history-type', 'patch', 'read', 'search-type', 'update', 'vread'],

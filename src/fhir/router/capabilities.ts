@@ -1,7 +1,9 @@
-import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
+import type { CapabilityStatement, CapabilityStatementRestResource, CapabilityStatementRestResourceSearchParam } from '@medplum/fhirtypes';
 import { success } from '../outcomes';
 import type { FhirRegistries } from '../conformance/registries';
+import { referenceParams } from '../search/includes';
 import type { HandlerContext, HandlerResult, InteractionCode, Route } from '../types';
+import type { IndexedParameter } from '../../store/repository';
 
 const SYSTEM_INTERACTIONS = new Set<InteractionCode>(['transaction', 'batch', 'history-system', 'search-system']);
 const cache = new WeakMap<FhirRegistries, CapabilityStatement>();
@@ -35,11 +37,8 @@ export function buildCapabilityStatement(
     conditionalRead: 'full-support',
     conditionalUpdate: conditional('update'),
     conditionalDelete: conditional('delete') ? 'single' : 'not-supported',
-    searchParam: registries.searchParameters.forType(type).map((p) => ({
-      name: p.code,
-      definition: registries.searchParameters.definitionOf(p)?.url,
-      type: p.type as never,
-    })),
+    searchParam: registries.searchParameters.forType(type).map((p) => searchParamOf(p, registries)),
+    ...includesOf(type, registries),
   }));
   return {
     resourceType: 'CapabilityStatement',
@@ -56,7 +55,36 @@ export function buildCapabilityStatement(
         mode: 'server',
         resource,
         interaction: systemInteractions.map((code) => ({ code: code as never })),
+        searchParam: systemSearchParams(registries),
       },
     ],
   };
+}
+
+function searchParamOf(param: IndexedParameter, registries: FhirRegistries): CapabilityStatementRestResourceSearchParam {
+  return { name: param.code, definition: registries.searchParameters.definitionOf(param)?.url, type: param.type as never };
+}
+
+/** _include and _revinclude values a type's search accepts, `*` for all of its references. */
+function includesOf(type: string, registries: FhirRegistries): Pick<CapabilityStatementRestResource, 'searchInclude' | 'searchRevInclude'> {
+  const index = referenceParams(registries);
+  const name = (p: IndexedParameter) => `${p.resourceType}:${p.code}`;
+  return {
+    searchInclude: ['*', ...(index.byType.get(type) ?? []).map(name)],
+    searchRevInclude: ['*', ...[...(index.byTarget.get(type) ?? []), ...index.untargeted].map(name).sort()],
+  };
+}
+
+/**
+ * rest.searchParam: what a system-level search (GET [base]?...) takes across all types: the
+ * parameters every resource type has, and _type to name the types.
+ */
+function systemSearchParams(registries: FhirRegistries): CapabilityStatementRestResourceSearchParam[] {
+  const types = [...registries.resourceTypes];
+  const common = registries.searchParameters
+    .forType(types[0])
+    .filter((p) => types.every((t) => registries.searchParameters.get(t, p.code)?.type === p.type))
+    .map((p) => searchParamOf(p, registries));
+  const type = { name: '_type', type: 'token' as const, documentation: 'The resource types to search, comma-separated (all when absent)' };
+  return [...common, type];
 }

@@ -1,14 +1,20 @@
-import type { IndexedParameter, SearchFilter } from '../../store/repository';
+import type { IndexedParameter, QueryFilter, SearchFilter } from '../../store/repository';
 import type { FhirRegistries } from '../conformance/registries';
 import { RESOURCE_LEVEL } from '../conformance/search-parameter-registry';
 import { errors } from '../outcomes';
+import { linkedFilter } from './chain';
 import { yieldsIdentifiers } from './identifier-params';
+import { isIncludeParam, parseInclude, type IncludeSpec } from './include-params';
 import { applyResultParam, DEFAULT_COUNT, RESULT_PARAMS } from './result-params';
 import type { ParsedSearch } from './parsed-search';
 import { compositeValues, splitValues, withPrefix } from './search-values';
 
+// Where callers have always found them; ParsedSearch lives in parsed-search.ts so result-params.ts needs no cycle.
 export type { ParsedSearch } from './parsed-search';
 export { splitValues } from './search-values';
+
+/** What one search parameter means: a filter, an include, or the reason it cannot be applied. */
+export type ParamResolver = (type: string, rawName: string, value: string, registries: FhirRegistries) => QueryFilter | IncludeSpec | string;
 
 /** Turns search parameters into a typed query; unknown ones are refused (strict) or reported (lenient). */
 export function parseSearch(
@@ -16,33 +22,47 @@ export function parseSearch(
   params: readonly [string, string][],
   registries: FhirRegistries,
   strict: boolean,
+  resolve: ParamResolver = understand,
 ): ParsedSearch {
   const parsed: ParsedSearch = {
     query: { resourceType, filters: [], sort: [], count: DEFAULT_COUNT, offset: 0, total: 'accurate' },
     applied: [],
     ignored: [],
+    includes: [],
   };
   for (const [rawName, value] of params) {
     if (RESULT_PARAMS.has(rawName)) {
       applyResultParam(parsed, rawName, value, registries);
       continue;
     }
-    const filter = toFilter(resourceType, rawName, value, registries);
-    if (typeof filter === 'string') {
+    const understood = resolve(resourceType, rawName, value, registries);
+    if (typeof understood === 'string') {
       if (strict) {
-        throw errors.invalid(filter);
+        throw errors.invalid(understood);
       }
-      parsed.ignored.push(filter);
+      parsed.ignored.push(understood);
       continue;
     }
-    parsed.query.filters.push(filter);
+    if ('reverse' in understood) {
+      parsed.includes.push(understood);
+    } else {
+      parsed.query.filters.push(understood);
+    }
     parsed.applied.push([rawName, value]);
   }
   return parsed;
 }
 
+/** The parameters of a search on one type: plain, chained, _has, _include and _revinclude. */
+function understand(type: string, rawName: string, value: string, registries: FhirRegistries): QueryFilter | IncludeSpec | string {
+  if (isIncludeParam(rawName)) {
+    return parseInclude(rawName, value, registries);
+  }
+  return linkedFilter(type, rawName, value, registries, toFilter);
+}
+
 /** A filter, or the reason the parameter cannot be applied. */
-function toFilter(type: string, rawName: string, value: string, registries: FhirRegistries): SearchFilter | string {
+export function toFilter(type: string, rawName: string, value: string, registries: FhirRegistries): SearchFilter | string {
   const [code, modifier] = rawName.split(':', 2);
   const param = registries.searchParameters.get(type, code);
   if (!param) {

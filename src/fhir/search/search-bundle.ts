@@ -1,12 +1,12 @@
-import type { Bundle, BundleLink, OperationOutcome, Resource } from '@medplum/fhirtypes';
+import type { Bundle, BundleEntry, BundleLink, OperationOutcome, Resource } from '@medplum/fhirtypes';
 import type { SearchResult } from '../../store/repository';
-import type { ParsedSearch } from './parsed-search';
+import type { ParsedSearch } from './parse-search';
 
 /**
- * The searchset Bundle for one page. Its self link repeats the applied query; next and previous
- * links carry the store's cursor for the page either side, so following them never skips or
- * repeats a resource while others write (R4 leaves the link form to the server, as HAPI's
- * `_getpages` links are).
+ * The searchset Bundle for one page: the matches, then what _include and _revinclude added, then
+ * the outcome, if any. Its self link repeats the applied query; next and previous links carry the
+ * store's cursor for the page either side, so following them never skips or repeats a resource
+ * while others write (R4 leaves the link form to the server, as HAPI's `_getpages` links are).
  */
 export function searchBundle(
   baseUrl: string,
@@ -14,9 +14,12 @@ export function searchBundle(
   result: SearchResult,
   shape: (resource: Resource) => Resource,
   ignoredOutcome?: OperationOutcome,
+  included: readonly Resource[] = [],
 ): Bundle {
   const { query } = parsed;
-  const url = (page: PageParams) => pageUrl(`${baseUrl}/${query.resourceType}`, parsed.applied, query.count, page);
+  // A system-level search (types set) is at the base itself: [base]?_type=...
+  const path = query.types ? baseUrl : `${baseUrl}/${query.resourceType}`;
+  const url = (page: PageParams) => pageUrl(path, parsed.applied, query.count, page);
   const link: BundleLink[] = [{ relation: 'self', url: url({ offset: query.offset, cursor: query.cursor }) }];
   if (parsed.summary !== 'count') {
     if (result.nextCursor) {
@@ -28,11 +31,12 @@ export function searchBundle(
       link.push({ relation: 'previous', url: url({ offset: Math.max(0, query.offset - query.count) }) });
     }
   }
-  const entry: Bundle['entry'] = result.resources.map((resource) => ({
+  const entryOf = (resource: Resource, mode: 'match' | 'include'): BundleEntry => ({
     fullUrl: `${baseUrl}/${resource.resourceType}/${resource.id}`,
     resource: shape(resource),
-    search: { mode: 'match' },
-  }));
+    search: { mode },
+  });
+  const entry = [...result.resources.map((r) => entryOf(r, 'match')), ...included.map((r) => entryOf(r, 'include'))];
   if (ignoredOutcome) {
     entry.push({ resource: ignoredOutcome, search: { mode: 'outcome' } });
   }
@@ -50,7 +54,7 @@ interface PageParams {
   cursor?: string;
 }
 
-function pageUrl(base: string, applied: [string, string][], count: number, page: PageParams): string {
+function pageUrl(path: string, applied: [string, string][], count: number, page: PageParams): string {
   const params = new URLSearchParams(applied);
   params.set('_count', String(count));
   if (page.offset) {
@@ -59,5 +63,5 @@ function pageUrl(base: string, applied: [string, string][], count: number, page:
   if (page.cursor !== undefined) {
     params.set('_cursor', page.cursor);
   }
-  return `${base}?${params.toString()}`;
+  return `${path}?${params.toString()}`;
 }

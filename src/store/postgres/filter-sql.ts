@@ -19,7 +19,8 @@ export function filterSql(filter: SearchFilter, params: SqlParams, ctx: QueryCon
     return compositeFilterSql(filter, params, ctx);
   }
   const index = indexOf(param);
-  const rowsOfParam = `SELECT 1 FROM ${index.table} i WHERE i.rid = r.rid AND i.resource_type = ${params.add(param.resourceType)} AND ${paramCondition(param, params, ctx)}`;
+  const types = filter.resourceTypes ? `= ANY(${params.add(filter.resourceTypes)}::text[])` : `= ${params.add(param.resourceType)}`;
+  const rowsOfParam = `SELECT 1 FROM ${index.table} i WHERE i.rid = r.rid AND i.resource_type ${types} AND ${paramCondition(param, params, ctx)}`;
   if (filter.modifier === 'missing') {
     const missing = filter.values.some((v) => v.value === 'true');
     return `${missing ? 'NOT ' : ''}EXISTS (${rowsOfParam})`;

@@ -1,8 +1,10 @@
-import type { HistoryPage, HistoryQuery, ResourceReader, SearchQuery, SearchResult, WriteMethod } from '../repository';
+import type { Resource } from '@medplum/fhirtypes';
+import type { HistoryPage, HistoryQuery, IncludeQuery, ResourceReader, SearchQuery, SearchResult, WriteMethod } from '../repository';
 import type { Queryable } from './driver/db';
 import { historySql } from './history-sql';
+import { buildIncludeSql } from './include-sql';
 import type { QueryContext } from './indexing/index-type';
-import { toVersion, VERSION_COLUMNS, type VersionRow } from './rows';
+import { toVersion, VERSION_COLUMNS, withTypeFirst, type VersionRow } from './rows';
 import { searchPage } from './search-page';
 
 export const READ_SQL = `SELECT ${VERSION_COLUMNS} FROM resource WHERE resource_type = $1 AND id = $2`;
@@ -27,6 +29,14 @@ export function reader(db: () => Promise<Queryable>, ctx: QueryContext): Resourc
     },
     async search(query: SearchQuery): Promise<SearchResult> {
       return searchPage(await db(), query, ctx);
+    },
+    async include(query: IncludeQuery): Promise<Resource[]> {
+      if (query.from.length === 0 || query.requests.length === 0 || query.limit <= 0) {
+        return [];
+      }
+      const { sql, params } = buildIncludeSql(query, ctx);
+      const rows = await (await db()).query<{ content: Resource }>(sql, params);
+      return rows.map((row) => withTypeFirst(row.content));
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { SearchQuery, SortRule } from '../repository';
-import { filterSql, indexOf, paramCondition } from './filter-sql';
+import { conditionSql } from './chain-sql';
+import { indexOf, paramCondition } from './filter-sql';
 import type { QueryContext } from './indexing/index-type';
 import { orderBy, pastPosition, type PagePosition, type SortKey } from './page-sql';
 import { SqlParams } from './sql-params';
@@ -20,9 +21,10 @@ export interface SearchSql {
 /** The SQL for one page of a search starting at `position`, and for its matches as a whole. */
 export function buildSearchSql(query: SearchQuery, ctx: QueryContext, position?: PagePosition): SearchSql {
   const params = new SqlParams();
-  const conditions = [`r.resource_type = ${params.add(query.resourceType)}`, 'NOT r.deleted'];
+  const types = query.types ? `= ANY(${params.add(query.types)}::text[])` : `= ${params.add(query.resourceType)}`;
+  const conditions = [`r.resource_type ${types}`, 'NOT r.deleted'];
   for (const filter of query.filters) {
-    conditions.push(filterSql(filter, params, ctx));
+    conditions.push(conditionSql(filter, params, ctx));
   }
   const where = conditions.join(' AND ');
   const matchParams = [...params.values];

@@ -2,6 +2,7 @@ import { inDbTransaction, type Db } from '../driver/db';
 import { initialSchema } from './001-initial';
 import { numberQuantitySchema } from './002-number-quantity';
 import { compositeUcumIdentifierSchema } from './003-composite-ucum-identifiers';
+import { indexStatisticsSchema } from './004-index-statistics';
 
 interface Migration {
   version: number;
@@ -14,6 +15,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: initialSchema },
   { version: 2, name: 'number and quantity index tables', sql: numberQuantitySchema },
   { version: 3, name: 'composite tuples, UCUM canonical quantities, identifier types', sql: compositeUcumIdentifierSchema },
+  { version: 4, name: 'dependency statistics on the index tables', sql: indexStatisticsSchema },
 ];
 
 // Any constant shared by all Stroma processes; they serialize on it so two starting servers never race.

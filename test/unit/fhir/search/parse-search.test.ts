@@ -2,6 +2,7 @@ import { createRegistries } from '../../../../src/fhir/conformance/registries';
 import { OperationOutcomeError } from '../../../../src/fhir/outcomes';
 import { parseSearch, splitValues } from '../../../../src/fhir/search/parse-search';
 import { SEARCHABLE_TYPES } from '../../../../src/store/postgres';
+import type { SearchFilter } from '../../../../src/store/repository';
 
 describe('splitValues', () => {
   it('when values are separated by commas, then they split, except where a comma is escaped', () => {
@@ -17,8 +18,9 @@ describe('parseSearch', () => {
   it('when parameters are repeated or comma-separated, then repeats are ANDed and values ORed', () => {
     const { query } = parseSearch('Observation', [['date', 'ge2024-01-01'], ['date', 'lt2025'], ['code', 'a,b']], registries, true);
     expect(query.filters).toHaveLength(3);
-    expect(query.filters[0].values).toEqual([{ prefix: 'ge', value: '2024-01-01' }]);
-    expect(query.filters[2].values).toEqual([{ value: 'a' }, { value: 'b' }]);
+    const [date, , code] = query.filters as SearchFilter[];
+    expect(date.values).toEqual([{ prefix: 'ge', value: '2024-01-01' }]);
+    expect(code.values).toEqual([{ value: 'a' }, { value: 'b' }]);
   });
 
   it('when _count exceeds the maximum, then it is capped at 1000', () => {
@@ -43,12 +45,12 @@ describe('parseSearch', () => {
 
   it('when a composite value is parsed, then it splits on unescaped $ and each component takes the prefixes of its type', () => {
     const { query } = parseSearch('Observation', [['code-value-quantity', 'http://loinc.org|718-7$gt10|http://unitsofmeasure.org|g/dL,a\\$b$5']], registries, true);
-    expect(query.filters[0].values).toEqual([
+    expect((query.filters[0] as SearchFilter).values).toEqual([
       { value: 'http://loinc.org|718-7$gt10|http://unitsofmeasure.org|g/dL', components: [{ value: 'http://loinc.org|718-7' }, { prefix: 'gt', value: '10|http://unitsofmeasure.org|g/dL' }] },
       { value: 'a$b$5', components: [{ value: 'a$b' }, { value: '5' }] },
     ]);
     // a token component takes no prefix: "ge" is part of the code
-    expect(parseSearch('Observation', [['code-value-concept', 'ge1$ne2']], registries, true).query.filters[0].values[0].components).toEqual([{ value: 'ge1' }, { value: 'ne2' }]);
+    expect((parseSearch('Observation', [['code-value-concept', 'ge1$ne2']], registries, true).query.filters[0] as SearchFilter).values[0].components).toEqual([{ value: 'ge1' }, { value: 'ne2' }]);
   });
 
   it('when a composite value does not have one value per component, then 400', () => {
