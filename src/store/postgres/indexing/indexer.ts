@@ -29,22 +29,32 @@ export type IndexRows = Map<IndexType, unknown[][]>;
  * only the union branches that apply to the resource type (R4 shares one expression across types).
  */
 export class Indexer {
-  private readonly byType = new Map<string, CompiledParameter[]>();
+  private byType = new Map<string, CompiledParameter[]>();
 
   constructor(
     parameters: readonly IndexedParameter[],
     private readonly ctx: QueryContext,
   ) {
+    this.use(parameters);
+  }
+
+  /**
+   * Extracts these parameters from now on. The new set replaces the old one at once, so a write
+   * uses either set, never a mix.
+   */
+  use(parameters: readonly IndexedParameter[]): void {
+    const byType = new Map<string, CompiledParameter[]>();
     for (const param of parameters) {
       const index = INDEX_TYPES[param.type];
       const branches = branchesFor(param.expression, param.resourceType);
       if (!index || branches.length === 0) {
         continue;
       }
-      const list = this.byType.get(param.resourceType) ?? [];
+      const list = byType.get(param.resourceType) ?? [];
       list.push({ code: param.code, index, branches: branches.map((b) => compileBranch(b, param.resourceType)) });
-      this.byType.set(param.resourceType, list);
+      byType.set(param.resourceType, list);
     }
+    this.byType = byType;
   }
 
   rowsFor(resource: Resource): IndexRows {

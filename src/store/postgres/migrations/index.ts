@@ -1,6 +1,7 @@
 import { inDbTransaction, type Db } from '../driver/db';
 import { initialSchema } from './001-initial';
 import { numberQuantitySchema } from './002-number-quantity';
+import { searchIndexStateSchema } from './005-search-index-state';
 
 interface Migration {
   version: number;
@@ -12,6 +13,7 @@ interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: initialSchema },
   { version: 2, name: 'number and quantity index tables', sql: numberQuantitySchema },
+  { version: 5, name: 'search index state and reindex jobs', sql: searchIndexStateSchema },
 ];
 
 // Any constant shared by all Stroma processes; they serialize on it so two starting servers never race.
