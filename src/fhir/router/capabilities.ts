@@ -4,16 +4,20 @@ import type { FhirRegistries } from '../conformance/registries';
 import type { HandlerContext, HandlerResult, InteractionCode, Route } from '../types';
 
 const SYSTEM_INTERACTIONS = new Set<InteractionCode>(['transaction', 'batch', 'history-system', 'search-system']);
-const cache = new WeakMap<FhirRegistries, CapabilityStatement>();
+const cache = new WeakMap<FhirRegistries, { version: number; statement: CapabilityStatement }>();
 
-/** GET /metadata: built from the route table and the registries, so it lists exactly what is served. */
+/**
+ * GET /metadata: built from the route table and the registries, so it lists exactly what is served,
+ * and built again whenever the search parameters change.
+ */
 export async function capabilities(routes: readonly Route[], ctx: HandlerContext): Promise<HandlerResult> {
-  let statement = cache.get(ctx.registries);
-  if (!statement) {
-    statement = buildCapabilityStatement(routes, ctx.registries, ctx.baseUrl);
-    cache.set(ctx.registries, statement);
+  const version = ctx.registries.searchParameters.version;
+  let cached = cache.get(ctx.registries);
+  if (cached?.version !== version) {
+    cached = { version, statement: buildCapabilityStatement(routes, ctx.registries, ctx.baseUrl) };
+    cache.set(ctx.registries, cached);
   }
-  return [success('ok', 'CapabilityStatement'), statement];
+  return [success('ok', 'CapabilityStatement'), cached.statement];
 }
 
 export function buildCapabilityStatement(
@@ -35,7 +39,7 @@ export function buildCapabilityStatement(
     conditionalRead: 'full-support',
     conditionalUpdate: conditional('update'),
     conditionalDelete: conditional('delete') ? 'single' : 'not-supported',
-    searchParam: registries.searchParameters.forType(type).map((p) => ({
+    searchParam: registries.searchParameters.searchableFor(type).map((p) => ({
       name: p.code,
       definition: registries.searchParameters.definitionOf(p)?.url,
       type: p.type as never,
@@ -56,6 +60,7 @@ export function buildCapabilityStatement(
         mode: 'server',
         resource,
         interaction: systemInteractions.map((code) => ({ code: code as never })),
+        operation: routes.flatMap((r) => (r.operation ? [r.operation] : [])),
       },
     ],
   };
