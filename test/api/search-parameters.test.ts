@@ -114,6 +114,7 @@ describe(`invalid SearchParameter resources (${storeName()})`, () => {
     ['no code', { code: undefined }, 'SearchParameter.code'],
     ['a code with a dot', { code: 'birth.place' }, 'SearchParameter.code'],
     ['a code of R4 (Patient.name)', { code: 'name' }, 'SearchParameter.code'],
+    ['a code a profile parameter holds', { code: 'grade', base: ['AdverseEvent'], expression: 'AdverseEvent.severity' }, 'SearchParameter.code'],
     ['an unknown base', { base: ['Patient', 'Nonsense'] }, 'SearchParameter.base'],
     ['no base', { base: [] }, 'SearchParameter.base'],
     ['a type the server does not index', { type: 'composite' }, 'SearchParameter.type'],
@@ -122,6 +123,7 @@ describe(`invalid SearchParameter resources (${storeName()})`, () => {
     ['an expression that does not parse', { expression: 'Patient.name.where(' }, 'SearchParameter.expression'],
     ['an expression calling an unknown function', { expression: 'Patient.name.frobnicate()' }, 'SearchParameter.expression'],
     ['no url', { url: undefined }, 'SearchParameter.url'],
+    ['the url of a profile parameter', { url: 'https://stroma-fhir.org/fhir/SearchParameter/adverseevent-grade' }, 'SearchParameter.url'],
     ['no status', { status: undefined }, 'SearchParameter.status'],
     ['an unknown target', { type: 'reference', expression: 'Patient.generalPractitioner', target: ['Nobody'] }, 'SearchParameter.target'],
   ];
