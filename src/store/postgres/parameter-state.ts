@@ -68,7 +68,7 @@ export async function recordParameters(
   });
 }
 
-/** Marks complete those of `definitions` still recorded with the same hash; returns their keys. */
+/** Marks complete those of `definitions` still recorded with the same hash; returns the keys of those that were not. */
 export async function markComplete(db: Queryable, definitions: readonly ParameterDefinition[]): Promise<string[]> {
   if (definitions.length === 0) return [];
   const rows = await db.query<ParameterDefinition>(MARK_COMPLETE_SQL, [JSON.stringify(definitions)]);
@@ -117,7 +117,7 @@ const DELETE_SQL = `DELETE FROM search_param_state s USING json_to_recordset($1:
 
 const MARK_COMPLETE_SQL = `UPDATE search_param_state s SET complete = true, changed_at = now()
   FROM json_to_recordset($1::json) AS x(resource_type text, code text, definition_hash text)
-  WHERE s.resource_type = x.resource_type AND s.code = x.code AND s.definition_hash = x.definition_hash
+  WHERE s.resource_type = x.resource_type AND s.code = x.code AND s.definition_hash = x.definition_hash AND NOT s.complete
   RETURNING s.resource_type, s.code`;
 
 /** JSON with object keys sorted at every level, so equal definitions hash equally. */
