@@ -15,6 +15,7 @@ export class SearchParameterRegistry {
   private definitions = new Map<string, SearchParameter>();
   private readonly coreKeys = new Set<string>();
   private incomplete: ReadonlySet<string> = new Set();
+  private indexedCache?: IndexedParameter[];
   private readonly searchable: ReadonlySet<string>;
   /** Bumped at every change, so what is derived from the registry knows when to build again. */
   version = 0;
@@ -37,6 +38,7 @@ export class SearchParameterRegistry {
   useCustom(custom: readonly SearchParameter[]): void {
     this.byType = new Map();
     this.definitions = new Map();
+    this.indexedCache = undefined;
     for (const definition of this.core) this.add(definition);
     for (const definition of custom) {
       if (definition.status === 'active') this.add(definition);
@@ -46,6 +48,7 @@ export class SearchParameterRegistry {
 
   /** The parameters (by parameterKey) whose index is not complete yet; they are not advertised. */
   setIncomplete(keys: ReadonlySet<string>): void {
+    if (keys.size === this.incomplete.size && [...keys].every((k) => this.incomplete.has(k))) return;
     this.incomplete = keys;
     this.version++;
   }
@@ -63,9 +66,13 @@ export class SearchParameterRegistry {
     return this.forType(resourceType).filter((p) => !this.incomplete.has(parameterKey(p.resourceType, p.code)));
   }
 
-  /** Parameters whose values go into index tables (all but the resource-level ones). */
-  indexed(): IndexedParameter[] {
-    return [...this.byType.values()].flatMap((m) => [...m.values()]).filter((p) => !RESOURCE_LEVEL.has(p.code));
+  /**
+   * Parameters whose values go into index tables (all but the resource-level ones): the same array
+   * until the definitions change, so the store can tell at a glance that nothing changed.
+   */
+  indexed(): readonly IndexedParameter[] {
+    this.indexedCache ??= [...this.byType.values()].flatMap((m) => [...m.values()]).filter((p) => !RESOURCE_LEVEL.has(p.code));
+    return this.indexedCache;
   }
 
   definitionOf(param: IndexedParameter): SearchParameter | undefined {

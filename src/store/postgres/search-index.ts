@@ -19,6 +19,8 @@ export class PostgresSearchIndex implements SearchIndex {
   /** The parameters with rows of their own, as recorded in search_param_state. */
   private own: ParameterDefinition[] = [];
   private fingerprint = '';
+  private parameters: readonly IndexedParameter[] = [];
+  private ownParameters: IndexedParameter[] = [];
   /** Keys of parameters with rows of their own that are not complete. */
   private incompleteOwn: ReadonlySet<string> = new Set();
 
@@ -47,6 +49,7 @@ export class PostgresSearchIndex implements SearchIndex {
 
   /** Switches the indexer to `parameters` (unless they are the ones in use) and returns those with rows of their own. */
   private use(parameters: readonly IndexedParameter[]): IndexedParameter[] {
+    if (parameters === this.parameters) return this.ownParameters;
     const aliases = unionAliases(parameters);
     const own = parameters.filter((p) => !aliases.has(parameterKey(p.resourceType, p.code)));
     const definitions = own.map(definitionOf);
@@ -57,6 +60,8 @@ export class PostgresSearchIndex implements SearchIndex {
       this.own = definitions;
       this.fingerprint = fingerprint;
     }
+    this.parameters = parameters;
+    this.ownParameters = own;
     return own;
   }
 
