@@ -14,27 +14,28 @@ function subject(assignedArm?: string, actualArm?: string): Resource {
 }
 
 /** An AdverseEvent with a CTCAE grade (NCIt code) and the IG's suspect-entity relatedness. */
-function adverseEvent(grade?: string, relatedness?: string, extra: Record<string, unknown> = {}): Resource {
+function adverseEvent(grade?: string, relatedness?: string | string[], extra: Record<string, unknown> = {}): Resource {
   const extension = [];
   if (grade) extension.push({ url: `${AE}ae-grade`, valueCodeableConcept: { coding: [{ system: NCIT, code: grade }] } });
-  if (relatedness) {
+  for (const suspected of relatedness === undefined ? [] : [relatedness].flat()) {
     extension.push({
       url: `${AE}suspect-entity`,
       extension: [
         { url: 'instance', valueReference: { reference: 'MedicationAdministration/infusion-1' } },
-        { url: 'causality', extension: [{ url: 'entityRelatedness', valueCodeableConcept: { coding: [{ system: NCIT, code: relatedness }] } }] },
+        { url: 'causality', extension: [{ url: 'entityRelatedness', valueCodeableConcept: { coding: [{ system: NCIT, code: suspected }] } }] },
       ],
     });
   }
   return { resourceType: 'AdverseEvent', actuality: 'actual', subject: { reference: 'Patient/p1' }, extension, ...extra } as Resource;
 }
 
-function inStudy(study: string | undefined, resource: Record<string, unknown>): Resource {
-  const extension = study ? [{ url: STUDY, valueReference: { reference: `ResearchStudy/${study}` } }] : undefined;
+function inStudy(study: string | string[] | undefined, resource: Record<string, unknown>): Resource {
+  const studies = study === undefined ? [] : [study].flat();
+  const extension = studies.length > 0 ? studies.map((s) => ({ url: STUDY, valueReference: { reference: `ResearchStudy/${s}` } })) : undefined;
   return { ...resource, extension } as Resource;
 }
 
-const observation = (study?: string, encounter?: string) =>
+const observation = (study?: string | string[], encounter?: string) =>
   inStudy(study, { resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '718-7' }] }, subject: { reference: 'Patient/p1' }, encounter: encounter ? { reference: `Encounter/${encounter}` } : undefined });
 const infusion = (study?: string) =>
   inStudy(study, { resourceType: 'MedicationAdministration', status: 'completed', medicationCodeableConcept: { text: 'UCMSC' }, subject: { reference: 'Patient/p1' }, effectiveDateTime: '2024-03-01' });
@@ -56,9 +57,12 @@ const RESOURCES: Record<string, Resource> = {
   }),
   'ae-grade-other-system': { resourceType: 'AdverseEvent', actuality: 'actual', subject: { reference: 'Patient/p1' }, extension: [{ url: `${AE}ae-grade`, valueCodeableConcept: { coding: [{ system: 'http://example.org/grades', code: 'C41340' }] } }] } as Resource,
   'ae-ungraded': adverseEvent(),
+  // two suspected entities: the infusion judged not related, a second product related
+  'ae-g2-two-suspects': adverseEvent('C41339', ['C53256', 'C53260']),
   'obs-care-ssc': observation('care-ssc'),
   'obs-other': observation('other'),
   'obs-none': observation(),
+  'obs-two-studies': observation(['care-ssc', 'other']),
   'obs-at-m0': observation('care-ssc', 'visit-m0'),
   'obs-at-m3': observation('care-ssc', 'visit-m3'),
   'ma-care-ssc': infusion('care-ssc'),
@@ -83,22 +87,23 @@ const CASES: [string, string[]][] = [
   ['AdverseEvent?grade=ge3', ['ae-g3-related', 'ae-g4-possibly', 'ae-g5-core-unlikely']],
   ['AdverseEvent?grade=gt3', ['ae-g4-possibly', 'ae-g5-core-unlikely']],
   ['AdverseEvent?grade=lt2', ['ae-g1']],
-  ['AdverseEvent?grade=le4', ['ae-g1', 'ae-g3-related', 'ae-g4-possibly']],
-  ['AdverseEvent?grade=ne3', ['ae-g1', 'ae-g4-possibly', 'ae-g5-core-unlikely']],
-  ['AdverseEvent?grade=2', []],
+  ['AdverseEvent?grade=le4', ['ae-g1', 'ae-g2-two-suspects', 'ae-g3-related', 'ae-g4-possibly']],
+  ['AdverseEvent?grade=ne3', ['ae-g1', 'ae-g2-two-suspects', 'ae-g4-possibly', 'ae-g5-core-unlikely']],
+  ['AdverseEvent?grade=2', ['ae-g2-two-suspects']],
+  ['AdverseEvent?grade=2.5', []],
   ['AdverseEvent?grade:missing=true', ['ae-grade-other-system', 'ae-ungraded']],
   ['AdverseEvent?grade=ge3&study=ResearchStudy/care-ssc', ['ae-g3-related']],
   ['AdverseEvent?grade=ge3&_sort=-grade', ['ae-g5-core-unlikely', 'ae-g4-possibly', 'ae-g3-related']],
   // AdverseEvent by relatedness: the IG's suspect-entity extension, or core suspectEntity.causality
-  ['AdverseEvent?relatedness=C53260', ['ae-g3-related']],
-  [`AdverseEvent?relatedness=${NCIT}|C53260,${NCIT}|C53258`, ['ae-g3-related', 'ae-g4-possibly']],
+  ['AdverseEvent?relatedness=C53260', ['ae-g3-related', 'ae-g2-two-suspects']],
+  [`AdverseEvent?relatedness=${NCIT}|C53260,${NCIT}|C53258`, ['ae-g3-related', 'ae-g4-possibly', 'ae-g2-two-suspects']],
   ['AdverseEvent?relatedness=C53257', ['ae-g5-core-unlikely']],
-  ['AdverseEvent?relatedness=C53256', ['ae-g1']],
+  ['AdverseEvent?relatedness=C53256', ['ae-g1', 'ae-g2-two-suspects']],
   ['AdverseEvent?relatedness=http://example.org/other|C53260', []],
   ['AdverseEvent?relatedness:not=C53260&grade:missing=false', ['ae-g1', 'ae-g4-possibly', 'ae-g5-core-unlikely']],
   // MedicationAdministration, Observation and Encounter by study (workflow-researchStudy extension)
-  ['Observation?study=ResearchStudy/care-ssc', ['obs-care-ssc', 'obs-at-m0', 'obs-at-m3']],
-  ['Observation?study=other', ['obs-other']],
+  ['Observation?study=ResearchStudy/care-ssc', ['obs-care-ssc', 'obs-at-m0', 'obs-at-m3', 'obs-two-studies']],
+  ['Observation?study=other', ['obs-other', 'obs-two-studies']],
   ['Observation?study:missing=true', ['obs-none']],
   ['MedicationAdministration?study=ResearchStudy/care-ssc', ['ma-care-ssc']],
   ['MedicationAdministration?study=ResearchStudy/other', []],

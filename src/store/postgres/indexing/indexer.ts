@@ -2,6 +2,7 @@ import { evalFhirPathTyped, parseFhirPath, toTypedValue, type FhirPathAtom, type
 import type { Resource } from '@medplum/fhirtypes';
 import type { IndexedParameter } from '../../repository';
 import type { IndexType, QueryContext } from './index-type';
+import { compileExtensionPath } from './extension-path';
 import { compileSimplePath } from './simple-path';
 import { INDEX_TYPES } from './index';
 
@@ -89,10 +90,19 @@ export function branchesFor(expression: string, resourceType: string): string[] 
  */
 function compileBranch(branch: string, resourceType: string): CompiledBranch {
   const narrowed = RESOLVE_IS.exec(branch);
-  const path = narrowed ? narrowed[1] : branch;
-  const simple = compileSimplePath(path, resourceType);
+  const path = allExtensions(narrowed ? narrowed[1] : branch);
+  const simple = compileSimplePath(path, resourceType) ?? compileExtensionPath(path, resourceType);
   const evaluate = simple ? (input: TypedValue[]) => simple(input[0].value as Resource) : fhirPath(parseFhirPath(path));
   return { evaluate, targetType: narrowed?.[2] };
+}
+
+/**
+ * FHIRPath's `extension(url)` is a shortcut for `extension.where(url = …)`: every extension with that
+ * url. @medplum/core 4.5 returns only the first, so a resource with two `workflow-researchStudy`
+ * extensions would be indexed under one study; spelled out, the filter keeps them all.
+ */
+export function allExtensions(expression: string): string {
+  return expression.replace(/\bextension\('([^'\\]*)'\)/g, "extension.where(url = '$1')");
 }
 
 function fhirPath(expression: FhirPathAtom): (input: TypedValue[]) => TypedValue[] {
