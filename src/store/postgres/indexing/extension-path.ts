@@ -6,9 +6,9 @@ import type { PathEvaluator } from './simple-path';
 const EXTENSION_VALUE = /^([A-Z][A-Za-z]+)\.extension\.where\(url\s*=\s*'([^'\\]+)'\)\.value\.ofType\(([A-Za-z]+)\)$/;
 
 /**
- * Search parameters over extensions (the project's `study`, from workflow-researchStudy) read a
- * top-level extension's value of one type. Compiled to property access this costs a fraction of a
- * FHIRPath evaluation, which otherwise doubled the index extraction time of an Observation.
+ * Search parameters over extensions mostly read a top-level extension's value of one type.
+ * Compiled to property access this costs a fraction of a FHIRPath evaluation, which otherwise
+ * doubled the index extraction time of an Observation with one such parameter.
  * Anything else returns undefined and stays with FHIRPath.
  */
 export function compileExtensionPath(expression: string, resourceType: string): PathEvaluator | undefined {

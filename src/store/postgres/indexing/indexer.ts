@@ -98,8 +98,8 @@ function compileBranch(branch: string, resourceType: string): CompiledBranch {
 
 /**
  * FHIRPath's `extension(url)` is a shortcut for `extension.where(url = …)`: every extension with that
- * url. @medplum/core 4.5 returns only the first, so a resource with two `workflow-researchStudy`
- * extensions would be indexed under one study; spelled out, the filter keeps them all.
+ * url. @medplum/core 4.5 returns only the first, so a resource with the same extension twice
+ * would be indexed under the first value only; spelled out, the filter keeps them all.
  */
 export function allExtensions(expression: string): string {
   return expression.replace(/\bextension\('([^'\\]*)'\)/g, "extension.where(url = '$1')");
