@@ -39,6 +39,8 @@ ENV NODE_ENV=production \
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The project's SearchParameters, read at start (dist/../profiles).
+COPY profiles ./profiles
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 8080

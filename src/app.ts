@@ -1,7 +1,9 @@
 import type { RequestListener } from 'node:http';
 import type { Logger } from 'pino';
-import type { Config } from './config';
-import { createRegistries, type FhirRegistries } from './fhir/conformance/registries';
+import { DEFAULT_PROFILES_DIR, type Config } from './config';
+import { readProfileSearchParameters } from './fhir/conformance/profile-files';
+import { createRegistries, createSearchParameterDefinitions, type FhirRegistries } from './fhir/conformance/registries';
+import type { SearchParameterDefinitions } from './fhir/conformance/search-parameter-definitions';
 import { dispatch } from './fhir/router/router';
 import type { HandlerContext } from './fhir/types';
 import { createRequestListener } from './http/request-listener';
@@ -14,6 +16,8 @@ export interface AppDependencies {
   config: AppConfig;
   repo: Repository;
   registries: FhirRegistries;
+  /** Loads the project's search parameters into the registry and the store's index. */
+  definitions: SearchParameterDefinitions;
   logger: Logger;
   /** False once shutdown has begun: /readyz then answers 503 so balancers stop sending work. */
   isAccepting?: () => boolean;
@@ -21,21 +25,34 @@ export interface AppDependencies {
 
 /** Opens the store the configuration names and builds everything the app needs. */
 export async function buildDependencies(
-  config: Pick<Config, 'databaseUrl' | 'dbPoolSize' | 'baseUrl'> & { dataDir?: string },
+  config: Pick<Config, 'databaseUrl' | 'dbPoolSize' | 'baseUrl'> & { dataDir?: string; profilesDir?: string },
   logger: Logger,
 ): Promise<Omit<AppDependencies, 'config'>> {
   const registries = createRegistries(SEARCHABLE_TYPES);
+  const profiles = readProfileSearchParameters(config.profilesDir ?? DEFAULT_PROFILES_DIR);
+  const definitions = createSearchParameterDefinitions(registries, SEARCHABLE_TYPES, profiles);
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
   const repo = createPostgresRepository(db, { parameters: registries.searchParameters.indexed(), baseUrl: config.baseUrl });
-  return { repo, registries, logger };
+  try {
+    const report = await definitions.load(repo);
+    for (const reason of report.skipped) logger.warn(`stored search parameter not used: ${reason}`);
+    if (report.incomplete.length > 0) {
+      logger.warn({ parameters: report.incomplete }, 'search parameters not searchable until the index is rebuilt (npm run reindex, or POST /fhir/$reindex)');
+    }
+  } catch (error) {
+    await repo.close();
+    throw error;
+  }
+  return { repo, registries, definitions, logger };
 }
 
 /** The HTTP request listener: the only place that wires HTTP, FHIR and the store. */
 export function createApp(deps: AppDependencies): RequestListener {
-  const { config, repo, registries, logger } = deps;
+  const { config, repo, registries, definitions, logger } = deps;
   const context: HandlerContext = {
-    repo,
+    repo: definitions.watch(repo),
     registries,
+    definitions,
     baseUrl: config.baseUrl,
     limits: { bundleMaxEntries: config.bundleMaxEntries },
     dispatch,

@@ -17,7 +17,14 @@ export interface Config {
   bundleMaxEntries: number;
   /** How long in-flight requests may take to finish after SIGTERM. */
   shutdownTimeoutMs: number;
+  /** The project's conformance resources (SearchParameters in its search-parameters/ folder). */
+  profilesDir: string;
+  /** How often search parameter definitions and index state are read again from the store; 0: never. */
+  searchParameterRefreshMs: number;
 }
+
+/** profiles/ of this installation, beside src/ (or dist/ once compiled), whatever the working directory. */
+export const DEFAULT_PROFILES_DIR = path.resolve(__dirname, '..', 'profiles');
 
 export class ConfigError extends Error {}
 
@@ -42,6 +49,8 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimitBytes: byteSize(env, 'BODY_LIMIT', '16mb', errors),
     bundleMaxEntries: integer(env, 'BUNDLE_MAX_ENTRIES', 10000, 1, 1_000_000, errors),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10000, 0, 600000, errors),
+    profilesDir: env.PROFILES_DIR?.trim() ? path.resolve(env.PROFILES_DIR.trim()) : DEFAULT_PROFILES_DIR,
+    searchParameterRefreshMs: integer(env, 'SEARCH_PARAMETER_REFRESH_MS', 60000, 0, 86_400_000, errors),
   };
   if (errors.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  ${errors.join('\n  ')}`);

@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildDependencies, createApp } from './app';
 import { ConfigError, loadConfig } from './config';
+import { ProfileFileError } from './fhir/conformance/profile-files';
 import { createLogger } from './logger';
 import { StoreUnavailableError } from './store/repository';
 
@@ -11,6 +12,10 @@ async function main(): Promise<void> {
   const deps = await buildDependencies(config, logger);
   let accepting = true;
   const app = createApp({ ...deps, config, isAccepting: () => accepting });
+  const stopRefresh = config.searchParameterRefreshMs > 0
+    ? deps.definitions.startRefresh(deps.repo, config.searchParameterRefreshMs, (error) =>
+        logger.warn({ err: error }, 'search parameter refresh failed; the definitions in use are kept'))
+    : () => undefined;
   const server = createServer(app).listen(config.port, config.host, () => {
     const { port } = server.address() as AddressInfo;
     const store = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
@@ -25,6 +30,7 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     if (!accepting) return;
     accepting = false;
+    stopRefresh();
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     const force = setTimeout(() => {
       logger.warn('shutdown timeout: closing remaining connections');
@@ -43,7 +49,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof StoreUnavailableError) {
+  if (error instanceof ConfigError || error instanceof StoreUnavailableError || error instanceof ProfileFileError) {
     process.stderr.write(`${error.message}\n`);
   } else {
     process.stderr.write(`Stroma failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);

@@ -2,6 +2,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { Repository, ResourceWriter } from '../store/repository';
 import type { Outcome } from './outcomes';
 import type { FhirRegistries } from './conformance/registries';
+import type { SearchParameterDefinitions } from './conformance/search-parameter-definitions';
 
 export type FhirMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -35,6 +36,8 @@ export interface HandlerContext {
   repo: Repository;
   tx?: ResourceWriter;
   registries: FhirRegistries;
+  /** Where the registry's project search parameters come from; reindexing goes through it. */
+  definitions: SearchParameterDefinitions;
   baseUrl: string;
   limits: { bundleMaxEntries: number };
   /** Re-dispatches a request through the router (used by batch and transaction). */
@@ -65,5 +68,7 @@ export interface Route {
   /** Route only when the request has (true) or has no (false) query parameters; undefined: either. */
   conditional?: boolean;
   interactions: InteractionCode[];
+  /** A system operation the route serves ($name), listed with its OperationDefinition's canonical URL. */
+  operation?: { name: string; definition: string };
   handler: Handler;
 }

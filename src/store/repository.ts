@@ -188,7 +188,60 @@ export interface ResourceWriter extends ResourceReader {
   lock(key: string): Promise<void>;
 }
 
+/** The key of a parameter in the search index: `Observation.code`. */
+export function parameterKey(resourceType: string, code: string): string {
+  return `${resourceType}.${code}`;
+}
+
+export interface ReindexOptions {
+  /** Only resources of these types; every type when absent or empty. */
+  resourceTypes?: readonly string[];
+  /** Resources per batch; each batch is one transaction. */
+  batchSize?: number;
+  /** Start a new run even when an interrupted run with the same types and definitions could be resumed. */
+  restart?: boolean;
+  /** Checked between batches: once aborted, the run stops after the batch in progress (and can be resumed). */
+  signal?: AbortSignal;
+  /** Called once before the first batch and after each batch. */
+  onProgress?(progress: ReindexProgress): void;
+}
+
+export interface ReindexProgress {
+  /** Resources rebuilt so far by this run, including those of an earlier, interrupted attempt. */
+  done: number;
+  /** Resources the run covers: those that existed when it started. */
+  total: number;
+  /** True when this call continues an interrupted run. */
+  resumed: boolean;
+}
+
+export interface ReindexResult extends ReindexProgress {
+  /** False when the run was aborted before it covered every resource. */
+  finished: boolean;
+  /** Keys (parameterKey) of the parameters that became searchable with this run. */
+  completed: string[];
+}
+
+/**
+ * The search index as a whole: which parameters it extracts at every write, and whether their
+ * rows are complete. A parameter added or changed while resources of its type exist has rows only
+ * for resources written since; until a reindex has passed over the older ones, searching by it
+ * is refused (InvalidSearchError) rather than answered from incomplete rows.
+ */
+export interface SearchIndex {
+  /**
+   * Extracts exactly these parameters from every write from now on, records their definitions, and
+   * returns the keys of those whose rows are not complete yet. A parameter seen for the first time
+   * is complete when no resource of its type exists, or when `assumeComplete` says so (definitions
+   * the server has always indexed).
+   */
+  configure(parameters: readonly IndexedParameter[], assumeComplete: (param: IndexedParameter) => boolean): Promise<ReadonlySet<string>>;
+  /** Rebuilds the index rows of stored resources, batch by batch, with the parameters configured. */
+  reindex(options?: ReindexOptions): Promise<ReindexResult>;
+}
+
 export interface Repository extends ResourceReader {
+  readonly searchIndex: SearchIndex;
   /**
    * Runs fn in one database transaction: all its writes commit together or not at all.
    * fn may be re-run after a serialization conflict, so it must do nothing but read and write through tx.

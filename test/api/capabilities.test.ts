@@ -38,6 +38,10 @@ describe(`CapabilityStatement (${storeName()})`, () => {
     }
   });
 
+  it('when /metadata is read, then it lists the $reindex system operation with its definition', () => {
+    expect(statement.rest?.[0].operation).toEqual([{ name: 'reindex', definition: 'https://stroma-fhir.org/fhir/OperationDefinition/reindex' }]);
+  });
+
   it('when a parameter type is not implemented, then it is not listed', () => {
     const types = new Set(statement.rest?.[0].resource?.flatMap((r) => r.searchParam?.map((p) => p.type) ?? []));
     expect([...types].sort()).toEqual(['composite', 'date', 'number', 'quantity', 'reference', 'string', 'token', 'uri']);

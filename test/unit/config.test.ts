@@ -21,6 +21,12 @@ describe('loadConfig', () => {
     });
   });
 
+  it('when the search parameter settings are left out or set, then profiles/ of the installation and a one-minute refresh are the defaults', () => {
+    expect(loadConfig({})).toMatchObject({ profilesDir: path.resolve(__dirname, '../../profiles'), searchParameterRefreshMs: 60000 });
+    expect(loadConfig({ PROFILES_DIR: 'elsewhere', SEARCH_PARAMETER_REFRESH_MS: '0' })).toMatchObject({ profilesDir: path.resolve('elsewhere'), searchParameterRefreshMs: 0 });
+    expect(() => loadConfig({ SEARCH_PARAMETER_REFRESH_MS: 'soon' })).toThrow(/SEARCH_PARAMETER_REFRESH_MS/);
+  });
+
   it('when the host is a wildcard, then the default base URL still names a reachable address', () => {
     expect(loadConfig({ HOST: '0.0.0.0', PORT: '81' }).baseUrl).toBe('http://127.0.0.1:81/fhir');
   });

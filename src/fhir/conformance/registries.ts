@@ -1,5 +1,7 @@
+import type { SearchParameter } from '@medplum/fhirtypes';
 import type { SearchParamType } from '../../store/repository';
 import { loadR4Definitions } from './r4-definitions';
+import { SearchParameterDefinitions } from './search-parameter-definitions';
 import { SearchParameterRegistry } from './search-parameter-registry';
 
 /** Types with no place in a store: they only ever travel in requests and responses. */
@@ -18,4 +20,17 @@ export function createRegistries(searchableTypes: readonly SearchParamType[]): F
     resourceTypes: new Set(resourceTypes),
     searchParameters: new SearchParameterRegistry(r4.searchParameters, resourceTypes, searchableTypes),
   };
+}
+
+/**
+ * The loader of the registry's project definitions: the SearchParameter resources of profiles/
+ * (`profiles`, checked here, so a bad file stops the start) and those in the store.
+ */
+export function createSearchParameterDefinitions(
+  registries: FhirRegistries,
+  searchableTypes: readonly SearchParamType[],
+  profiles: readonly SearchParameter[],
+): SearchParameterDefinitions {
+  const scope = { resourceTypes: registries.resourceTypes, searchableTypes: new Set<string>(searchableTypes) };
+  return new SearchParameterDefinitions(registries.searchParameters, scope, loadR4Definitions().searchParameters, profiles);
 }

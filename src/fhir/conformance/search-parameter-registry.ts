@@ -1,42 +1,56 @@
 import type { SearchParameter } from '@medplum/fhirtypes';
-import type { CompositeComponent, IndexedParameter, SearchParamType } from '../../store/repository';
+import { parameterKey, type CompositeComponent, type IndexedParameter, type SearchParamType } from '../../store/repository';
 
 /** Parameters answered from the resource row itself rather than from index tables. */
 export const RESOURCE_LEVEL = new Set(['_id', '_lastUpdated']);
 
 /**
- * Every search parameter the server answers, per resource type. Built once from the R4 definitions
- * (and the project's SearchParameter resources), keeping only the types the store can index, so
- * the query parser, the indexer and the CapabilityStatement all read the same list.
+ * Every search parameter the server answers, per resource type: the R4 core definitions and the
+ * project's own (SearchParameter resources from profiles/ and from the store), keeping only the
+ * types the store can index, so the query parser, the indexer and the CapabilityStatement all read
+ * the same list. The project's definitions can be replaced while the server runs.
  */
 export class SearchParameterRegistry {
-  private readonly byType = new Map<string, Map<string, IndexedParameter>>();
-  private readonly definitions = new Map<string, SearchParameter>();
+  private byType = new Map<string, Map<string, IndexedParameter>>();
+  private definitions = new Map<string, SearchParameter>();
+  private readonly coreKeys = new Set<string>();
+  private incomplete: ReadonlySet<string> = new Set();
+  private indexedCache?: IndexedParameter[];
+  private readonly searchable: ReadonlySet<string>;
+  /** Bumped at every change, so what is derived from the registry knows when to build again. */
+  version = 0;
 
   constructor(
-    definitions: readonly SearchParameter[],
-    resourceTypes: readonly string[],
+    private readonly core: readonly SearchParameter[],
+    private readonly resourceTypes: readonly string[],
     searchableTypes: readonly SearchParamType[],
   ) {
-    const searchable = new Set<string>(searchableTypes);
-    for (const definition of definitions) {
-      if (!definition.expression || !searchable.has(definition.type as string)) {
-        continue;
-      }
-      for (const base of expandBase(definition.base as string[], resourceTypes)) {
-        const params = this.byType.get(base) ?? new Map<string, IndexedParameter>();
-        params.set(definition.code as string, {
-          resourceType: base,
-          code: definition.code as string,
-          type: definition.type as SearchParamType,
-          expression: definition.expression,
-          targets: definition.target,
-        });
-        this.byType.set(base, params);
-        this.definitions.set(`${base}.${definition.code}`, definition);
-      }
-    }
-    this.resolveComposites(definitions);
+    this.searchable = new Set<string>(searchableTypes);
+    this.useCustom([]);
+    for (const key of this.definitions.keys()) this.coreKeys.add(key);
+  }
+
+  /**
+   * Replaces the project's definitions. Only active ones with an expression and a type the store
+   * indexes take part (HAPI also uses only active SearchParameters). A project definition may not
+   * take a code that an earlier definition holds on the same base; callers validate that first.
+   */
+  useCustom(custom: readonly SearchParameter[]): void {
+    this.byType = new Map();
+    this.definitions = new Map();
+    this.indexedCache = undefined;
+    for (const definition of this.core) this.add(definition);
+    const active = custom.filter((definition) => definition.status === 'active');
+    for (const definition of active) this.add(definition);
+    this.resolveComposites([...this.core, ...active]);
+    this.version++;
+  }
+
+  /** The parameters (by parameterKey) whose index is not complete yet; they are not advertised. */
+  setIncomplete(keys: ReadonlySet<string>): void {
+    if (keys.size === this.incomplete.size && [...keys].every((k) => this.incomplete.has(k))) return;
+    this.incomplete = keys;
+    this.version++;
   }
 
   get(resourceType: string, code: string): IndexedParameter | undefined {
@@ -47,13 +61,54 @@ export class SearchParameterRegistry {
     return [...(this.byType.get(resourceType)?.values() ?? [])];
   }
 
-  /** Parameters whose values go into index tables (all but the resource-level ones). */
-  indexed(): IndexedParameter[] {
-    return [...this.byType.values()].flatMap((m) => [...m.values()]).filter((p) => !RESOURCE_LEVEL.has(p.code));
+  /** The parameters of a type that searches can use now: those with a complete index. */
+  searchableFor(resourceType: string): IndexedParameter[] {
+    return this.forType(resourceType).filter((p) => !this.incomplete.has(parameterKey(p.resourceType, p.code)));
+  }
+
+  /**
+   * Parameters whose values go into index tables (all but the resource-level ones): the same array
+   * until the definitions change, so the store can tell at a glance that nothing changed.
+   */
+  indexed(): readonly IndexedParameter[] {
+    this.indexedCache ??= [...this.byType.values()].flatMap((m) => [...m.values()]).filter((p) => !RESOURCE_LEVEL.has(p.code));
+    return this.indexedCache;
   }
 
   definitionOf(param: IndexedParameter): SearchParameter | undefined {
-    return this.definitions.get(`${param.resourceType}.${param.code}`);
+    return this.definitions.get(parameterKey(param.resourceType, param.code));
+  }
+
+  /** True for the R4 core parameters, which the server has indexed at every write since it began. */
+  isCore(param: IndexedParameter): boolean {
+    return this.coreKeys.has(parameterKey(param.resourceType, param.code));
+  }
+
+  /** The bases (resource types) a definition applies to on this server. */
+  basesOf(definition: SearchParameter): string[] {
+    const base = (definition.base ?? []) as string[];
+    if (base.includes('Resource') || base.includes('DomainResource')) {
+      return [...this.resourceTypes];
+    }
+    return base.filter((b) => this.resourceTypes.includes(b));
+  }
+
+  private add(definition: SearchParameter): void {
+    if (!definition.expression || !this.searchable.has(definition.type as string)) {
+      return;
+    }
+    for (const base of this.basesOf(definition)) {
+      const params = this.byType.get(base) ?? new Map<string, IndexedParameter>();
+      params.set(definition.code as string, {
+        resourceType: base,
+        code: definition.code as string,
+        type: definition.type as SearchParamType,
+        expression: definition.expression,
+        targets: definition.target,
+      });
+      this.byType.set(base, params);
+      this.definitions.set(parameterKey(base, definition.code as string), definition);
+    }
   }
 
   /**
@@ -93,11 +148,4 @@ function definitionsInOrder(components: CompositeComponent[]): CompositeComponen
   const [a, b] = components;
   const swapped = components.length === 2 && !fits(a.param, a.expression) && !fits(b.param, b.expression) && fits(b.param, a.expression) && fits(a.param, b.expression);
   return swapped ? [{ param: b.param, expression: a.expression }, { param: a.param, expression: b.expression }] : components;
-}
-
-function expandBase(base: string[], resourceTypes: readonly string[]): string[] {
-  if (base.includes('Resource') || base.includes('DomainResource')) {
-    return [...resourceTypes];
-  }
-  return base.filter((b) => resourceTypes.includes(b));
 }

@@ -6,16 +6,20 @@ import type { HandlerContext, HandlerResult, InteractionCode, Route } from '../t
 import type { IndexedParameter } from '../../store/repository';
 
 const SYSTEM_INTERACTIONS = new Set<InteractionCode>(['transaction', 'batch', 'history-system', 'search-system']);
-const cache = new WeakMap<FhirRegistries, CapabilityStatement>();
+const cache = new WeakMap<FhirRegistries, { version: number; statement: CapabilityStatement }>();
 
-/** GET /metadata: built from the route table and the registries, so it lists exactly what is served. */
+/**
+ * GET /metadata: built from the route table and the registries, so it lists exactly what is served,
+ * and built again whenever the search parameters change.
+ */
 export async function capabilities(routes: readonly Route[], ctx: HandlerContext): Promise<HandlerResult> {
-  let statement = cache.get(ctx.registries);
-  if (!statement) {
-    statement = buildCapabilityStatement(routes, ctx.registries, ctx.baseUrl);
-    cache.set(ctx.registries, statement);
+  const version = ctx.registries.searchParameters.version;
+  let cached = cache.get(ctx.registries);
+  if (cached?.version !== version) {
+    cached = { version, statement: buildCapabilityStatement(routes, ctx.registries, ctx.baseUrl) };
+    cache.set(ctx.registries, cached);
   }
-  return [success('ok', 'CapabilityStatement'), statement];
+  return [success('ok', 'CapabilityStatement'), cached.statement];
 }
 
 export function buildCapabilityStatement(
@@ -37,7 +41,7 @@ export function buildCapabilityStatement(
     conditionalRead: 'full-support',
     conditionalUpdate: conditional('update'),
     conditionalDelete: conditional('delete') ? 'single' : 'not-supported',
-    searchParam: registries.searchParameters.forType(type).map((p) => searchParamOf(p, registries)),
+    searchParam: registries.searchParameters.searchableFor(type).map((p) => searchParamOf(p, registries)),
     ...includesOf(type, registries),
   }));
   return {
@@ -56,6 +60,7 @@ export function buildCapabilityStatement(
         resource,
         interaction: systemInteractions.map((code) => ({ code: code as never })),
         searchParam: systemSearchParams(registries),
+        operation: routes.flatMap((r) => (r.operation ? [r.operation] : [])),
       },
     ],
   };
@@ -82,7 +87,7 @@ function includesOf(type: string, registries: FhirRegistries): Pick<CapabilitySt
 function systemSearchParams(registries: FhirRegistries): CapabilityStatementRestResourceSearchParam[] {
   const types = [...registries.resourceTypes];
   const common = registries.searchParameters
-    .forType(types[0])
+    .searchableFor(types[0])
     .filter((p) => types.every((t) => registries.searchParameters.get(t, p.code)?.type === p.type))
     .map((p) => searchParamOf(p, registries));
   const type = { name: '_type', type: 'token' as const, documentation: 'The resource types to search, comma-separated (all when absent)' };

@@ -10,12 +10,14 @@ import { systemSearch } from './system-search';
 import { conditionalUpdate, update } from './update';
 import { vread } from './vread';
 import { bundle } from '../bundle/bundle';
+import { reindex, REINDEX_OPERATION } from '../operations/reindex';
 
 export const ROUTES: readonly Route[] = [
   { method: 'GET', segments: ['metadata'], interactions: ['capabilities'], handler: (_request, _params, ctx) => capabilities(ROUTES, ctx) },
   { method: 'POST', segments: [], interactions: ['transaction', 'batch'], handler: bundle },
   { method: 'GET', segments: [], interactions: ['search-system'], handler: systemSearch },
   { method: 'POST', segments: ['_search'], interactions: ['search-system'], handler: systemSearch },
+  { method: 'POST', segments: ['$reindex'], interactions: [], operation: REINDEX_OPERATION, handler: reindex },
   { method: 'GET', segments: ['_history'], interactions: ['history-system'], handler: systemHistory },
   { method: 'GET', segments: [':type'], interactions: ['search-type'], handler: search },
   { method: 'POST', segments: [':type', '_search'], interactions: ['search-type'], handler: search },

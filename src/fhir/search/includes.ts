@@ -95,13 +95,15 @@ export interface ReferenceIndex {
   untargeted: IndexedParameter[];
 }
 
-const referenceIndexes = new WeakMap<FhirRegistries, ReferenceIndex>();
+const referenceIndexes = new WeakMap<FhirRegistries, { version: number; index: ReferenceIndex }>();
 
 /** The reference parameters by referring type and by target type, built once per registry. */
 export function referenceParams(registries: FhirRegistries): ReferenceIndex {
+  // Built again when the project's SearchParameters change (the registry's version moves).
+  const version = registries.searchParameters.version;
   const cached = referenceIndexes.get(registries);
-  if (cached) {
-    return cached;
+  if (cached?.version === version) {
+    return cached.index;
   }
   const index: ReferenceIndex = { byType: new Map(), byTarget: new Map(), untargeted: [] };
   for (const param of registries.searchParameters.indexed().filter((p) => p.type === 'reference')) {
@@ -112,7 +114,7 @@ export function referenceParams(registries: FhirRegistries): ReferenceIndex {
       index.untargeted.push(param);
     }
   }
-  referenceIndexes.set(registries, index);
+  referenceIndexes.set(registries, { version, index });
   return index;
 }
 

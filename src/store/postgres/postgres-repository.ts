@@ -2,13 +2,14 @@ import type { IndexedParameter, Repository, ResourceWriter } from '../repository
 import { WriteConflictError } from '../repository';
 import { isRetryable, type Db } from './driver/db';
 import { GroupCommit } from './group-commit';
-import { buildIndexing } from './indexing/build-indexing';
 import { ReadCoalescer } from './read-coalescer';
 import { reader } from './reader';
+import { PostgresSearchIndex } from './search-index';
 import { VersionConflictError } from './version-writer';
 import { WriteSession } from './write-session';
 
 export interface PostgresRepositoryOptions {
+  /** The parameters to index until searchIndex.configure() names others; all taken as complete. */
   parameters: readonly IndexedParameter[];
   baseUrl: string;
 }
@@ -17,11 +18,13 @@ const MAX_ATTEMPTS = 5;
 
 /** The Repository over PostgreSQL or PGlite: one implementation, one SQL dialect. */
 export function createPostgresRepository(db: Db, options: PostgresRepositoryOptions): Repository {
-  const { ctx, indexer } = buildIndexing(options.parameters, options.baseUrl);
+  const searchIndex = new PostgresSearchIndex(db, options.parameters, options.baseUrl);
+  const { ctx, indexer } = searchIndex;
   const groupCommit = new GroupCommit(db, indexer);
   const reads = new ReadCoalescer(db);
   return {
     ...reader(async () => db, ctx),
+    searchIndex,
     read: (resourceType, id) => reads.read(resourceType, id),
     async transaction<T>(fn: (tx: ResourceWriter) => Promise<T>): Promise<T> {
       for (let attempt = 1; ; attempt++) {

@@ -3,6 +3,7 @@ import type { StoredVersion, WriteMethod } from '../repository';
 import type { Queryable } from './driver/db';
 import { INDEX_TYPES } from './indexing';
 import type { Indexer } from './indexing/indexer';
+import { indexColumns, indexRecordColumns, indexRowObject } from './index-rows';
 import type { LocatedVersion } from './rows';
 
 export class VersionConflictError extends Error {}
@@ -56,14 +57,7 @@ export async function writeVersions(db: Queryable, indexer: Indexer, versions: P
     for (const [index, rows] of indexer.rowsFor(v.resource)) {
       const objects = indexRows.get(index) as Record<string, unknown>[];
       for (const row of rows) {
-        // rowsFor gives [param, ...columns, tuple?]; json_to_recordset reads fields by name and
-        // makes a missing one NULL, so NULLs are left out of the JSON.
-        const object: Record<string, unknown> = { ord: i + 1, param: row[0] };
-        index.columns.forEach((column, c) => {
-          if (row[c + 1] !== null && row[c + 1] !== undefined) object[column] = row[c + 1];
-        });
-        if (row.length > index.columns.length + 1) object.tuple = row[index.columns.length + 1];
-        objects.push(object);
+        objects.push(indexRowObject(index, row, { ord: i + 1 }));
       }
     }
   });
@@ -87,9 +81,8 @@ export async function writeVersions(db: Queryable, indexer: Indexer, versions: P
 function buildWriteSql(replaces: boolean): string {
   const replacedRids = `$${TABLES.length + 2}::bigint[]`;
   const indexCtes = TABLES.map((index, t) => {
-    const columns = ['param', ...index.columns, 'tuple'];
-    const types: Readonly<Record<string, string>> = { ...index.columnTypes, tuple: 'integer' };
-    const record = ['ord int', ...columns.map((c) => `${c} ${types[c] ?? 'text'}`)].join(', ');
+    const columns = indexColumns(index);
+    const record = indexRecordColumns(index, ['ord int']);
     // The replaced versions' rids come as their own array: "= ANY" of an array plans as an index
     // probe, where a subquery over the input could plan as a scan of the whole index table.
     const remove = replaces ? `d_${index.table} AS (DELETE FROM ${index.table} WHERE rid = ANY(${replacedRids})),\n      ` : '';

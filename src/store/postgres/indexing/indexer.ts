@@ -3,6 +3,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { IndexedParameter } from '../../repository';
 import { ElementwiseIndexer, type ElementwiseParameter, type IndexRows } from './elementwise';
 import type { IndexType, QueryContext } from './index-type';
+import { compileExtensionPath } from './extension-path';
 import { compileSimplePath } from './simple-path';
 import { INDEX_TYPES } from './index';
 
@@ -31,26 +32,37 @@ const REFERENCE_TYPE = /(?:^|\/)([A-Z][A-Za-z]+)\/[A-Za-z0-9\-.]{1,64}(?:\/_hist
  * way instead, which yields the same rows, each tagged with its element.
  */
 export class Indexer {
-  private readonly byType = new Map<string, CompiledParameter[]>();
-  private readonly elementwise: ElementwiseIndexer;
+  private byType = new Map<string, CompiledParameter[]>();
+  private elementwise: ElementwiseIndexer;
 
   constructor(
     parameters: readonly IndexedParameter[],
     private readonly ctx: QueryContext,
     elementwise: readonly ElementwiseParameter[] = [],
   ) {
-    this.elementwise = new ElementwiseIndexer(elementwise, ctx);
+    this.elementwise = new ElementwiseIndexer([], ctx);
+    this.use(parameters, elementwise);
+  }
+
+  /**
+   * Extracts these parameters (and these per composite element) from now on. The new set replaces
+   * the old one at once, so a write uses either set, never a mix.
+   */
+  use(parameters: readonly IndexedParameter[], elementwise: readonly ElementwiseParameter[] = []): void {
     const byElement = new Set(elementwise.map((e) => `${e.resourceType}.${e.code}`));
+    const byType = new Map<string, CompiledParameter[]>();
     for (const param of parameters) {
       const index = INDEX_TYPES[param.type];
       const branches = branchesFor(param.expression, param.resourceType);
       if (!index || branches.length === 0 || byElement.has(`${param.resourceType}.${param.code}`)) {
         continue;
       }
-      const list = this.byType.get(param.resourceType) ?? [];
+      const list = byType.get(param.resourceType) ?? [];
       list.push({ code: param.code, index, branches: branches.map((b) => compileBranch(b, param.resourceType)) });
-      this.byType.set(param.resourceType, list);
+      byType.set(param.resourceType, list);
     }
+    this.byType = byType;
+    this.elementwise = new ElementwiseIndexer(elementwise, this.ctx);
   }
 
   rowsFor(resource: Resource): IndexRows {
@@ -86,10 +98,19 @@ export function branchesFor(expression: string, resourceType: string): string[] 
  */
 function compileBranch(branch: string, resourceType: string): CompiledBranch {
   const narrowed = RESOLVE_IS.exec(branch);
-  const path = narrowed ? narrowed[1] : branch;
-  const simple = compileSimplePath(path, resourceType);
+  const path = allExtensions(narrowed ? narrowed[1] : branch);
+  const simple = compileSimplePath(path, resourceType) ?? compileExtensionPath(path, resourceType);
   const evaluate = simple ? (input: TypedValue[]) => simple(input[0].value as Resource) : fhirPath(parseFhirPath(path));
   return { evaluate, targetType: narrowed?.[2] };
+}
+
+/**
+ * FHIRPath's `extension(url)` is a shortcut for `extension.where(url = …)`: every extension with that
+ * url. @medplum/core 4.5 returns only the first, so a resource with the same extension twice
+ * would be indexed under the first value only; spelled out, the filter keeps them all.
+ */
+export function allExtensions(expression: string): string {
+  return expression.replace(/\bextension\('([^'\\]*)'\)/g, "extension.where(url = '$1')");
 }
 
 function fhirPath(expression: FhirPathAtom): (input: TypedValue[]) => TypedValue[] {

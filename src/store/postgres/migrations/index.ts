@@ -3,6 +3,7 @@ import { initialSchema } from './001-initial';
 import { numberQuantitySchema } from './002-number-quantity';
 import { compositeUcumIdentifierSchema } from './003-composite-ucum-identifiers';
 import { indexStatisticsSchema } from './004-index-statistics';
+import { searchIndexStateSchema } from './005-search-index-state';
 
 interface Migration {
   version: number;
@@ -16,6 +17,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'number and quantity index tables', sql: numberQuantitySchema },
   { version: 3, name: 'composite tuples, UCUM canonical quantities, identifier types', sql: compositeUcumIdentifierSchema },
   { version: 4, name: 'dependency statistics on the index tables', sql: indexStatisticsSchema },
+  { version: 5, name: 'search index state and reindex jobs', sql: searchIndexStateSchema },
 ];
 
 // Any constant shared by all Stroma processes; they serialize on it so two starting servers never race.

@@ -1,0 +1,95 @@
+import { InvalidSearchError, parameterKey, type IndexedParameter, type ReindexOptions, type ReindexResult, type SearchIndex } from '../repository';
+import type { Db } from './driver/db';
+import { planIndexing } from './indexing/build-indexing';
+import type { CompositeBranch, QueryContext } from './indexing/index-type';
+import { Indexer } from './indexing/indexer';
+import { definitionOf, hashOf, recordParameters, type ParameterDefinition } from './parameter-state';
+import { runReindex } from './reindex';
+
+/**
+ * The parameters the store indexes, and which of them have complete rows. Every query finds a
+ * parameter's rows through `ctx.storedCodes`, so refusing an incomplete parameter there covers
+ * filters, sorts, :missing and parameters reached through chains alike.
+ */
+export class PostgresSearchIndex implements SearchIndex {
+  readonly ctx: QueryContext;
+  readonly indexer: Indexer;
+  /** Parameter key -> the codes whose rows answer it (see stored-as.ts). */
+  private aliases = new Map<string, string[]>();
+  /** Parameter key -> how a composite parameter is answered (see composite-plan.ts). */
+  private composites = new Map<string, CompositeBranch[]>();
+  /** The parameters with rows of their own, as recorded in search_param_state. */
+  private own: ParameterDefinition[] = [];
+  private fingerprint = '';
+  private parameters: readonly IndexedParameter[] = [];
+  private ownParameters: IndexedParameter[] = [];
+  /** Keys of parameters with rows of their own that are not complete. */
+  private incompleteOwn: ReadonlySet<string> = new Set();
+
+  constructor(
+    private readonly db: Db,
+    parameters: readonly IndexedParameter[],
+    baseUrl: string,
+  ) {
+    this.ctx = {
+      baseUrl,
+      storedCodes: (type, code) => this.storedCodes(type, code),
+      compositeBranches: (type, code) => this.composites.get(parameterKey(type, code)),
+    };
+    this.indexer = new Indexer([], this.ctx);
+    this.use(parameters);
+  }
+
+  async configure(parameters: readonly IndexedParameter[], assumeComplete: (param: IndexedParameter) => boolean): Promise<ReadonlySet<string>> {
+    const own = this.use(parameters);
+    this.incompleteOwn = await recordParameters(this.db, own, assumeComplete);
+    return this.incomplete();
+  }
+
+  async reindex(options?: ReindexOptions): Promise<ReindexResult> {
+    const result = await runReindex(this.db, this.indexer, this.own, options);
+    const completed = new Set(result.completed);
+    this.incompleteOwn = new Set([...this.incompleteOwn].filter((key) => !completed.has(key)));
+    return result;
+  }
+
+  /** Switches the indexer to `parameters` (unless they are the ones in use) and returns those with rows of their own. */
+  private use(parameters: readonly IndexedParameter[]): IndexedParameter[] {
+    if (parameters === this.parameters) return this.ownParameters;
+    const { aliases, stored: own, composites } = planIndexing(parameters);
+    const definitions = own.map(definitionOf);
+    const fingerprint = hashOf([definitions, [...aliases], [...composites.branches.keys()], composites.elementwise]);
+    if (fingerprint !== this.fingerprint) {
+      this.indexer.use(own, composites.elementwise);
+      this.aliases = aliases;
+      this.composites = composites.branches;
+      this.own = definitions;
+      this.fingerprint = fingerprint;
+    }
+    this.parameters = parameters;
+    this.ownParameters = own;
+    return own;
+  }
+
+  /** Incomplete keys, including parameters answered from the rows of an incomplete part. */
+  private incomplete(): Set<string> {
+    const keys = new Set(this.incompleteOwn);
+    for (const [key, codes] of this.aliases) {
+      const type = key.slice(0, key.indexOf('.'));
+      if (codes.some((code) => this.incompleteOwn.has(parameterKey(type, code)))) keys.add(key);
+    }
+    return keys;
+  }
+
+  private storedCodes(resourceType: string, code: string): string[] {
+    const key = parameterKey(resourceType, code);
+    const codes = this.aliases.get(key) ?? [code];
+    if (codes.some((c) => this.incompleteOwn.has(parameterKey(resourceType, c)))) {
+      throw new InvalidSearchError(
+        `Search parameter "${code}" of ${resourceType} cannot be searched yet: resources stored before it was defined or changed ` +
+          'have no index rows for it. An administrator must rebuild the index (npm run reindex, or POST [base]/$reindex).',
+      );
+    }
+    return codes;
+  }
+}
