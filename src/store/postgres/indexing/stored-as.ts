@@ -1,4 +1,4 @@
-import type { IndexedParameter } from '../../repository';
+import { parameterKey, type IndexedParameter } from '../../repository';
 import { branchesFor } from './indexer';
 
 /**
@@ -31,9 +31,8 @@ export function unionAliases(parameters: readonly IndexedParameter[]): Map<strin
   return aliases;
 }
 
-export function aliasKey(resourceType: string, code: string): string {
-  return `${resourceType}.${code}`;
-}
+/** The same key as the store's parameterKey, so alias and index-state maps agree. */
+export const aliasKey = parameterKey;
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): T[][] {
   const groups = new Map<string, T[]>();
