@@ -1,5 +1,6 @@
 import type { IndexedParameter, Repository, ResourceWriter } from '../repository';
 import { WriteConflictError } from '../repository';
+import { bulkCreate } from './bulk-create';
 import { isRetryable, type Db } from './driver/db';
 import type { QueryContext } from './indexing/index-type';
 import { GroupCommit } from './group-commit';
@@ -20,7 +21,7 @@ const MAX_ATTEMPTS = 5;
 /** The Repository over PostgreSQL or PGlite: one implementation, one SQL dialect. */
 export function createPostgresRepository(db: Db, options: PostgresRepositoryOptions): Repository {
   const aliases = unionAliases(options.parameters);
-  const ctx: QueryContext = { baseUrl: options.baseUrl, storedCodes: (type, code) => aliases.get(aliasKey(type, code)) ?? [code] };
+  const ctx = queryContext(options, aliases);
   const indexer = new Indexer(options.parameters.filter((p) => !aliases.has(aliasKey(p.resourceType, p.code))), ctx);
   const groupCommit = new GroupCommit(db, indexer);
   const reads = new ReadCoalescer(db);
@@ -46,9 +47,15 @@ export function createPostgresRepository(db: Db, options: PostgresRepositoryOpti
         }
       }
     },
+    bulkCreate: (resources, bulkOptions) => bulkCreate(db, indexer, resources, bulkOptions),
     async ping() {
       await db.query('SELECT 1');
     },
     close: () => db.close(),
   };
+}
+
+/** What search SQL is built with: the base URL, and which parameters' rows answer a parameter. */
+export function queryContext(options: PostgresRepositoryOptions, aliases = unionAliases(options.parameters)): QueryContext {
+  return { baseUrl: options.baseUrl, storedCodes: (type, code) => aliases.get(aliasKey(type, code)) ?? [code] };
 }
