@@ -1,6 +1,7 @@
 import { inDbTransaction, type Db } from '../driver/db';
 import { initialSchema } from './001-initial';
 import { numberQuantitySchema } from './002-number-quantity';
+import { coveringSearchIndexes } from './004-covering-search-indexes';
 
 interface Migration {
   version: number;
@@ -12,6 +13,7 @@ interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: initialSchema },
   { version: 2, name: 'number and quantity index tables', sql: numberQuantitySchema },
+  { version: 4, name: 'covering indexes for search', sql: coveringSearchIndexes },
 ];
 
 // Any constant shared by all Stroma processes; they serialize on it so two starting servers never race.
