@@ -31,8 +31,12 @@ export function reader(db: () => Promise<Queryable>, ctx: QueryContext): Resourc
       const q = await db();
       const rows = await q.query<{ content: Resource }>(page, pageParams);
       const resources = rows.slice(0, query.count).map((row) => withTypeFirst(row.content));
-      const total = query.total === 'accurate' ? (await q.query<{ total: number }>(count, countParams))[0].total : undefined;
-      return { resources, total, hasMore: rows.length > query.count };
+      const hasMore = rows.length > query.count;
+      // A last page that is not past the end tells the total itself: no second statement.
+      const lastPage = !hasMore && (rows.length > 0 || query.offset === 0);
+      const total =
+        query.total !== 'accurate' ? undefined : lastPage ? query.offset + rows.length : (await q.query<{ total: number }>(count, countParams))[0].total;
+      return { resources, total, hasMore };
     },
   };
 }
