@@ -6,7 +6,7 @@
  * large table, which is most of a search's time when those pages are not cached.
  *
  * - resource_rid_key carries resource_type and deleted: the inner query of a search (search-sql.ts)
- *   checks candidates on this index alone, and content is read for the matches only.
+ *   checks, sorts and cuts candidates on this index alone; content is read for the page's rows only.
  * - idx_reference_lookup carries rid: a patient's Observations come from a few index pages instead
  *   of one idx_reference page each.
  * - idx_date_rid carries the columns a date filter compares and a date sort reads.
