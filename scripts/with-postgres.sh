@@ -17,6 +17,11 @@
 #   scripts/with-postgres.sh -e DATABASE_URL npm start
 #   scripts/with-postgres.sh -- bash -c 'psql "$TEST_DATABASE_URL"'
 #
+# PG_EXTRA_CONF, if set, is appended to the cluster's postgresql.auto.conf before
+# it starts (settings such as shared_buffers that need a start to apply), e.g.
+#
+#   PG_EXTRA_CONF="shared_buffers = '4GB'" scripts/with-postgres.sh npm test
+#
 # PostgreSQL refuses to run as root: as root, the cluster runs as the OS user
 # $CI_PG_OS_USER (default `postgres`, created with useradd if missing);
 # otherwise as the current user. Server binaries are looked up in $PG_BINDIR,
@@ -161,6 +166,7 @@ port = $PG_PORT
 unix_socket_directories = ''
 max_connections = 200
 log_min_messages = warning
+${PG_EXTRA_CONF:-}
 CONF
     # Set before pg_ctl returns so that pg_stop also handles a half-started server.
     PG_STARTED=1

@@ -14,11 +14,11 @@ export interface ThrowawayCluster {
 /**
  * Starts a private PostgreSQL cluster with scripts/with-postgres.sh used as a library (pg_start /
  * pg_stop): fresh mktemp dir, 127.0.0.1 only, free port, trust auth, run as the `postgres` OS user
- * when we are root. The bash helper lives in its own process group, prints the URL, then waits on
- * its stdin; closing stdin (stop(), or this process dying for any reason) makes it run pg_stop,
- * which stops the server and deletes the temp dir.
+ * when we are root, with stock settings but those given. The bash helper lives in its own process
+ * group, prints the URL, then waits on its stdin; closing stdin (stop(), or this process dying for
+ * any reason) makes it run pg_stop, which stops the server and deletes the temp dir.
  */
-export async function startThrowawayCluster(log: (line: string) => void): Promise<ThrowawayCluster> {
+export async function startThrowawayCluster(log: (line: string) => void, settings: Record<string, string> = {}): Promise<ThrowawayCluster> {
   const script = [
     'set -u',
     // If this process dies, writes to its closed pipes must not kill the helper before pg_stop.
@@ -31,8 +31,13 @@ export async function startThrowawayCluster(log: (line: string) => void): Promis
     'printf "BENCH_PG_URL=%s\\n" "$PG_TEST_URL"',
     'read -r _ || true',
   ].join('\n');
+  // Server settings other than the script's own, e.g. shared_buffers (PG_EXTRA_CONF, see the script).
+  const extraConf = Object.entries(settings)
+    .map(([name, value]) => `${name} = '${value}'`)
+    .join('\n');
   const child = spawn('bash', ['-c', script], {
     cwd: REPO_ROOT,
+    env: { ...process.env, PG_EXTRA_CONF: extraConf },
     detached: true,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -134,5 +139,29 @@ function localPostmaster(adminUrl: string, backendPid: number | undefined): numb
     return fs.readFileSync(`/proc/${ppid}/comm`, 'utf8').trim() === 'postgres' ? ppid : undefined;
   } catch {
     return undefined;
+  }
+}
+
+export interface ServerInfo {
+  /** `SHOW server_version` */
+  serverVersion: string;
+  /** `SHOW shared_buffers` */
+  sharedBuffers: string;
+  /** The postmaster's pid when the server runs on this machine (for CPU accounting). */
+  postmasterPid?: number;
+}
+
+/** What the server a database URL names runs, for a report. */
+export async function serverInfo(url: string): Promise<ServerInfo> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const row = await client.query<{ version: string; buffers: string; pid: number }>(
+      `SELECT current_setting('server_version') AS version, current_setting('shared_buffers') AS buffers, pg_backend_pid() AS pid`,
+    );
+    const { version, buffers, pid } = row.rows[0];
+    return { serverVersion: version, sharedBuffers: buffers, postmasterPid: localPostmaster(url, pid) };
+  } finally {
+    await client.end();
   }
 }

@@ -240,8 +240,21 @@ export interface SearchIndex {
   reindex(options?: ReindexOptions): Promise<ReindexResult>;
 }
 
+export interface BulkCreateOptions {
+  /** Called after each batch is committed, with the number of resources written so far. */
+  onProgress?: (written: number) => void;
+}
+
 export interface Repository extends ResourceReader {
   readonly searchIndex: SearchIndex;
+  /**
+   * Loads many new resources at once (data sets, benchmarks, imports): each becomes version 1 of a
+   * new resource under the id it carries (a new UUID when it has none), with the same current,
+   * history and index rows a create writes, in large batches. Each batch commits on its own, so a
+   * failure leaves the batches before it stored; an id already stored fails its batch. Resources
+   * are stored as given: validation is the caller's. Resolves to the number of resources written.
+   */
+  bulkCreate(resources: Iterable<Resource> | AsyncIterable<Resource>, options?: BulkCreateOptions): Promise<number>;
   /**
    * Runs fn in one database transaction: all its writes commit together or not at all.
    * fn may be re-run after a serialization conflict, so it must do nothing but read and write through tx.

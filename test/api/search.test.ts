@@ -84,4 +84,11 @@ describe(`basic search (${storeName()})`, () => {
     expect(res.total).toBe(3);
     expect(res.entry).toEqual([]);
   });
+
+  it('when a page is the last one, before it or past the end, then the total counts every match', async () => {
+    const page = async (offset: number) => (await search(`Observation?_count=2&_offset=${offset}`)).body as Bundle;
+    expect([(await page(0)).total, (await page(0)).entry?.length]).toEqual([3, 2]);
+    expect([(await page(2)).total, (await page(2)).entry?.length]).toEqual([3, 1]);
+    expect([(await page(10)).total, (await page(10)).entry?.length ?? 0]).toEqual([3, 0]);
+  });
 });

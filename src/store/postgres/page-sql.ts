@@ -54,12 +54,12 @@ export function decodeCursor(cursor: string, keyCount: number): PagePosition {
  * ORDER BY for the page: the sort keys (nulls last, as HAPI sorts) then rid. A previous page is read
  * in the reverse order from its position and flipped back afterwards.
  */
-export function orderBy(keys: readonly SortKey[], columns: readonly string[], reverse: boolean): string {
+export function orderBy(keys: readonly SortKey[], columns: readonly string[], ridColumn: string, reverse: boolean): string {
   const parts = keys.map((key, i) => {
     const descending = key.descending !== reverse;
     return `${columns[i]} ${descending ? 'DESC' : 'ASC'} NULLS ${reverse ? 'FIRST' : 'LAST'}`;
   });
-  return [...parts, `r_rid ${reverse ? 'DESC' : 'ASC'}`].join(', ');
+  return [...parts, `${ridColumn} ${reverse ? 'DESC' : 'ASC'}`].join(', ');
 }
 
 /** Condition that a row (sort values in `columns`, rid in `r_rid`) lies past the position. */

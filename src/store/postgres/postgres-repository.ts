@@ -1,5 +1,6 @@
 import type { IndexedParameter, Repository, ResourceWriter } from '../repository';
 import { WriteConflictError } from '../repository';
+import { bulkCreate } from './bulk-create';
 import { isRetryable, type Db } from './driver/db';
 import { GroupCommit } from './group-commit';
 import { ReadCoalescer } from './read-coalescer';
@@ -45,6 +46,7 @@ export function createPostgresRepository(db: Db, options: PostgresRepositoryOpti
         }
       }
     },
+    bulkCreate: (resources, bulkOptions) => bulkCreate(db, indexer, resources, bulkOptions),
     async ping() {
       await db.query('SELECT 1');
     },

@@ -25,9 +25,11 @@ export async function searchPage(db: Queryable, query: SearchQuery, ctx: QueryCo
   if (sql.reversed) {
     page.reverse();
   }
+  // A first page that is also the last tells the total itself: no second statement.
+  const wholeResult = position === undefined && !more && (page.length > 0 || query.offset === 0);
   return {
     resources: page.map((row) => withTypeFirst(row.content)),
-    total: await total(db, query, sql),
+    total: wholeResult && query.total !== 'none' ? query.offset + page.length : await total(db, query, sql),
     ...cursors(page, sql, position, more),
   };
 }
@@ -51,12 +53,33 @@ async function total(db: Queryable, query: SearchQuery, sql: SearchSql): Promise
     return undefined;
   }
   if (query.total === 'estimate') {
-    const [row] = await db.query<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(`EXPLAIN (FORMAT JSON) ${sql.matches}`, sql.matchParams);
-    const estimate = Math.round(row['QUERY PLAN'][0].Plan['Plan Rows']);
+    const estimate = Math.round((await queryPlan(db, sql.matches, sql.matchParams))['Plan Rows'] as number);
     if (estimate >= EXACT_COUNT_BELOW) {
       return estimate;
     }
   }
-  const [row] = await db.query<{ total: number }>(`SELECT count(*)::int AS total FROM (${sql.matches}) m`, sql.matchParams);
+  const [row] = await db.query<{ total: number }>(countSql(sql), sql.matchParams);
   return row.total;
+}
+
+export function countSql(sql: SearchSql): string {
+  return `SELECT count(*)::int AS total FROM (${sql.matches}) m`;
+}
+
+/** A node of a plan as EXPLAIN (FORMAT JSON) gives it. */
+export interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  Plans?: PlanNode[];
+  [field: string]: unknown;
+}
+
+/** The plan PostgreSQL would run `sql` with. */
+export async function queryPlan(db: Queryable, sql: string, params: unknown[]): Promise<PlanNode> {
+  const rows = await db.query<{ 'QUERY PLAN': { Plan: PlanNode }[] | string }>(`EXPLAIN (FORMAT JSON) ${sql}`, params);
+  const json = rows[0]['QUERY PLAN'];
+  // pg parses the json column; PGlite may hand it over as text.
+  const parsed = typeof json === 'string' ? (JSON.parse(json) as { Plan: PlanNode }[]) : json;
+  return parsed[0].Plan;
 }

@@ -18,7 +18,14 @@ export interface SearchSql {
   matchParams: unknown[];
 }
 
-/** The SQL for one page of a search starting at `position`, and for its matches as a whole. */
+/**
+ * The SQL for one page of a search starting at `position`, and for its matches as a whole.
+ *
+ * The page is chosen in an inner query that reads only rid, the resource columns a filter or sort
+ * needs and the index rows: with filters on index tables it is answered from resource_rid_key
+ * (which covers resource_type and deleted, migration 006), so candidates are checked, sorted and
+ * cut without reading any content. The outer query reads the content of the page's rows only.
+ */
 export function buildSearchSql(query: SearchQuery, ctx: QueryContext, position?: PagePosition): SearchSql {
   const params = new SqlParams();
   const types = query.types ? `= ANY(${params.add(query.types)}::text[])` : `= ${params.add(query.resourceType)}`;
@@ -34,10 +41,13 @@ export function buildSearchSql(query: SearchQuery, ctx: QueryContext, position?:
   const selectKeys = keys.map((key, i) => `, ${key.expression} AS k${i}`).join('');
   // OFFSET 0 keeps PostgreSQL from inlining the sort-key subqueries into ORDER BY and the cursor
   // condition, which would run each of them once per use instead of once per row.
-  const inner = `SELECT r.rid AS r_rid, r.content${selectKeys} FROM resource r WHERE ${where}${keys.length > 0 ? ' OFFSET 0' : ''}`;
+  const candidates = `SELECT r.rid AS r_rid${selectKeys} FROM resource r WHERE ${where}${keys.length > 0 ? ' OFFSET 0' : ''}`;
   const past = position ? `WHERE ${pastPosition(position, keys, keyColumns, params)}` : '';
-  const page = `SELECT r_rid::text AS rid${keyColumns.map((c) => `, ${c}::text`).join('')}, content FROM (${inner}) s ${past}
-    ORDER BY ${orderBy(keys, keyColumns, reversed)} LIMIT ${params.add(query.count + 1)} OFFSET ${params.add(query.offset)}`;
+  const chosen = `SELECT * FROM (${candidates}) s ${past}
+    ORDER BY ${orderBy(keys, keyColumns, 'r_rid', reversed)} LIMIT ${params.add(query.count + 1)} OFFSET ${params.add(query.offset)}`;
+  const outerKeys = keyColumns.map((c) => `p.${c}`);
+  const page = `SELECT p.r_rid::text AS rid${keyColumns.map((c) => `, p.${c}::text AS ${c}`).join('')}, r.content
+    FROM (${chosen}) p JOIN resource r ON r.rid = p.r_rid ORDER BY ${orderBy(keys, outerKeys, 'p.r_rid', reversed)}`;
   const matches = `SELECT r.rid FROM resource r WHERE ${where}`;
   return { page, pageParams: params.values, keyColumns, reversed, matches, matchParams };
 }

@@ -4,6 +4,7 @@ import { numberQuantitySchema } from './002-number-quantity';
 import { compositeUcumIdentifierSchema } from './003-composite-ucum-identifiers';
 import { indexStatisticsSchema } from './004-index-statistics';
 import { searchIndexStateSchema } from './005-search-index-state';
+import { coveringSearchIndexes } from './006-covering-search-indexes';
 
 interface Migration {
   version: number;
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'composite tuples, UCUM canonical quantities, identifier types', sql: compositeUcumIdentifierSchema },
   { version: 4, name: 'dependency statistics on the index tables', sql: indexStatisticsSchema },
   { version: 5, name: 'search index state and reindex jobs', sql: searchIndexStateSchema },
+  { version: 6, name: 'covering indexes for search', sql: coveringSearchIndexes },
 ];
 
 // Any constant shared by all Stroma processes; they serialize on it so two starting servers never race.

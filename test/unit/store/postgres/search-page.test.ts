@@ -2,7 +2,10 @@ import type { Queryable } from '../../../../src/store/postgres/driver/db';
 import { searchPage } from '../../../../src/store/postgres/search-page';
 import type { SearchQuery } from '../../../../src/store/repository';
 
-/** A database that answers EXPLAIN with `planRows` and count(*) with `exact`, recording each statement. */
+/**
+ * A database that answers EXPLAIN with `planRows` and count(*) with `exact`, recording each
+ * statement; a page query gets a full page and one more row, so the page alone cannot tell the total.
+ */
 function fakeDb(planRows: number, exact: number): Queryable & { statements: string[] } {
   const statements: string[] = [];
   return {
@@ -11,7 +14,7 @@ function fakeDb(planRows: number, exact: number): Queryable & { statements: stri
       statements.push(sql);
       if (sql.startsWith('EXPLAIN')) return [{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': planRows } }] }] as Row[];
       if (sql.includes('count(*)')) return [{ total: exact }] as Row[];
-      return [] as Row[];
+      return Array.from({ length: 11 }, (_, i) => ({ rid: String(i + 1), content: { resourceType: 'Observation', id: `o${i}` } })) as Row[];
     },
   };
 }
@@ -38,5 +41,12 @@ describe('search totals', () => {
     const none = fakeDb(250_000, 17);
     expect((await searchPage(none, query('none'), ctx)).total).toBeUndefined();
     expect(none.statements).toHaveLength(1);
+  });
+
+  it('when the first page holds every match, then its size is the total and nothing else is asked', async () => {
+    const db = fakeDb(250_000, 17);
+    const small = { ...query('accurate'), count: 20 };
+    expect((await searchPage(db, small, ctx)).total).toBe(11);
+    expect(db.statements).toHaveLength(1);
   });
 });
