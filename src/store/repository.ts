@@ -86,8 +86,18 @@ export interface ReverseChainedFilter {
   filter: QueryFilter;
 }
 
-/** Any condition of a search: a plain parameter, a chain or a reverse chain. */
-export type QueryFilter = SearchFilter | ChainedFilter | ReverseChainedFilter;
+/**
+ * At least one of several conditions holds (an OR across filters, where a query's own filters are
+ * ANDed): a parameter that a resource can meet in more than one way, by its own element or
+ * through a chain, is searched as one of these.
+ */
+export interface AnyOfFilter {
+  kind: 'any';
+  filters: QueryFilter[];
+}
+
+/** Any condition of a search: a plain parameter, a chain, a reverse chain, or any of several. */
+export type QueryFilter = SearchFilter | ChainedFilter | ReverseChainedFilter | AnyOfFilter;
 
 export interface SortRule {
   param: IndexedParameter | '_id' | '_lastUpdated';

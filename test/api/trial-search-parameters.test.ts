@@ -101,7 +101,8 @@ const CASES: [string, string[]][] = [
   ['AdverseEvent?relatedness=C53256', ['ae-g1', 'ae-g2-two-suspects']],
   ['AdverseEvent?relatedness=http://example.org/other|C53260', []],
   ['AdverseEvent?relatedness:not=C53260&grade:missing=false', ['ae-g1', 'ae-g4-possibly', 'ae-g5-core-unlikely']],
-  // MedicationAdministration, Observation and Encounter by study (workflow-researchStudy extension)
+  // MedicationAdministration, Observation and Encounter by study (workflow-researchStudy extension; the
+  // ResearchSubjects' individual Patient/p1 does not exist, so enrolment adds nothing: see trial-study-search.test.ts)
   ['Observation?study=ResearchStudy/care-ssc', ['obs-care-ssc', 'obs-at-m0', 'obs-at-m3', 'obs-two-studies']],
   ['Observation?study=other', ['obs-other', 'obs-two-studies']],
   ['Observation?study:missing=true', ['obs-none']],
@@ -140,8 +141,9 @@ describe(`trial search parameters from profiles/ (${storeName()})`, () => {
     expect(definition('ResearchSubject', 'actual-arm')).toBe(`${base}researchsubject-actual-arm`);
     expect(definition('AdverseEvent', 'grade')).toBe(`${base}adverseevent-grade`);
     expect(definition('AdverseEvent', 'relatedness')).toBe(`${base}adverseevent-relatedness`);
-    for (const type of ['Observation', 'MedicationAdministration', 'Encounter']) {
+    for (const type of ['Observation', 'MedicationAdministration']) {
       expect(definition(type, 'study')).toBe(`${base}workflow-study`);
     }
+    expect(definition('Encounter', 'study')).toBe(`${base}encounter-study`);
   });
 });

@@ -46,8 +46,10 @@ export class SearchParameterDefinitions {
     private readonly profiles: readonly SearchParameter[],
   ) {
     for (const definition of core) this.fix(definition);
+    // Registered before they are checked, so that an also-via chain may pass through another profile's parameter.
+    registry.useCustom(profiles);
     for (const definition of profiles) {
-      const problems = searchParameterProblems(definition, this.scopeOver(this.fixedClaims));
+      const problems = searchParameterProblems(definition, this.scopeOver(this.fixedClaims, true));
       if (this.fixedUrls.has(definition.url as string)) problems.push(issue('error', 'duplicate', `${definition.url} is defined twice`));
       if (problems.length > 0) {
         throw new ProfileFileError(`profiles: SearchParameter ${definition.url ?? definition.id}: ${problems.map((p) => p.diagnostics).join('; ')}`);
@@ -55,7 +57,6 @@ export class SearchParameterDefinitions {
       this.fix(definition);
     }
     this.claims = new Map(this.fixedClaims);
-    registry.useCustom(profiles);
   }
 
   /** Reads the stored definitions and brings the registry and the index in line; calls run one at a time. */
@@ -77,7 +78,7 @@ export class SearchParameterDefinitions {
 
   /** Throws a 400 OperationOutcome if the server cannot store `definition` as a search parameter. */
   validate(definition: SearchParameter): void {
-    const problems = searchParameterProblems(definition, this.scopeOver(this.claims));
+    const problems = searchParameterProblems(definition, this.scopeOver(this.claims, true));
     const url = definition.url as string;
     if (this.fixedUrls.has(url)) {
       problems.push(issue('error', 'business-rule', `${url} is defined by the server (R4 or profiles/) and cannot be redefined`, 'SearchParameter.url'));
@@ -175,9 +176,11 @@ export class SearchParameterDefinitions {
     for (const base of this.registry.basesOf(definition)) claims.set(`${base}.${definition.code}`, definition.url as string);
   }
 
-  private scopeOver(claims: ReadonlyMap<string, string>): ValidationScope {
+  /** What a definition is checked against; `followChains` checks also-via chains against the registry as it is. */
+  private scopeOver(claims: ReadonlyMap<string, string>, followChains = false): ValidationScope {
     return {
       ...this.scope,
+      links: followChains ? { resourceTypes: this.scope.resourceTypes, searchParameters: this.registry } : undefined,
       holderOf: (base, code) => {
         const bases = base === 'Resource' || base === 'DomainResource' ? [...this.scope.resourceTypes] : [base];
         return bases.map((b) => claims.get(`${b}.${code}`)).find((url) => url !== undefined);

@@ -1,5 +1,6 @@
 import type { SearchParameter } from '@medplum/fhirtypes';
 import { parameterKey, type CompositeComponent, type IndexedParameter, type SearchParamType } from '../../store/repository';
+import { alsoViaChains } from './also-via';
 
 /** Parameters answered from the resource row itself rather than from index tables. */
 export const RESOURCE_LEVEL = new Set(['_id', '_lastUpdated']);
@@ -77,6 +78,15 @@ export class SearchParameterRegistry {
 
   definitionOf(param: IndexedParameter): SearchParameter | undefined {
     return this.definitions.get(parameterKey(param.resourceType, param.code));
+  }
+
+  /**
+   * The chains through which a parameter also matches (its definition's also-via extensions, see
+   * also-via.ts). They are no part of the IndexedParameter: the index rows do not depend on them,
+   * so adding or changing one needs no reindex.
+   */
+  alsoVia(param: IndexedParameter): string[] {
+    return alsoViaChains(this.definitionOf(param));
   }
 
   /** True for the R4 core parameters, which the server has indexed at every write since it began. */

@@ -1,6 +1,8 @@
 import { evalFhirPathTyped, parseFhirPath, toTypedValue, type FhirPathAtom } from '@medplum/core';
 import type { OperationOutcomeIssue, Resource, SearchParameter } from '@medplum/fhirtypes';
+import type { LinkScope } from '../search/chain';
 import { issue } from '../outcomes';
+import { alsoViaProblems } from './also-via';
 
 const STATUSES = ['draft', 'active', 'retired', 'unknown'];
 /** Search parameter names go in URLs next to `:modifier` and `.chain`; a leading `_` is R4's own. */
@@ -16,13 +18,20 @@ export interface ValidationScope {
   holderOf(base: string, code: string): string | undefined;
   /** Whether a search parameter of `base` has this canonical URL (a composite's components must). */
   definesUrl(base: string, url: string): boolean;
+  /**
+   * The parameters an also-via chain may pass through. Without it only the chain's form is checked:
+   * stored definitions are read again at every change, and one whose chain stopped resolving is
+   * kept and reported by each search that needs the chain, rather than dropped at load.
+   */
+  links?: LinkScope;
 }
 
 /**
  * The problems of a SearchParameter the server would store and index: the elements R4 requires
  * (url, name, status, description, code, base, type), a base and targets that are resource types,
- * a type this server indexes, an expression that FHIRPath parses and can evaluate on each base, and
- * a code no other definition holds on the same base (HAPI refuses such overlaps too).
+ * a type this server indexes, an expression that FHIRPath parses and can evaluate on each base,
+ * also-via chains that can be followed from each base (see also-via.ts), and a code no other
+ * definition holds on the same base (HAPI refuses such overlaps too).
  */
 export function searchParameterProblems(definition: SearchParameter, scope: ValidationScope): OperationOutcomeIssue[] {
   const problems: OperationOutcomeIssue[] = [];
@@ -52,6 +61,11 @@ export function searchParameterProblems(definition: SearchParameter, scope: Vali
   if (componentProblem) problem('component', componentProblem, definition.component);
   const expressionProblem = checkExpression(definition.expression, bases.filter((b) => scope.resourceTypes.has(b)));
   if (expressionProblem) problem('expression', expressionProblem, definition.expression);
+  const everyType = bases.includes('Resource') || bases.includes('DomainResource');
+  const known = everyType ? [...scope.resourceTypes] : bases.filter((b) => scope.resourceTypes.has(b));
+  for (const message of alsoViaProblems(definition, known, scope.links)) {
+    problems.push(issue('error', 'value', message, 'SearchParameter.extension'));
+  }
   if (problems.length === 0) {
     for (const base of bases) {
       const holder = scope.holderOf(base, definition.code as string);

@@ -67,7 +67,10 @@ export function buildCapabilityStatement(
 }
 
 function searchParamOf(param: IndexedParameter, registries: FhirRegistries): CapabilityStatementRestResourceSearchParam {
-  return { name: param.code, definition: registries.searchParameters.definitionOf(param)?.url, type: param.type as never };
+  const chains = registries.searchParameters.alsoVia(param);
+  // The definition's also-via extensions are the server's own; a client reading only the statement learns of them here.
+  const documentation = chains.length > 0 ? `Also matches through ${chains.map((c) => `${c}=[value]`).join(' and ')} (":missing" tests the parameter's own element only)` : undefined;
+  return { name: param.code, definition: registries.searchParameters.definitionOf(param)?.url, type: param.type as never, documentation };
 }
 
 /** _include and _revinclude values a type's search accepts, `*` for all of its references. */

@@ -1,8 +1,20 @@
-import type { IndexedParameter, QueryFilter, SearchFilter } from '../../store/repository';
-import type { FhirRegistries } from '../conformance/registries';
+import type { IndexedParameter, QueryFilter } from '../../store/repository';
 
-/** Turns one plain parameter of a type into a filter, or says why it cannot be applied. */
-export type PlainFilter = (type: string, rawName: string, value: string, registries: FhirRegistries) => SearchFilter | string;
+/**
+ * What following links needs: the resource types and each type's parameters. The registries meet
+ * it; it is this narrow so that the conformance layer, which the registries live in, can check a
+ * chain (a SearchParameter's also-via extension) without an import cycle.
+ */
+export interface LinkScope {
+  resourceTypes: ReadonlySet<string>;
+  searchParameters: { get(resourceType: string, code: string): IndexedParameter | undefined };
+}
+
+/**
+ * Turns one plain parameter of a type into a filter (a parameter that also matches through chains
+ * becomes any of several), or says why it cannot be applied.
+ */
+export type PlainFilter<R extends LinkScope = LinkScope> = (type: string, rawName: string, value: string, registries: R) => QueryFilter | string;
 
 /** Whether a parameter name chains (`subject:Patient.name`) or reverse-chains (`_has:...`). */
 export function isLinked(rawName: string): boolean {
@@ -14,12 +26,12 @@ export function isLinked(rawName: string): boolean {
  * (an unknown parameter or type at any link). Links nest to any depth; modifiers and prefixes
  * belong to the last link, which `plain` resolves on the type the chain has reached.
  */
-export function linkedFilter(
+export function linkedFilter<R extends LinkScope>(
   type: string,
   rawName: string,
   value: string,
-  registries: FhirRegistries,
-  plain: PlainFilter,
+  registries: R,
+  plain: PlainFilter<R>,
 ): QueryFilter | string {
   if (rawName.startsWith('_has:')) {
     return reverseChain(type, rawName, value, registries, plain);
@@ -31,7 +43,7 @@ export function linkedFilter(
 }
 
 /** `subject:Patient.organization.name`: the first link here, the rest on each target type. */
-function chain(type: string, rawName: string, value: string, registries: FhirRegistries, plain: PlainFilter): QueryFilter | string {
+function chain<R extends LinkScope>(type: string, rawName: string, value: string, registries: R, plain: PlainFilter<R>): QueryFilter | string {
   const dot = rawName.indexOf('.');
   const [code, targetModifier, extra] = rawName.slice(0, dot).split(':');
   const rest = rawName.slice(dot + 1);
@@ -60,7 +72,7 @@ function chain(type: string, rawName: string, value: string, registries: FhirReg
  * others, and fails only when no target type has it: what HAPI FHIR does (ResourceLinkPredicateBuilder),
  * so `Observation?subject.name=x` searches the Patient and Location subjects, the types with `name`.
  */
-function untypedChain(reference: IndexedParameter, rest: string, value: string, registries: FhirRegistries, plain: PlainFilter): QueryFilter | string {
+function untypedChain<R extends LinkScope>(reference: IndexedParameter, rest: string, value: string, registries: R, plain: PlainFilter<R>): QueryFilter | string {
   const targets: { resourceType: string; filter: QueryFilter }[] = [];
   let reason: string | undefined;
   for (const resourceType of reference.targets ?? []) {
@@ -81,7 +93,7 @@ function untypedChain(reference: IndexedParameter, rest: string, value: string, 
 }
 
 /** `_has:Observation:subject:code` and `_has:Observation:subject:_has:...`: the referring side. */
-function reverseChain(type: string, rawName: string, value: string, registries: FhirRegistries, plain: PlainFilter): QueryFilter | string {
+function reverseChain<R extends LinkScope>(type: string, rawName: string, value: string, registries: R, plain: PlainFilter<R>): QueryFilter | string {
   const [, sourceType, code, ...rest] = rawName.split(':');
   if (!sourceType || !code || rest.length === 0) {
     return `"${rawName}" is not of the form _has:[type]:[reference parameter]:[parameter]`;
@@ -100,7 +112,7 @@ function reverseChain(type: string, rawName: string, value: string, registries: 
   return typeof filter === 'string' ? filter : { kind: 'has', reference, targetType: type, filter };
 }
 
-function referenceParameter(type: string, code: string, registries: FhirRegistries): IndexedParameter | string {
+function referenceParameter(type: string, code: string, registries: LinkScope): IndexedParameter | string {
   const param = registries.searchParameters.get(type, code);
   if (!param) {
     return `Unknown search parameter "${code}" for ${type}`;

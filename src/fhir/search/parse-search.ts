@@ -2,6 +2,7 @@ import type { IndexedParameter, QueryFilter, SearchFilter } from '../../store/re
 import type { FhirRegistries } from '../conformance/registries';
 import { RESOURCE_LEVEL } from '../conformance/search-parameter-registry';
 import { errors } from '../outcomes';
+import { withAlsoVia } from './also-via-filter';
 import { linkedFilter } from './chain';
 import { yieldsIdentifiers } from './identifier-params';
 import { isIncludeParam, parseInclude, type IncludeSpec } from './include-params';
@@ -58,8 +59,11 @@ function understand(type: string, rawName: string, value: string, registries: Fh
   if (isIncludeParam(rawName)) {
     return parseInclude(rawName, value, registries);
   }
-  return linkedFilter(type, rawName, value, registries, toFilter);
+  return linkedFilter(type, rawName, value, registries, toFilterWithAlsoVia);
 }
+
+/** A plain parameter, or a chain's last one, with the chains its definition says it also matches through. */
+export const toFilterWithAlsoVia = withAlsoVia(toFilter);
 
 /** A filter, or the reason the parameter cannot be applied. */
 export function toFilter(type: string, rawName: string, value: string, registries: FhirRegistries): SearchFilter | string {

@@ -3,7 +3,7 @@ import type { FhirRegistries } from '../conformance/registries';
 import { errors } from '../outcomes';
 import { isLinked } from './chain';
 import { isIncludeParam, parseInclude, type IncludeSpec } from './include-params';
-import { parseSearch, splitValues, toFilter, type ParsedSearch } from './parse-search';
+import { parseSearch, splitValues, toFilter, toFilterWithAlsoVia, type ParsedSearch } from './parse-search';
 
 /**
  * A system-level search, `GET [base]?_type=Patient,Observation&...` (all types without _type).
@@ -48,15 +48,21 @@ function commonParam(types: string[], rawName: string, value: string, registries
     return filter;
   }
   const { code, type } = filter.param;
-  for (const other of types.slice(1)) {
+  const viaChains: QueryFilter[] = [];
+  for (const other of types) {
     const param = registries.searchParameters.get(other, code);
     if (!param || param.type !== type) {
       return `Search parameter "${code}" is not shared by all the types searched (not on ${other})`;
     }
-    const reason = toFilter(other, rawName, value, registries);
-    if (typeof reason === 'string') {
-      return reason;
+    const own = toFilterWithAlsoVia(other, rawName, value, registries);
+    if (typeof own === 'string') {
+      return own;
+    }
+    // Each chain of a type's also-via starts at a reference parameter of that type, so it matches that type alone.
+    if ('kind' in own && own.kind === 'any') {
+      viaChains.push(...own.filters.slice(1));
     }
   }
-  return { ...filter, resourceTypes: types };
+  const shared = { ...filter, resourceTypes: types };
+  return viaChains.length === 0 ? shared : { kind: 'any', filters: [shared, ...viaChains] };
 }

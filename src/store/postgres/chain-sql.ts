@@ -1,10 +1,11 @@
-import type { ChainedFilter, QueryFilter, ReverseChainedFilter } from '../repository';
-import { filterSql, paramCondition } from './filter-sql';
+import type { AnyOfFilter, ChainedFilter, QueryFilter, ReverseChainedFilter } from '../repository';
+import { filterRidsSql, filterSql, paramCondition } from './filter-sql';
 import type { QueryContext } from './indexing/index-type';
 import type { SqlParams } from './sql-params';
 
 /**
- * A WHERE condition over resource alias `r` for any filter: a plain parameter, a chain or `_has`.
+ * A WHERE condition over resource alias `r` for any filter: a plain parameter, a chain, `_has`, or
+ * any of several.
  *
  * Chains and `_has` are uncorrelated `IN` subqueries in which the linked resource is again called
  * `r`, so the filter of the next link compiles exactly like a top-level one, at any depth. Being
@@ -16,11 +17,23 @@ export function conditionSql(filter: QueryFilter, params: SqlParams, ctx: QueryC
   if (!('kind' in filter)) {
     return filterSql(filter, params, ctx);
   }
-  return filter.kind === 'chain' ? chainSql(filter, params, ctx) : reverseChainSql(filter, params, ctx);
+  switch (filter.kind) {
+    case 'chain':
+      return chainSql(filter, params, ctx);
+    case 'has':
+      return reverseChainSql(filter, params, ctx);
+    case 'any':
+      return anyOfSql(filter, params, ctx);
+  }
 }
 
-/** The rids of resources whose reference leads to a current target meeting the target's filter. */
+/** The resources whose reference leads to a current target meeting the target's filter. */
 function chainSql(filter: ChainedFilter, params: SqlParams, ctx: QueryContext): string {
+  return `r.rid IN (${chainRidsSql(filter, params, ctx)})`;
+}
+
+/** The rids of a chain's referring resources: one link per target type. */
+function chainRidsSql(filter: ChainedFilter, params: SqlParams, ctx: QueryContext): string {
   const { reference } = filter;
   const links = filter.targets.map(
     ({ resourceType, filter: next }) =>
@@ -28,7 +41,7 @@ function chainSql(filter: ChainedFilter, params: SqlParams, ctx: QueryContext): 
         WHERE i.resource_type = ${params.add(reference.resourceType)} AND ${paramCondition(reference, params, ctx)}
         AND i.target_type = ${params.add(resourceType)} AND NOT r.deleted AND ${conditionSql(next, params, ctx)}`,
   );
-  return `r.rid IN (${links.join(' UNION ALL ')})`;
+  return links.join(' UNION ALL ');
 }
 
 /** The ids referred to, through the reference parameter, by current resources meeting the filter. */
@@ -37,4 +50,39 @@ function reverseChainSql(filter: ReverseChainedFilter, params: SqlParams, ctx: Q
   return `r.id IN (SELECT i.target_id FROM idx_reference i JOIN resource r ON r.rid = i.rid
       WHERE i.resource_type = ${params.add(reference.resourceType)} AND ${paramCondition(reference, params, ctx)}
       AND i.target_type = ${params.add(filter.targetType)} AND NOT r.deleted AND ${conditionSql(filter.filter, params, ctx)})`;
+}
+
+/**
+ * The resources meeting any of the filters, as one uncorrelated `IN` over a UNION ALL of the rids
+ * each filter yields. Written as `a OR b`, the conditions would stay correlated subplans that
+ * PostgreSQL tests row by row against every candidate of the searched type (a scan of all of them
+ * when the OR is the only selective condition); as a union, each branch is planned on its own from
+ * its index (a parameter's lookup rows; a chain from its selective end), and the union joins the
+ * rest of the query as a chain does.
+ */
+function anyOfSql(filter: AnyOfFilter, params: SqlParams, ctx: QueryContext): string {
+  return `r.rid IN (${ridsSql(filter, params, ctx)})`;
+}
+
+/**
+ * The rids of the resources meeting a filter (deleted ones may be among them: the enclosing query
+ * excludes those). Plain parameters and chains read them from the index rows alone; the others
+ * (`_has`, :missing, negations, _id) test the resources of the filter's type.
+ */
+function ridsSql(filter: QueryFilter, params: SqlParams, ctx: QueryContext): string {
+  if ('kind' in filter && filter.kind === 'any') {
+    return filter.filters.map((branch) => ridsSql(branch, params, ctx)).join(' UNION ALL ');
+  }
+  if ('kind' in filter && filter.kind === 'chain') {
+    return chainRidsSql(filter, params, ctx);
+  }
+  const direct = 'kind' in filter ? undefined : filterRidsSql(filter, params, ctx);
+  if (direct !== undefined) {
+    return direct;
+  }
+  // A `_has` matches by id, which only the type makes unique; _id and _lastUpdated have no type of
+  // their own, and the enclosing query's type condition restricts their matches.
+  const types = 'kind' in filter ? [filter.targetType] : typeof filter.param === 'string' ? undefined : (filter.resourceTypes ?? [filter.param.resourceType]);
+  const ofType = types === undefined ? '' : `r.resource_type = ANY(${params.add(types)}::text[]) AND `;
+  return `SELECT r.rid FROM resource r WHERE ${ofType}${conditionSql(filter, params, ctx)}`;
 }

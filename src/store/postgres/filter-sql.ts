@@ -19,8 +19,7 @@ export function filterSql(filter: SearchFilter, params: SqlParams, ctx: QueryCon
     return compositeFilterSql(filter, params, ctx);
   }
   const index = indexOf(param);
-  const types = filter.resourceTypes ? `= ANY(${params.add(filter.resourceTypes)}::text[])` : `= ${params.add(param.resourceType)}`;
-  const rowsOfParam = `SELECT 1 FROM ${index.table} i WHERE i.rid = r.rid AND i.resource_type ${types} AND ${paramCondition(param, params, ctx)}`;
+  const rowsOfParam = `SELECT 1 FROM ${index.table} i WHERE i.rid = r.rid AND ${rowsCondition(filter, param, params, ctx)}`;
   if (filter.modifier === 'missing') {
     const missing = filter.values.some((v) => v.value === 'true');
     return `${missing ? 'NOT ' : ''}EXISTS (${rowsOfParam})`;
@@ -28,6 +27,31 @@ export function filterSql(filter: SearchFilter, params: SqlParams, ctx: QueryCon
   const anyValue = filter.values.map((v) => index.match(filter, v, params, ctx)).join(' OR ');
   const negated = index.negatingModifiers?.includes(filter.modifier ?? '') ?? false;
   return `${negated ? 'NOT ' : ''}EXISTS (${rowsOfParam} AND (${anyValue}))`;
+}
+
+/**
+ * The rids of the resources meeting the filter, read from its matching index rows alone, for the
+ * filters that hold when some row matches; undefined for the others (:missing, negations,
+ * composites, _id and _lastUpdated), which need the resource row. Deleted resources may be among
+ * the rids: the query they serve excludes them.
+ */
+export function filterRidsSql(filter: SearchFilter, params: SqlParams, ctx: QueryContext): string | undefined {
+  const param = filter.param;
+  if (typeof param === 'string' || param.type === 'composite' || filter.modifier === 'missing') {
+    return undefined;
+  }
+  const index = indexOf(param);
+  if (index.negatingModifiers?.includes(filter.modifier ?? '')) {
+    return undefined;
+  }
+  const rows = `SELECT i.rid FROM ${index.table} i WHERE ${rowsCondition(filter, param, params, ctx)}`;
+  return `${rows} AND (${filter.values.map((v) => index.match(filter, v, params, ctx)).join(' OR ')})`;
+}
+
+/** The index rows of the filter's parameter on the filter's type(s). */
+function rowsCondition(filter: SearchFilter, param: IndexedParameter, params: SqlParams, ctx: QueryContext): string {
+  const types = filter.resourceTypes ? `= ANY(${params.add(filter.resourceTypes)}::text[])` : `= ${params.add(param.resourceType)}`;
+  return `i.resource_type ${types} AND ${paramCondition(param, params, ctx)}`;
 }
 
 function resourceColumnFilter(filter: SearchFilter, column: string, params: SqlParams): string {

@@ -11,7 +11,7 @@ describe('the SearchParameters of profiles/', () => {
   const shipped = readProfileSearchParameters(DEFAULT_PROFILES_DIR);
 
   it('when the shipped files are read, then each is an active definition whose canonical URL ends with its id', () => {
-    expect(shipped.map((sp) => sp.code).sort()).toEqual(['actual-arm', 'assigned-arm', 'grade', 'relatedness', 'study']);
+    expect(shipped.map((sp) => sp.code).sort()).toEqual(['actual-arm', 'assigned-arm', 'grade', 'relatedness', 'study', 'study']);
     for (const sp of shipped) {
       expect(sp.url).toBe(`https://stroma-fhir.org/fhir/SearchParameter/${sp.id}`);
       expect(sp.status).toBe('active');
@@ -51,6 +51,25 @@ describe('the SearchParameters of profiles/', () => {
       };
       expect(() => createSearchParameterDefinitions(createRegistries(SEARCHABLE_TYPES), SEARCHABLE_TYPES, [bad])).toThrow(
         /https:\/\/example.org\/sp\/name: Patient already has a search parameter "name"/,
+      );
+    });
+
+    const definition = (code: string, base: string, expression: string, alsoVia?: string): SearchParameter => ({
+      resourceType: 'SearchParameter', url: `https://example.org/sp/${base}-${code}`, name: code, status: 'active', description: 'd',
+      code, base: [base] as SearchParameter['base'], type: 'string', expression,
+      extension: alsoVia ? [{ url: 'https://stroma-fhir.org/fhir/StructureDefinition/search-parameter-also-via', valueString: alsoVia }] : undefined,
+    });
+
+    it('when an also-via chain passes through a parameter of a later file, then the definitions load', () => {
+      const observationNick = definition('nick', 'Observation', 'Observation.note.text', 'subject:Patient.nick');
+      const patientNick = definition('nick', 'Patient', 'Patient.name.given');
+      expect(() => createSearchParameterDefinitions(createRegistries(SEARCHABLE_TYPES), SEARCHABLE_TYPES, [observationNick, patientNick])).not.toThrow();
+    });
+
+    it('when an also-via chain cannot be followed, then loading fails naming the definition and the chain', () => {
+      const broken = definition('nick', 'Observation', 'Observation.note.text', 'subject:Patient.nick');
+      expect(() => createSearchParameterDefinitions(createRegistries(SEARCHABLE_TYPES), SEARCHABLE_TYPES, [broken])).toThrow(
+        /Observation-nick: also-via "subject:Patient.nick" cannot be followed: from Observation, Unknown search parameter "nick" for Patient/,
       );
     });
   });
