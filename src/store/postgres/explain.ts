@@ -1,4 +1,5 @@
-import type { SearchQuery } from '../repository';
+import type { IncludeQuery, SearchQuery } from '../repository';
+import { buildIncludeSql } from './include-sql';
 import type { Queryable } from './driver/db';
 import { buildIndexing } from './indexing/build-indexing';
 import type { PostgresRepositoryOptions } from './postgres-repository';
@@ -9,7 +10,7 @@ export type { PlanNode } from './search-page';
 
 export interface ExplainedStatement {
   /** Which of the search's statements this is: the page, or the count for its total. */
-  statement: 'page' | 'count';
+  statement: 'page' | 'count' | 'include';
   plan: PlanNode;
 }
 
@@ -30,4 +31,10 @@ export async function explainSearch(db: Queryable, options: PostgresRepositoryOp
 /** Every node of a plan, depth first. */
 export function planNodes(plan: PlanNode): PlanNode[] {
   return [plan, ...(plan.Plans ?? []).flatMap(planNodes)];
+}
+
+/** For tests only: the plan of the statement that fetches one round of _include/_revinclude. */
+export async function explainInclude(db: Queryable, options: PostgresRepositoryOptions, query: IncludeQuery): Promise<ExplainedStatement> {
+  const { sql, params } = buildIncludeSql(query, buildIndexing(options.parameters, options.baseUrl).ctx);
+  return { statement: 'include', plan: await queryPlan(db, sql, params) };
 }

@@ -1,10 +1,12 @@
-import type { Patient, Resource } from '@medplum/fhirtypes';
+import type { Patient, Resource, ResearchStudy } from '@medplum/fhirtypes';
+import { DEFAULT_PROFILES_DIR } from '../../../../src/config';
+import { readProfileSearchParameters } from '../../../../src/fhir/conformance/profile-files';
 import { dataset, HEMOGLOBIN, LOINC, PATIENT_SYSTEM } from '../../../../bench/lib/search-data';
 import { createRegistries } from '../../../../src/fhir/conformance/registries';
 import { parseSearch } from '../../../../src/fhir/search/parse-search';
 import { createPostgresRepository, openDatabase, SEARCHABLE_TYPES } from '../../../../src/store/postgres';
 import type { Db } from '../../../../src/store/postgres/driver/db';
-import { explainSearch, planNodes, type ExplainedStatement } from '../../../../src/store/postgres/explain';
+import { explainInclude, explainSearch, planNodes, type ExplainedStatement } from '../../../../src/store/postgres/explain';
 import type { PostgresRepositoryOptions } from '../../../../src/store/postgres/postgres-repository';
 import type { Repository, SearchQuery } from '../../../../src/store/repository';
 import { freshDatabase } from '../../../helpers/test-app';
@@ -27,7 +29,10 @@ describeOnPostgres('search plans over 100,000 resources (PostgreSQL)', () => {
   let repo: Repository;
   let options: PostgresRepositoryOptions;
   const registries = createRegistries(SEARCHABLE_TYPES);
+  // The project's parameters too (AdverseEvent grade), as the server indexes them.
+  registries.searchParameters.useCustom(readProfileSearchParameters(DEFAULT_PROFILES_DIR));
   let patient: Patient;
+  let study: ResearchStudy;
 
   beforeAll(async () => {
     const database = await freshDatabase();
@@ -35,7 +40,8 @@ describeOnPostgres('search plans over 100,000 resources (PostgreSQL)', () => {
     db = await openDatabase({ databaseUrl: database?.url, poolSize: 4 });
     options = { parameters: registries.searchParameters.indexed(), baseUrl: 'http://localhost/fhir' };
     repo = createPostgresRepository(db, options);
-    const loaded = await repo.bulkCreate(keepingFirstPatient(dataset(SIZE), (p) => (patient = p)));
+    const kept = keepingFirst<ResearchStudy>(keepingFirst<Patient>(dataset(SIZE), 'Patient', (p) => (patient = p)), 'ResearchStudy', (s) => (study = s));
+    const loaded = await repo.bulkCreate(kept);
     expect(loaded).toBe(100_000);
   }, 600_000);
 
@@ -55,10 +61,12 @@ describeOnPostgres('search plans over 100,000 resources (PostgreSQL)', () => {
     expect((await repo.search(query)).resources.length).toBeGreaterThan(0);
     const explained = await explainSearch(db, options, query);
     expect(explained.map((e) => e.statement)).toEqual(['page', 'count']);
-    for (const statement of explained) {
-      expect(tableScans(statement)).toEqual([]);
-      expect(planNodes(statement.plan).some((node) => INDEX_SCANS.has(node['Node Type']))).toBe(true);
-    }
+    explained.forEach(expectNoTableScan);
+  }
+
+  function expectNoTableScan(statement: ExplainedStatement): void {
+    expect(tableScans(statement)).toEqual([]);
+    expect(planNodes(statement.plan).some((node) => INDEX_SCANS.has(node['Node Type']))).toBe(true);
   }
 
   it('when searching Observations by subject and code, then both statements use indexes only', async () => {
@@ -73,11 +81,23 @@ describeOnPostgres('search plans over 100,000 resources (PostgreSQL)', () => {
     await expectIndexed(`Patient?identifier=${PATIENT_SYSTEM}|${patient.identifier?.[0].value}`);
   });
 
-  it.todo('Observation?subject:Patient.identifier=sys|val&code=…: uses indexes only (pending: chained search parameters, issue 3 point 3)');
-  it.todo('AdverseEvent?study=…&grade=ge3: uses indexes only (pending: the AdverseEvent CTCAE grade search parameter, issue 3 point 5)');
-  it.todo(
-    'Patient?_id=X&_revinclude=Observation:subject&_count=100: uses indexes only, include statement too (pending: _revinclude, issue 3 point 3; explainSearch must then explain the include statement)',
-  );
+  it('when chaining from Observation to the Patient identifier, with a code, then both statements use indexes only', async () => {
+    await expectIndexed(`Observation?subject:Patient.identifier=${PATIENT_SYSTEM}|${patient.identifier?.[0].value}&code=${LOINC}|${HEMOGLOBIN}`);
+  });
+
+  it('when searching AdverseEvents by study and CTCAE grade, then both statements use indexes only', async () => {
+    await expectIndexed(`AdverseEvent?study=ResearchStudy/${study.id}&grade=ge3`);
+  });
+
+  it('when a Patient is searched by _id with _revinclude of its Observations, then the search and the include use indexes only', async () => {
+    await expectIndexed(`Patient?_id=${patient.id}&_revinclude=Observation:subject&_count=100`);
+    const subject = registries.searchParameters.get('Observation', 'subject');
+    if (!subject) throw new Error('Observation has no subject parameter');
+    const from = [{ resourceType: 'Patient', id: patient.id as string }];
+    const request = { direction: 'reverse' as const, param: subject, targetType: 'Patient' };
+    const include = await explainInclude(db, options, { from, requests: [request], exclude: from, limit: 1001 });
+    expectNoTableScan(include);
+  });
 });
 
 /** Sequential scans of the resource table or an index table, as "Seq Scan on <table>". */
@@ -87,11 +107,12 @@ function tableScans({ plan }: ExplainedStatement): string[] {
     .map((node) => `Seq Scan on ${node['Relation Name']}`);
 }
 
-function* keepingFirstPatient(resources: Iterable<Resource>, keep: (patient: Patient) => void): Generator<Resource> {
+/** Passes the resources on, handing the first one of `type` to `keep`. */
+function* keepingFirst<T extends Resource>(resources: Iterable<Resource>, type: T['resourceType'], keep: (resource: T) => void): Generator<Resource> {
   let kept = false;
   for (const resource of resources) {
-    if (!kept && resource.resourceType === 'Patient') {
-      keep(resource);
+    if (!kept && resource.resourceType === type) {
+      keep(resource as T);
       kept = true;
     }
     yield resource;
