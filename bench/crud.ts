@@ -21,6 +21,7 @@ import path from 'node:path';
 import type { Bundle } from '@medplum/fhirtypes';
 import type autocannon from 'autocannon';
 import { Cleanup } from './lib/cleanup';
+import { positiveInt, runBench } from './lib/run';
 import { cpuMeter, type CpuUse } from './lib/cpu';
 import { FHIR_JSON, hemoglobin, observationTransaction, patient } from './lib/fhir-data';
 import { runLoad, type LoadResult } from './lib/load';
@@ -353,23 +354,4 @@ function parseStores(raw: string): StoreKind[] {
   return valid;
 }
 
-function positiveInt(name: string, fallback: number): number {
-  const raw = process.env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name}=${raw}: expected a positive integer`);
-  return value;
-}
-
-main()
-  .then(async (code) => {
-    await cleanup.runAll();
-    process.exit(code);
-  })
-  .catch(async (error: unknown) => {
-    if (!abort.signal.aborted) {
-      log(`bench:crud failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    }
-    await cleanup.runAll();
-    process.exit(abort.signal.aborted ? 130 : 1);
-  });
+runBench('bench:crud', main, cleanup, abort, log);

@@ -26,6 +26,7 @@
 import os from 'node:os';
 import { Client } from 'pg';
 import { Cleanup } from './lib/cleanup';
+import { positiveInt, runBench } from './lib/run';
 import { cpuMeter } from './lib/cpu';
 import { startFixedBodyServer } from './lib/fixed-body-server';
 import { createBenchDatabase, serverInfo, startThrowawayCluster } from './lib/postgres';
@@ -146,21 +147,4 @@ async function sampler(sql: Client): Promise<() => Sample> {
   };
 }
 
-function positiveInt(name: string, fallback: number): number {
-  const raw = process.env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name}=${raw}: expected a positive integer`);
-  return value;
-}
-
-main()
-  .then(async (code) => {
-    await cleanup.runAll();
-    process.exit(code);
-  })
-  .catch(async (error: unknown) => {
-    if (!abort.signal.aborted) log(`bench:search failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    await cleanup.runAll();
-    process.exit(abort.signal.aborted ? 130 : 1);
-  });
+runBench('bench:search', main, cleanup, abort, log);

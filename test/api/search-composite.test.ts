@@ -1,5 +1,6 @@
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import request from 'supertest';
+import { labelledSearch } from '../helpers/labelled-search';
 import { storeName, useTestApp } from '../helpers/test-app';
 
 const UCUM = 'http://unitsofmeasure.org';
@@ -120,18 +121,10 @@ const CASES: [string, string[]][] = [
 
 describe(`search by composite parameters (${storeName()})`, () => {
   const t = useTestApp();
-  const labelOf = new Map<string, string>();
-  beforeAll(async () => {
-    for (const [label, resource] of Object.entries(RESOURCES)) {
-      const created = await request(t.app).post(`/fhir/${resource.resourceType}`).send(resource).expect(201);
-      labelOf.set(created.body.id, label);
-    }
-  });
+  const labelsOf = labelledSearch(t, RESOURCES);
 
   it.each(CASES)('when searching %s, then exactly the expected resources match', async (query, expected) => {
-    const response = await request(t.app).get(`/fhir/${query.replace(/\$/g, '%24')}`).set('Prefer', 'handling=strict').expect(200);
-    const labels = ((response.body as Bundle).entry ?? []).map((e) => labelOf.get(e.resource?.id as string));
-    expect(labels.sort()).toEqual([...expected].sort());
+    expect(await labelsOf(query)).toEqual([...expected].sort());
   });
 
   it.each([

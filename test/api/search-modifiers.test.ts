@@ -1,5 +1,6 @@
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import request from 'supertest';
+import { labelledSearch } from '../helpers/labelled-search';
 import { storeName, useTestApp } from '../helpers/test-app';
 
 const V2_0203 = 'http://terminology.hl7.org/CodeSystem/v2-0203';
@@ -93,19 +94,11 @@ const REFUSED = [
 
 describe(`search modifiers and :missing on every parameter type (${storeName()})`, () => {
   const t = useTestApp();
-  const labelOf = new Map<string, string>();
-  beforeAll(async () => {
-    for (const [label, resource] of Object.entries(RESOURCES)) {
-      const created = await request(t.app).post(`/fhir/${resource.resourceType}`).send(resource).expect(201);
-      labelOf.set(created.body.id, label);
-    }
-  });
+  const labelsOf = labelledSearch(t, RESOURCES);
   const search = (query: string, strict = true) => request(t.app).get(`/fhir/${query}`).set('Prefer', `handling=${strict ? 'strict' : 'lenient'}`);
 
   it.each(CASES)('when searching %s, then exactly the expected resources match', async (query, expected) => {
-    const response = await search(query).expect(200);
-    const labels = ((response.body as Bundle).entry ?? []).map((e) => labelOf.get(e.resource?.id as string));
-    expect(labels.sort()).toEqual([...expected].sort());
+    expect(await labelsOf(query)).toEqual([...expected].sort());
   });
 
   it.each(REFUSED)('when %s is sent strictly, then 400; leniently, then it is ignored and the Bundle says so', async (query) => {

@@ -113,6 +113,10 @@ const CASES: [string, string[]][] = [
   [`Encounter?type=${VISITS}|M3`, ['visit-m3', 'visit-other-m3']],
   ['Observation?encounter=Encounter/visit-m3', ['obs-at-m3']],
   ['Observation?encounter=Encounter/visit-m0&study=care-ssc', ['obs-at-m0']],
+  // all of a study's Observations at one visit, in one query, through a chain to the visit
+  [`Observation?encounter:Encounter.type=${VISITS}|M3&study=care-ssc`, ['obs-at-m3']],
+  [`Observation?encounter:Encounter.type=${VISITS}|M0,${VISITS}|M3`, ['obs-at-m0', 'obs-at-m3']],
+  [`Observation?encounter:Encounter.type=${VISITS}|M6`, []],
 ];
 
 describe(`trial search parameters from profiles/ (${storeName()})`, () => {

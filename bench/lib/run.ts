@@ -1,0 +1,29 @@
+import type { Cleanup } from './cleanup';
+
+/** A positive integer from the environment variable `name`, or `fallback` when it is unset. */
+export function positiveInt(name: string, fallback: number): number {
+  const raw = process.env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name}=${raw}: expected a positive integer`);
+  return value;
+}
+
+/**
+ * Runs a bench's main, then its cleanup, and exits with main's code; on an error, logs it (unless
+ * the run was aborted by Ctrl-C), cleans up and exits with 1 (130 when aborted).
+ */
+export function runBench(name: string, main: () => Promise<number>, cleanup: Cleanup, abort: AbortController, log: (line: string) => void): void {
+  main()
+    .then(async (code) => {
+      await cleanup.runAll();
+      process.exit(code);
+    })
+    .catch(async (error: unknown) => {
+      if (!abort.signal.aborted) {
+        log(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      }
+      await cleanup.runAll();
+      process.exit(abort.signal.aborted ? 130 : 1);
+    });
+}
