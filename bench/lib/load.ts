@@ -1,3 +1,4 @@
+import { percentile } from './latency';
 import autocannon from 'autocannon';
 
 export interface LoadOptions {
@@ -100,11 +101,4 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
     const abort = () => instance.stop();
     options.signal?.addEventListener('abort', abort, { once: true });
   });
-}
-
-/** Nearest-rank percentile of an ascending array. */
-export function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
 }

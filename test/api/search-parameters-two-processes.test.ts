@@ -54,6 +54,7 @@ onPostgres('SearchParameter definitions across two server processes on one Postg
 
     const refused = await eventually(() => search(b, 'Patient?birth-place=Montreal'), (r) => JSON.stringify(r.body).includes('cannot be searched yet'));
     expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain('cannot be searched yet');
 
     expect((await post(a, '$reindex', { resourceType: 'Parameters' })).status).toBe(200);
     // Written by the other process after the reindex: found only if that process indexed it at write.

@@ -1,4 +1,4 @@
-import type { QueryFilter } from '../../store/repository';
+import type { QueryFilter, SearchFilter } from '../../store/repository';
 import type { FhirRegistries } from '../conformance/registries';
 import { linkedFilter, type PlainFilter } from './chain';
 
@@ -23,24 +23,40 @@ import { linkedFilter, type PlainFilter } from './chain';
 export function withAlsoVia(plain: PlainFilter<FhirRegistries>): PlainFilter<FhirRegistries> {
   return (type, rawName, value, registries) => {
     const own = plain(type, rawName, value, registries);
-    if (typeof own === 'string' || 'kind' in own || typeof own.param === 'string') {
+    if (typeof own === 'string' || 'kind' in own) {
       return own;
     }
-    const chains = registries.searchParameters.alsoVia(own.param);
-    if (chains.length === 0 || own.modifier === 'missing') {
-      return own;
+    const via = alsoViaFilters(type, own, rawName, value, registries, plain);
+    if (typeof via === 'string') {
+      return via;
     }
-    if (own.modifier === 'not') {
-      return `Modifier ":not" is not supported on parameter "${own.param.code}", which also matches through ${chains.join(', ')}`;
-    }
-    const filters: QueryFilter[] = [own];
-    for (const chain of chains) {
-      const via = linkedFilter(type, own.modifier === undefined ? chain : `${chain}:${own.modifier}`, value, registries, plain);
-      if (typeof via === 'string') {
-        return `Parameter "${rawName}" of ${type} also matches through "${chain}", which cannot be applied: ${via}`;
-      }
-      filters.push(via);
-    }
-    return { kind: 'any', filters };
+    return via.length === 0 ? own : { kind: 'any', filters: [own, ...via] };
   };
+}
+
+/**
+ * The filters of the chains `own`'s parameter (on `type`) also matches through, none when it has
+ * none or the filter is `:missing`; or the reason they cannot be applied.
+ */
+export function alsoViaFilters(
+  type: string,
+  own: SearchFilter,
+  rawName: string,
+  value: string,
+  registries: FhirRegistries,
+  plain: PlainFilter<FhirRegistries>,
+): QueryFilter[] | string {
+  const chains = typeof own.param === 'string' || own.modifier === 'missing' ? [] : registries.searchParameters.alsoVia(own.param);
+  if (chains.length > 0 && own.modifier === 'not') {
+    return `Modifier ":not" is not supported on parameter "${(own.param as { code: string }).code}", which also matches through ${chains.join(', ')}`;
+  }
+  const filters: QueryFilter[] = [];
+  for (const chain of chains) {
+    const via = linkedFilter(type, own.modifier === undefined ? chain : `${chain}:${own.modifier}`, value, registries, plain);
+    if (typeof via === 'string') {
+      return `Parameter "${rawName}" of ${type} also matches through "${chain}", which cannot be applied: ${via}`;
+    }
+    filters.push(via);
+  }
+  return filters;
 }

@@ -16,6 +16,11 @@ export interface LinkScope {
  */
 export type PlainFilter<R extends LinkScope = LinkScope> = (type: string, rawName: string, value: string, registries: R) => QueryFilter | string;
 
+/** Whether a reference parameter may point at resources of `type` (one that declares no targets may point anywhere). */
+export function canTarget(reference: IndexedParameter, type: string): boolean {
+  return !reference.targets || reference.targets.includes(type as never);
+}
+
 /** Whether a parameter name chains (`subject:Patient.name`) or reverse-chains (`_has:...`). */
 export function isLinked(rawName: string): boolean {
   return rawName.startsWith('_has:') || rawName.includes('.');
@@ -55,7 +60,7 @@ function chain<R extends LinkScope>(type: string, rawName: string, value: string
     return `"${rawName.slice(0, dot)}" is not a reference parameter with an optional resource type`;
   }
   if (targetModifier !== undefined) {
-    if (reference.targets && !reference.targets.includes(targetModifier)) {
+    if (!canTarget(reference, targetModifier)) {
       return `Parameter "${code}" of ${type} cannot refer to a ${targetModifier}`;
     }
     const next = linkedFilter(targetModifier, rest, value, registries, plain);
@@ -105,7 +110,7 @@ function reverseChain<R extends LinkScope>(type: string, rawName: string, value:
   if (typeof reference === 'string') {
     return reference;
   }
-  if (reference.targets && !reference.targets.includes(type)) {
+  if (!canTarget(reference, type)) {
     return `Parameter "${code}" of ${sourceType} cannot refer to a ${type} (in "${rawName}")`;
   }
   const filter = linkedFilter(sourceType, rest.join(':'), value, registries, plain);

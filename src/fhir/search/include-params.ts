@@ -1,5 +1,6 @@
 import type { IndexedParameter } from '../../store/repository';
 import type { FhirRegistries } from '../conformance/registries';
+import { canTarget } from './chain';
 
 /** One _include or _revinclude as asked. */
 export interface IncludeSpec {
@@ -49,7 +50,7 @@ export function parseInclude(rawName: string, value: string, registries: FhirReg
   if (!param || param.type !== 'reference') {
     return `"${code}" is not a reference parameter of ${sourceType} (${name}=${value})`;
   }
-  if (targetType !== undefined && (!registries.resourceTypes.has(targetType) || (param.targets && !param.targets.includes(targetType)))) {
+  if (targetType !== undefined && (!registries.resourceTypes.has(targetType) || !canTarget(param, targetType))) {
     return `Parameter "${code}" of ${sourceType} cannot refer to a ${targetType} (${name}=${value})`;
   }
   return { ...spec, sourceType, param, targetType };

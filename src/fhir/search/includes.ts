@@ -1,6 +1,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import type { IncludeRequest, IndexedParameter, ResourceKey, ResourceReader } from '../../store/repository';
 import type { FhirRegistries } from '../conformance/registries';
+import { canTarget } from './chain';
 import type { IncludeSpec } from './include-params';
 
 export interface IncludeLimits {
@@ -84,9 +85,6 @@ function reverseRequests(spec: IncludeSpec, types: ReadonlySet<string>, registri
   });
 }
 
-function canTarget(param: IndexedParameter, type: string): boolean {
-  return !param.targets || param.targets.includes(type);
-}
 
 export interface ReferenceIndex {
   byType: Map<string, IndexedParameter[]>;

@@ -3,9 +3,9 @@ import type { FhirRegistries } from '../conformance/registries';
 import { RESOURCE_LEVEL } from '../conformance/search-parameter-registry';
 import { errors } from '../outcomes';
 import { withAlsoVia } from './also-via-filter';
-import { linkedFilter } from './chain';
+import { canTarget, linkedFilter, type PlainFilter } from './chain';
 import { yieldsIdentifiers } from './identifier-params';
-import { isIncludeParam, parseInclude, type IncludeSpec } from './include-params';
+import { isIncludeParam, parseInclude } from './include-params';
 import { applyResultParam, DEFAULT_COUNT, RESULT_PARAMS } from './result-params';
 import type { ParsedSearch } from './parsed-search';
 import { compositeValues, splitValues, withPrefix } from './search-values';
@@ -14,16 +14,13 @@ import { compositeValues, splitValues, withPrefix } from './search-values';
 export type { ParsedSearch } from './parsed-search';
 export { splitValues } from './search-values';
 
-/** What one search parameter means: a filter, an include, or the reason it cannot be applied. */
-export type ParamResolver = (type: string, rawName: string, value: string, registries: FhirRegistries) => QueryFilter | IncludeSpec | string;
-
 /** Turns search parameters into a typed query; unknown ones are refused (strict) or reported (lenient). */
 export function parseSearch(
   resourceType: string,
   params: readonly [string, string][],
   registries: FhirRegistries,
   strict: boolean,
-  resolve: ParamResolver = understand,
+  resolve: PlainFilter<FhirRegistries> = understand,
 ): ParsedSearch {
   const parsed: ParsedSearch = {
     query: { resourceType, filters: [], sort: [], count: DEFAULT_COUNT, offset: 0, total: 'accurate' },
@@ -36,7 +33,7 @@ export function parseSearch(
       applyResultParam(parsed, rawName, value, registries);
       continue;
     }
-    const understood = resolve(resourceType, rawName, value, registries);
+    const understood = isIncludeParam(rawName) ? parseInclude(rawName, value, registries) : resolve(resourceType, rawName, value, registries);
     if (typeof understood === 'string') {
       if (strict) {
         throw errors.invalid(understood);
@@ -54,11 +51,8 @@ export function parseSearch(
   return parsed;
 }
 
-/** The parameters of a search on one type: plain, chained, _has, _include and _revinclude. */
-function understand(type: string, rawName: string, value: string, registries: FhirRegistries): QueryFilter | IncludeSpec | string {
-  if (isIncludeParam(rawName)) {
-    return parseInclude(rawName, value, registries);
-  }
+/** The filter parameters of a search on one type: plain, chained and _has. */
+function understand(type: string, rawName: string, value: string, registries: FhirRegistries): QueryFilter | string {
   return linkedFilter(type, rawName, value, registries, toFilterWithAlsoVia);
 }
 
@@ -97,7 +91,7 @@ function modifierAllowed(param: IndexedParameter, modifier: string, registries: 
     return modifier === 'not';
   }
   if (param.type === 'reference') {
-    const typeModifier = registries.resourceTypes.has(modifier) && (!param.targets || param.targets.includes(modifier as never));
+    const typeModifier = registries.resourceTypes.has(modifier) && canTarget(param, modifier);
     return typeModifier || modifier === 'identifier';
   }
   if (modifier === 'of-type') {

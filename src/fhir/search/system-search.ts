@@ -2,8 +2,8 @@ import type { QueryFilter } from '../../store/repository';
 import type { FhirRegistries } from '../conformance/registries';
 import { errors } from '../outcomes';
 import { isLinked } from './chain';
-import { isIncludeParam, parseInclude, type IncludeSpec } from './include-params';
-import { parseSearch, splitValues, toFilter, toFilterWithAlsoVia, type ParsedSearch } from './parse-search';
+import { alsoViaFilters } from './also-via-filter';
+import { parseSearch, splitValues, toFilter, type ParsedSearch } from './parse-search';
 
 /**
  * A system-level search, `GET [base]?_type=Patient,Observation&...` (all types without _type).
@@ -36,10 +36,7 @@ export function parseSystemSearch(params: readonly [string, string][], registrie
 }
 
 /** A parameter every one of the types has with the same meaning, as one filter over all of them. */
-function commonParam(types: string[], rawName: string, value: string, registries: FhirRegistries): QueryFilter | IncludeSpec | string {
-  if (isIncludeParam(rawName)) {
-    return parseInclude(rawName, value, registries);
-  }
+function commonParam(types: string[], rawName: string, value: string, registries: FhirRegistries): QueryFilter | string {
   if (isLinked(rawName)) {
     return `"${rawName}": chained parameters and _has need a single resource type (_type)`;
   }
@@ -54,14 +51,17 @@ function commonParam(types: string[], rawName: string, value: string, registries
     if (!param || param.type !== type) {
       return `Search parameter "${code}" is not shared by all the types searched (not on ${other})`;
     }
-    const own = toFilterWithAlsoVia(other, rawName, value, registries);
+    // The type's own modifiers and values are checked as its own search would check them.
+    const own = other === types[0] ? filter : toFilter(other, rawName, value, registries);
     if (typeof own === 'string') {
       return own;
     }
     // Each chain of a type's also-via starts at a reference parameter of that type, so it matches that type alone.
-    if ('kind' in own && own.kind === 'any') {
-      viaChains.push(...own.filters.slice(1));
+    const via = alsoViaFilters(other, own, rawName, value, registries, toFilter);
+    if (typeof via === 'string') {
+      return via;
     }
+    viaChains.push(...via);
   }
   const shared = { ...filter, resourceTypes: types };
   return viaChains.length === 0 ? shared : { kind: 'any', filters: [shared, ...viaChains] };

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Resource } from '@medplum/fhirtypes';
 import type { BulkCreateOptions } from '../repository';
 import type { Queryable } from './driver/db';
-import { INDEX_TYPES } from './indexing';
+import { ALL_INDEX_TYPES } from './indexing';
 import type { Indexer } from './indexing/indexer';
 import { nextVersion, writeVersions, type PendingVersion } from './version-writer';
 
@@ -21,7 +21,7 @@ const BATCH_SIZE = 1000;
 const IN_FLIGHT = 2;
 
 /** The tables a load fills: their statistics are refreshed afterwards (see analyze()). */
-const LOADED_TABLES = ['resource', 'resource_history', ...Object.values(INDEX_TYPES).map((index) => index.table)];
+const LOADED_TABLES = ['resource', 'resource_history', ...ALL_INDEX_TYPES.map((index) => index.table)];
 
 /**
  * Repository.bulkCreate: new resources in batches of BATCH_SIZE, each batch one autocommitted

@@ -1,5 +1,5 @@
 import type { AnyOfFilter, ChainedFilter, QueryFilter, ReverseChainedFilter } from '../repository';
-import { filterRidsSql, filterSql, paramCondition } from './filter-sql';
+import { filterRidsSql, filterSql, paramRows } from './filter-sql';
 import type { QueryContext } from './indexing/index-type';
 import type { SqlParams } from './sql-params';
 
@@ -38,7 +38,7 @@ function chainRidsSql(filter: ChainedFilter, params: SqlParams, ctx: QueryContex
   const links = filter.targets.map(
     ({ resourceType, filter: next }) =>
       `SELECT i.rid FROM idx_reference i JOIN resource r ON r.resource_type = i.target_type AND r.id = i.target_id
-        WHERE i.resource_type = ${params.add(reference.resourceType)} AND ${paramCondition(reference, params, ctx)}
+        WHERE ${paramRows(reference, [reference.resourceType], params, ctx)}
         AND i.target_type = ${params.add(resourceType)} AND NOT r.deleted AND ${conditionSql(next, params, ctx)}`,
   );
   return links.join(' UNION ALL ');
@@ -48,7 +48,7 @@ function chainRidsSql(filter: ChainedFilter, params: SqlParams, ctx: QueryContex
 function reverseChainSql(filter: ReverseChainedFilter, params: SqlParams, ctx: QueryContext): string {
   const { reference } = filter;
   return `r.id IN (SELECT i.target_id FROM idx_reference i JOIN resource r ON r.rid = i.rid
-      WHERE i.resource_type = ${params.add(reference.resourceType)} AND ${paramCondition(reference, params, ctx)}
+      WHERE ${paramRows(reference, [reference.resourceType], params, ctx)}
       AND i.target_type = ${params.add(filter.targetType)} AND NOT r.deleted AND ${conditionSql(filter.filter, params, ctx)})`;
 }
 
@@ -70,19 +70,25 @@ function anyOfSql(filter: AnyOfFilter, params: SqlParams, ctx: QueryContext): st
  * (`_has`, :missing, negations, _id) test the resources of the filter's type.
  */
 function ridsSql(filter: QueryFilter, params: SqlParams, ctx: QueryContext): string {
-  if ('kind' in filter && filter.kind === 'any') {
-    return filter.filters.map((branch) => ridsSql(branch, params, ctx)).join(' UNION ALL ');
+  if (!('kind' in filter)) {
+    const direct = filterRidsSql(filter, params, ctx);
+    // _id and _lastUpdated have no type of their own: the enclosing query's type condition restricts them.
+    const types = typeof filter.param === 'string' ? undefined : (filter.resourceTypes ?? [filter.param.resourceType]);
+    return direct ?? resourcesMeeting(filter, types, params, ctx);
   }
-  if ('kind' in filter && filter.kind === 'chain') {
-    return chainRidsSql(filter, params, ctx);
+  switch (filter.kind) {
+    case 'any':
+      return filter.filters.map((branch) => ridsSql(branch, params, ctx)).join(' UNION ALL ');
+    case 'chain':
+      return chainRidsSql(filter, params, ctx);
+    case 'has':
+      // A `_has` matches by id, which only the type makes unique.
+      return resourcesMeeting(filter, [filter.targetType], params, ctx);
   }
-  const direct = 'kind' in filter ? undefined : filterRidsSql(filter, params, ctx);
-  if (direct !== undefined) {
-    return direct;
-  }
-  // A `_has` matches by id, which only the type makes unique; _id and _lastUpdated have no type of
-  // their own, and the enclosing query's type condition restricts their matches.
-  const types = 'kind' in filter ? [filter.targetType] : typeof filter.param === 'string' ? undefined : (filter.resourceTypes ?? [filter.param.resourceType]);
+}
+
+/** The rids of the resources of these types (any type when undefined) meeting the filter, tested row by row. */
+function resourcesMeeting(filter: QueryFilter, types: readonly string[] | undefined, params: SqlParams, ctx: QueryContext): string {
   const ofType = types === undefined ? '' : `r.resource_type = ANY(${params.add(types)}::text[]) AND `;
   return `SELECT r.rid FROM resource r WHERE ${ofType}${conditionSql(filter, params, ctx)}`;
 }

@@ -1,7 +1,7 @@
 import type { IndexedParameter, SearchFilter, SearchValue } from '../repository';
 import { InvalidSearchError } from '../repository';
-import { INDEX_TYPES } from './indexing';
-import type { CompositeBranch, IndexType, QueryContext } from './indexing/index-type';
+import { indexOf } from './indexing';
+import type { CompositeBranch, QueryContext } from './indexing/index-type';
 import type { SqlParams } from './sql-params';
 
 /**
@@ -47,7 +47,7 @@ function branchRids(branch: CompositeBranch, values: SearchValue[] | undefined, 
   let inner = '';
   for (let n = branch.parts.length - 1; n >= 0; n--) {
     const part = branch.parts[n];
-    const index = indexOfPart(part.param);
+    const index = indexOf(part.param);
     const value = values?.[n];
     const match = value ? ` AND (${index.match({ param: part.param, values: [value] }, value, params, ctx)})` : '';
     const next = inner ? ` AND (${key}) IN (${inner})` : '';
@@ -55,12 +55,4 @@ function branchRids(branch: CompositeBranch, values: SearchValue[] | undefined, 
     inner = `SELECT ${n === 0 ? 'i.rid' : key} ${rows}`;
   }
   return inner;
-}
-
-function indexOfPart(param: IndexedParameter): IndexType {
-  const index = INDEX_TYPES[param.type];
-  if (!index) {
-    throw new InvalidSearchError(`Composite component ${param.code} of type ${param.type} is not supported`);
-  }
-  return index;
 }

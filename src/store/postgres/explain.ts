@@ -6,8 +6,6 @@ import type { PostgresRepositoryOptions } from './postgres-repository';
 import { countSql, queryPlan, type PlanNode } from './search-page';
 import { buildSearchSql } from './search-sql';
 
-export type { PlanNode } from './search-page';
-
 export interface ExplainedStatement {
   /** Which of the search's statements this is: the page, or the count for its total. */
   statement: 'page' | 'count' | 'include';

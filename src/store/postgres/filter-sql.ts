@@ -1,7 +1,7 @@
 import type { IndexedParameter, SearchFilter } from '../repository';
 import { InvalidSearchError } from '../repository';
 import { compositeFilterSql } from './composite-sql';
-import { INDEX_TYPES } from './indexing';
+import { indexOf } from './indexing';
 import type { IndexType, QueryContext } from './indexing/index-type';
 import { dateRange } from './indexing/date';
 import type { SqlParams } from './sql-params';
@@ -19,14 +19,12 @@ export function filterSql(filter: SearchFilter, params: SqlParams, ctx: QueryCon
     return compositeFilterSql(filter, params, ctx);
   }
   const index = indexOf(param);
-  const rowsOfParam = `SELECT 1 FROM ${index.table} i WHERE i.rid = r.rid AND ${rowsCondition(filter, param, params, ctx)}`;
+  const rowsOfParam = `SELECT 1 FROM ${index.table} i WHERE i.rid = r.rid AND ${paramRows(param, typesOf(filter, param), params, ctx)}`;
   if (filter.modifier === 'missing') {
     const missing = filter.values.some((v) => v.value === 'true');
     return `${missing ? 'NOT ' : ''}EXISTS (${rowsOfParam})`;
   }
-  const anyValue = filter.values.map((v) => index.match(filter, v, params, ctx)).join(' OR ');
-  const negated = index.negatingModifiers?.includes(filter.modifier ?? '') ?? false;
-  return `${negated ? 'NOT ' : ''}EXISTS (${rowsOfParam} AND (${anyValue}))`;
+  return `${negates(index, filter) ? 'NOT ' : ''}EXISTS (${rowsOfParam} AND ${anyValueMatches(index, filter, params, ctx)})`;
 }
 
 /**
@@ -41,17 +39,34 @@ export function filterRidsSql(filter: SearchFilter, params: SqlParams, ctx: Quer
     return undefined;
   }
   const index = indexOf(param);
-  if (index.negatingModifiers?.includes(filter.modifier ?? '')) {
+  if (negates(index, filter)) {
     return undefined;
   }
-  const rows = `SELECT i.rid FROM ${index.table} i WHERE ${rowsCondition(filter, param, params, ctx)}`;
-  return `${rows} AND (${filter.values.map((v) => index.match(filter, v, params, ctx)).join(' OR ')})`;
+  return `SELECT i.rid FROM ${index.table} i WHERE ${paramRows(param, typesOf(filter, param), params, ctx)} AND ${anyValueMatches(index, filter, params, ctx)}`;
 }
 
-/** The index rows of the filter's parameter on the filter's type(s). */
-function rowsCondition(filter: SearchFilter, param: IndexedParameter, params: SqlParams, ctx: QueryContext): string {
-  const types = filter.resourceTypes ? `= ANY(${params.add(filter.resourceTypes)}::text[])` : `= ${params.add(param.resourceType)}`;
-  return `i.resource_type ${types} AND ${paramCondition(param, params, ctx)}`;
+/** The types whose index rows hold the filter's values: its own, or several in a system-level search. */
+function typesOf(filter: SearchFilter, param: IndexedParameter): readonly string[] {
+  return filter.resourceTypes ?? [param.resourceType];
+}
+
+/** Modifiers like :not mean "no row matches". */
+function negates(index: IndexType, filter: SearchFilter): boolean {
+  return index.negatingModifiers?.includes(filter.modifier ?? '') ?? false;
+}
+
+/** An index row (alias `i`) matches one of the filter's values. */
+function anyValueMatches(index: IndexType, filter: SearchFilter, params: SqlParams, ctx: QueryContext): string {
+  return `(${filter.values.map((v) => index.match(filter, v, params, ctx)).join(' OR ')})`;
+}
+
+/**
+ * The index rows (alias `i`) of a parameter on the given resource types: its own rows, or those of
+ * the parameters it is the union of. Every query reaches a parameter's rows through here.
+ */
+export function paramRows(param: IndexedParameter, types: readonly string[], params: SqlParams, ctx: QueryContext): string {
+  const type = types.length === 1 ? `= ${params.add(types[0])}` : `= ANY(${params.add(types)}::text[])`;
+  return `i.resource_type ${type} AND ${paramCondition(param, params, ctx)}`;
 }
 
 function resourceColumnFilter(filter: SearchFilter, column: string, params: SqlParams): string {
@@ -93,16 +108,8 @@ function lastUpdatedFilter(filter: SearchFilter, params: SqlParams): string {
   return `(${parts.join(' OR ')})`;
 }
 
-/** The index rows of a parameter: its own, or those of the parameters it is the union of. */
-export function paramCondition(param: IndexedParameter, params: SqlParams, ctx: QueryContext): string {
+/** The param codes whose rows hold a parameter's values. */
+function paramCondition(param: IndexedParameter, params: SqlParams, ctx: QueryContext): string {
   const codes = ctx.storedCodes(param.resourceType, param.code);
   return codes.length === 1 ? `i.param = ${params.add(codes[0])}` : `i.param = ANY(${params.add(codes)}::text[])`;
-}
-
-export function indexOf(param: IndexedParameter): IndexType {
-  const index = INDEX_TYPES[param.type];
-  if (!index) {
-    throw new InvalidSearchError(`Search parameter ${param.code} of type ${param.type} is not supported`);
-  }
-  return index;
 }

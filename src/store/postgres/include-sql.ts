@@ -9,7 +9,8 @@ import { SqlParams } from './sql-params';
  * Forward: from each resource's rid through idx_reference_rid to its reference rows, then to the
  * targets by primary key. Reverse: an idx_reference_lookup probe per (pair, resource), all four
  * key columns given, then the referring resource by rid. Either way PostgreSQL starts from the
- * few resources of the page, never from the index tables as a whole.
+ * few resources of the page, never from the index tables as a whole. `query.requests` must not be
+ * empty (the reader answers such a query without SQL).
  */
 export function buildIncludeSql(query: IncludeQuery, ctx: QueryContext): { sql: string; params: unknown[] } {
   const params = new SqlParams();
@@ -30,9 +31,6 @@ export function buildIncludeSql(query: IncludeQuery, ctx: QueryContext): { sql: 
         JOIN unnest(${reverse}) AS p(source_type, param, target_type) ON p.target_type = k.resource_type
         JOIN idx_reference i ON i.resource_type = p.source_type AND i.param = p.param
           AND i.target_id = k.id AND i.target_type = k.resource_type`);
-  }
-  if (branches.length === 0) {
-    return { sql: 'SELECT NULL::jsonb AS content WHERE false', params: [] };
   }
   const sql = `SELECT t.content FROM resource t
     WHERE t.rid IN (${branches.join(' UNION ALL ')}) AND NOT t.deleted

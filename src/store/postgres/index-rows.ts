@@ -22,7 +22,10 @@ export function indexRecordColumns(index: IndexType, leading: readonly string[])
  * first. json_to_recordset makes a missing field NULL, so NULLs are left out of the JSON.
  */
 export function indexRowObject(index: IndexType, row: unknown[], extra: Record<string, unknown>): Record<string, unknown> {
-  const object: Record<string, unknown> = { ...extra, param: row[0] };
+  // Object.assign, not a spread: a spread followed by added keys is about 30x slower in V8, and
+  // this runs for every index row of every write.
+  const object: Record<string, unknown> = Object.assign({}, extra);
+  object.param = row[0];
   index.columns.forEach((column, c) => {
     if (row[c + 1] !== null && row[c + 1] !== undefined) object[column] = row[c + 1];
   });

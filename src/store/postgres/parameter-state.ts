@@ -44,19 +44,22 @@ export function hashOf(value: unknown): string {
 export async function recordParameters(
   db: Db,
   params: readonly IndexedParameter[],
+  /** definitionOf each parameter, in the same order (the caller has them already). */
+  definitions: readonly ParameterDefinition[],
   assumeComplete: (param: IndexedParameter) => boolean,
 ): Promise<Set<string>> {
+  const definitionOfParam = new Map(params.map((p, i) => [p, definitions[i]]));
   return inDbTransaction(db, async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [STATE_LOCK]);
     const rows = await tx.query<StateRow>('SELECT resource_type, code, definition_hash, complete FROM search_param_state');
     const recorded = new Map(rows.map((r) => [parameterKey(r.resource_type, r.code), r]));
     const wanted = new Set(params.map((p) => parameterKey(p.resourceType, p.code)));
-    const changed = params.filter((p) => recorded.get(parameterKey(p.resourceType, p.code))?.definition_hash !== definitionOf(p).definition_hash);
+    const changed = params.filter((p) => recorded.get(parameterKey(p.resourceType, p.code))?.definition_hash !== definitionOfParam.get(p)?.definition_hash);
     const withData = await typesWithResources(tx, changed.map((p) => p.resourceType));
     const trusted = new Set(changed.filter((p) => !recorded.has(parameterKey(p.resourceType, p.code)) && assumeComplete(p)));
     const predating = await typesPredatingTables(tx, [...trusted]);
     const upserts: StateRow[] = changed.map((p) => ({
-      ...definitionOf(p),
+      ...(definitionOfParam.get(p) as ParameterDefinition),
       complete: !withData.has(p.resourceType) || (trusted.has(p) && !predating.has(`${p.resourceType} ${INDEX_TYPES[p.type]?.table}`)),
     }));
     const removed = rows.filter((r) => !wanted.has(parameterKey(r.resource_type, r.code)));

@@ -2,12 +2,12 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { ReindexOptions, ReindexResult } from '../repository';
 import { inDbTransaction, type Db, type Queryable } from './driver/db';
 import { indexColumns, indexRecordColumns, indexRowObject } from './index-rows';
-import { INDEX_TYPES } from './indexing';
+import { ALL_INDEX_TYPES } from './indexing';
 import type { Indexer } from './indexing/indexer';
 import { hashOf, markComplete, type ParameterDefinition } from './parameter-state';
 
 const DEFAULT_BATCH_SIZE = 500;
-const TABLES = Object.values(INDEX_TYPES);
+const TABLES = ALL_INDEX_TYPES;
 
 interface Job {
   id: number;

@@ -42,7 +42,7 @@ export class PostgresSearchIndex implements SearchIndex {
 
   async configure(parameters: readonly IndexedParameter[], assumeComplete: (param: IndexedParameter) => boolean): Promise<ReadonlySet<string>> {
     const own = this.use(parameters);
-    this.incompleteOwn = await recordParameters(this.db, own, assumeComplete);
+    this.incompleteOwn = await recordParameters(this.db, own, this.own, assumeComplete);
     return this.incomplete();
   }
 

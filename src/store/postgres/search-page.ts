@@ -22,7 +22,7 @@ export async function searchPage(db: Queryable, query: SearchQuery, ctx: QueryCo
   // The total is counted at the same time as the page, on another pooled connection: a search's
   // latency is then the slower of the two statements rather than their sum (the count of a broad
   // search costs as much as its page). Over one connection (PGlite, a transaction) they queue.
-  const counting = query.total === 'none' ? undefined : total(db, query, sql);
+  const counting = query.total === 'none' ? undefined : total(db, query.total, sql);
   counting?.catch(() => undefined); // awaited below; this only keeps a failed page from leaving it unhandled
   const rows = await db.query<PageRow>(sql.page, sql.pageParams);
   const more = rows.length > query.count;
@@ -53,11 +53,8 @@ function cursors(page: PageRow[], sql: SearchSql, position: PagePosition | undef
   };
 }
 
-async function total(db: Queryable, query: SearchQuery, sql: SearchSql): Promise<number | undefined> {
-  if (query.total === 'none') {
-    return undefined;
-  }
-  if (query.total === 'estimate') {
+async function total(db: Queryable, wanted: 'estimate' | 'accurate', sql: SearchSql): Promise<number> {
+  if (wanted === 'estimate') {
     const estimate = Math.round((await queryPlan(db, sql.matches, sql.matchParams))['Plan Rows'] as number);
     if (estimate >= EXACT_COUNT_BELOW) {
       return estimate;

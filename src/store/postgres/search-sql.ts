@@ -1,6 +1,7 @@
 import type { SearchQuery, SortRule } from '../repository';
 import { conditionSql } from './chain-sql';
-import { indexOf, paramCondition } from './filter-sql';
+import { paramRows } from './filter-sql';
+import { indexOf } from './indexing';
 import type { QueryContext } from './indexing/index-type';
 import { orderBy, pastPosition, type PagePosition, type SortKey } from './page-sql';
 import { SqlParams } from './sql-params';
@@ -62,6 +63,6 @@ function sortKey(rule: SortRule, params: SqlParams, ctx: QueryContext): SortKey 
   }
   const index = indexOf(rule.param);
   const aggregate = descending ? index.sortKey.desc : index.sortKey.asc;
-  const expression = `(SELECT ${aggregate} FROM ${index.table} i WHERE i.rid = r.rid AND i.resource_type = ${params.add(rule.param.resourceType)} AND ${paramCondition(rule.param, params, ctx)})`;
+  const expression = `(SELECT ${aggregate} FROM ${index.table} i WHERE i.rid = r.rid AND ${paramRows(rule.param, [rule.param.resourceType], params, ctx)})`;
   return { expression, type: index.sortKey.type ?? 'text', descending };
 }

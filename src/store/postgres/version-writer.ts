@@ -1,7 +1,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import type { StoredVersion, WriteMethod } from '../repository';
 import type { Queryable } from './driver/db';
-import { INDEX_TYPES } from './indexing';
+import { ALL_INDEX_TYPES } from './indexing';
 import type { Indexer } from './indexing/indexer';
 import { indexColumns, indexRecordColumns, indexRowObject } from './index-rows';
 import type { LocatedVersion } from './rows';
@@ -27,7 +27,7 @@ export function nextVersion(resource: Resource | undefined, method: WriteMethod,
   return { resourceType: type, id, versionId, lastUpdated, method, deleted: !resource, resource: stored, previous };
 }
 
-const TABLES = Object.values(INDEX_TYPES);
+const TABLES = ALL_INDEX_TYPES;
 
 /**
  * Writes any number of versions — current rows, history rows, index rows — in ONE statement of

@@ -1,12 +1,12 @@
-import type { IndexedParameter } from '../../repository';
+import { parameterKey, type IndexedParameter } from '../../repository';
 import { planComposites, type CompositePlan } from './composite-plan';
 import type { QueryContext } from './index-type';
 import { Indexer } from './indexer';
-import { aliasKey, unionAliases } from './stored-as';
+import { unionAliases } from './stored-as';
 
 /** How a set of parameters is stored. */
 export interface IndexingPlan {
-  /** aliasKey(parameter) -> the codes whose rows answer it (see stored-as.ts). */
+  /** parameterKey(parameter) -> the codes whose rows answer it (see stored-as.ts). */
   aliases: Map<string, string[]>;
   /** The parameters with index rows of their own: not union aliases, not composites. */
   stored: IndexedParameter[];
@@ -19,7 +19,7 @@ export interface IndexingPlan {
  */
 export function planIndexing(parameters: readonly IndexedParameter[]): IndexingPlan {
   const aliases = unionAliases(parameters);
-  const stored = parameters.filter((p) => p.type !== 'composite' && !aliases.has(aliasKey(p.resourceType, p.code)));
+  const stored = parameters.filter((p) => p.type !== 'composite' && !aliases.has(parameterKey(p.resourceType, p.code)));
   return { aliases, stored, composites: planComposites(parameters, stored) };
 }
 
@@ -28,8 +28,8 @@ export function buildIndexing(parameters: readonly IndexedParameter[], baseUrl: 
   const { aliases, stored, composites } = planIndexing(parameters);
   const ctx: QueryContext = {
     baseUrl,
-    storedCodes: (type, code) => aliases.get(aliasKey(type, code)) ?? [code],
-    compositeBranches: (type, code) => composites.branches.get(aliasKey(type, code)),
+    storedCodes: (type, code) => aliases.get(parameterKey(type, code)) ?? [code],
+    compositeBranches: (type, code) => composites.branches.get(parameterKey(type, code)),
   };
   return { ctx, indexer: new Indexer(stored, ctx, composites.elementwise) };
 }

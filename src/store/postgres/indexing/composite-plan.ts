@@ -2,11 +2,11 @@ import type { IndexedParameter } from '../../repository';
 import type { ElementwiseParameter } from './elementwise';
 import type { CompositeBranch } from './index-type';
 import { INDEX_TYPES } from './index';
-import { aliasKey } from './stored-as';
+import { parameterKey } from '../../repository';
 import { branchesFor } from './indexer';
 
 export interface CompositePlan {
-  /** aliasKey(composite) -> one branch per union branch of its expression. */
+  /** parameterKey(composite) -> one branch per union branch of its expression. */
   branches: Map<string, CompositeBranch[]>;
   /** What the indexer must extract element by element. */
   elementwise: ElementwiseParameter[];
@@ -50,7 +50,7 @@ export function planComposites(parameters: readonly IndexedParameter[], stored: 
       });
       return { tupled: !root, parts };
     });
-    plan.branches.set(aliasKey(composite.resourceType, composite.code), branches);
+    plan.branches.set(parameterKey(composite.resourceType, composite.code), branches);
   }
   return plan;
 }
@@ -58,7 +58,7 @@ export function planComposites(parameters: readonly IndexedParameter[], stored: 
 /** The stored parameters by resource and search type, with their normalized branches and how composites use them. */
 class SharedCandidates {
   private readonly byType = new Map<string, { param: IndexedParameter; branches: Set<string> }[]>();
-  /** aliasKey(stored) -> the element path it is extracted per; null when used on the resource itself. */
+  /** parameterKey(stored) -> the element path it is extracted per; null when used on the resource itself. */
   private readonly usage = new Map<string, string | null>();
 
   constructor(stored: readonly IndexedParameter[]) {
@@ -80,11 +80,11 @@ class SharedCandidates {
     const wanted = new Set(relative.map((b) => `${base}.${normalizePath(b)}`));
     const use = element ?? null;
     const found = (this.byType.get(`${resourceType} ${type}`) ?? []).find(({ param, branches }) => {
-      const used = this.usage.get(aliasKey(resourceType, param.code));
+      const used = this.usage.get(parameterKey(resourceType, param.code));
       return (used === undefined || used === use) && branches.size === wanted.size && [...branches].every((b) => wanted.has(b));
     });
     if (!found) return undefined;
-    const key = aliasKey(resourceType, found.param.code);
+    const key = parameterKey(resourceType, found.param.code);
     const firstClaim = !this.usage.has(key);
     this.usage.set(key, use);
     return { code: found.param.code, firstClaim };

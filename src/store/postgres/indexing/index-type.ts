@@ -1,12 +1,6 @@
 import type { TypedValue } from '@medplum/core';
-import type { IndexedParameter, Prefix, SearchFilter } from '../../repository';
+import type { IndexedParameter, SearchFilter, SearchValue } from '../../repository';
 import type { SqlParams } from '../sql-params';
-
-/** One search value after its prefix was split off. */
-export interface FilterValue {
-  prefix?: Prefix;
-  value: string;
-}
 
 /**
  * One way a composite parameter's elements are indexed (see composite-plan.ts): for each component,
@@ -40,7 +34,7 @@ export interface IndexType {
   /** Rows (in `columns` order) for the values a parameter's expression produced. */
   extract(values: TypedValue[], ctx: QueryContext): unknown[][];
   /** SQL condition over alias `i` matching one value; throws InvalidSearchError for a malformed one. */
-  match(filter: SearchFilter, value: FilterValue, params: SqlParams, ctx: QueryContext): string;
+  match(filter: SearchFilter, value: SearchValue, params: SqlParams, ctx: QueryContext): string;
   /** FHIR types (lower case) this type never makes rows from, so branches yielding only them add nothing. */
   unindexedTypes?: readonly string[];
   /** Modifiers meaning "no row matches" (like :not), evaluated as NOT EXISTS. */

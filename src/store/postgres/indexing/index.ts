@@ -1,4 +1,4 @@
-import type { SearchParamType } from '../../repository';
+import { InvalidSearchError, type IndexedParameter, type SearchParamType } from '../../repository';
 import { dateIndex } from './date';
 import type { IndexType } from './index-type';
 import { numberIndex } from './number';
@@ -18,3 +18,15 @@ export const INDEX_TYPES: Partial<Record<SearchParamType, IndexType>> = {
   number: numberIndex,
   quantity: quantityIndex,
 };
+
+/** Every index type, each with its own table, in one fixed order. */
+export const ALL_INDEX_TYPES: readonly IndexType[] = Object.values(INDEX_TYPES);
+
+/** The index type of a parameter; InvalidSearchError for a type the store cannot search. */
+export function indexOf(param: IndexedParameter): IndexType {
+  const index = INDEX_TYPES[param.type];
+  if (!index) {
+    throw new InvalidSearchError(`Search parameter ${param.code} of type ${param.type} is not supported`);
+  }
+  return index;
+}

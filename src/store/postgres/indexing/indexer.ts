@@ -127,7 +127,7 @@ function referenceType({ value }: TypedValue): string | undefined {
   return reference?.type ?? REFERENCE_TYPE.exec(reference?.reference ?? '')?.[1];
 }
 
-export function splitTopLevelUnion(expression: string): string[] {
+function splitTopLevelUnion(expression: string): string[] {
   const parts: string[] = [];
   let depth = 0;
   let quoted = false;

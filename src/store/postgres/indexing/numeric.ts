@@ -7,7 +7,7 @@ const NUMBER = /^[+-]?(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
  * Half the last significant unit of a search number: R4 reads "100" as [99.5, 100.5) and "100.00"
  * as [99.995, 100.005). An exponent moves the unit: "1e2" is [50, 150).
  */
-export function halfUnit(text: string): string {
+function halfUnit(text: string): string {
   const m = NUMBER.exec(text);
   if (!m) {
     throw new InvalidSearchError(`"${text}" is not a number`);
@@ -25,7 +25,7 @@ export interface RangeColumns {
 const STORED: RangeColumns = { low: 'i.low', high: 'i.high' };
 
 /** A search number as numeric text, and half its last significant unit (its precision range is value ± half). */
-export interface SearchNumber {
+interface SearchNumber {
   value: string;
   half: string;
 }

@@ -9,7 +9,7 @@ import { branchesFor } from './indexer';
  *
  * A parameter qualifies when its union branches are exactly the union of the branch sets of other
  * parameters of the same resource type and search type, each of which is wholly contained in it.
- * Returns aliasKey(parameter) -> the codes whose rows answer it.
+ * Returns parameterKey(parameter) -> the codes whose rows answer it.
  */
 export function unionAliases(parameters: readonly IndexedParameter[]): Map<string, string[]> {
   const aliases = new Map<string, string[]>();
@@ -24,15 +24,12 @@ export function unionAliases(parameters: readonly IndexedParameter[]): Map<strin
       );
       const covered = new Set(parts.flatMap(([, theirs]) => [...theirs]));
       if (covered.size === own.size) {
-        aliases.set(aliasKey(param.resourceType, param.code), parts.map(([other]) => other.code));
+        aliases.set(parameterKey(param.resourceType, param.code), parts.map(([other]) => other.code));
       }
     }
   }
   return aliases;
 }
-
-/** The same key as the store's parameterKey, so alias and index-state maps agree. */
-export const aliasKey = parameterKey;
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): T[][] {
   const groups = new Map<string, T[]>();

@@ -1,7 +1,8 @@
 import { createRegistries } from '../../../../../src/fhir/conformance/registries';
 import { SEARCHABLE_TYPES } from '../../../../../src/store/postgres';
 import { normalizePath, planComposites } from '../../../../../src/store/postgres/indexing/composite-plan';
-import { aliasKey, unionAliases } from '../../../../../src/store/postgres/indexing/stored-as';
+import { unionAliases } from '../../../../../src/store/postgres/indexing/stored-as';
+import { parameterKey } from '../../../../../src/store/repository';
 import type { IndexedParameter } from '../../../../../src/store/repository';
 
 describe('normalizePath', () => {
@@ -19,7 +20,7 @@ describe('normalizePath', () => {
 describe('planComposites', () => {
   const params = createRegistries(SEARCHABLE_TYPES).searchParameters.indexed();
   const aliases = unionAliases(params);
-  const stored = params.filter((p) => p.type !== 'composite' && !aliases.has(aliasKey(p.resourceType, p.code)));
+  const stored = params.filter((p) => p.type !== 'composite' && !aliases.has(parameterKey(p.resourceType, p.code)));
   const plan = planComposites(params, stored);
   const branchesOf = (key: string) => plan.branches.get(key)?.map((b) => ({ tupled: b.tupled, parts: b.parts.map((p) => p.code) }));
 

@@ -7,7 +7,8 @@ import { buildIndexing } from '../../../../../src/store/postgres/indexing/build-
 import { planComposites } from '../../../../../src/store/postgres/indexing/composite-plan';
 import { withTypeFilters } from '../../../../../src/store/postgres/indexing/elementwise';
 import { Indexer } from '../../../../../src/store/postgres/indexing/indexer';
-import { aliasKey, unionAliases } from '../../../../../src/store/postgres/indexing/stored-as';
+import { unionAliases } from '../../../../../src/store/postgres/indexing/stored-as';
+import { parameterKey } from '../../../../../src/store/repository';
 
 // HL7's official R4 examples, which no one here wrote (../shared/conformance, beside the repository).
 const EXAMPLES = path.resolve(__dirname, '../../../../../../shared/conformance/r4-examples');
@@ -23,16 +24,16 @@ describe('withTypeFilters', () => {
 describe('element-wise extraction', () => {
   const params = createRegistries(SEARCHABLE_TYPES).searchParameters.indexed();
   const aliases = unionAliases(params);
-  const stored = params.filter((p) => p.type !== 'composite' && !aliases.has(aliasKey(p.resourceType, p.code)));
+  const stored = params.filter((p) => p.type !== 'composite' && !aliases.has(parameterKey(p.resourceType, p.code)));
   // the stored parameters extracted per element (not the composites' own `<code>$<n>` rows)
-  const storedKeys = new Set(stored.map((p) => aliasKey(p.resourceType, p.code)));
-  const tagged = new Set(planComposites(params, stored).elementwise.map((e) => aliasKey(e.resourceType, e.code)).filter((k) => storedKeys.has(k)));
+  const storedKeys = new Set(stored.map((p) => parameterKey(p.resourceType, p.code)));
+  const tagged = new Set(planComposites(params, stored).elementwise.map((e) => parameterKey(e.resourceType, e.code)).filter((k) => storedKeys.has(k)));
   const { indexer, ctx } = buildIndexing(params, 'http://example.org/fhir');
   const plain = new Indexer(stored, ctx);
   const rowsOf = (rows: Map<unknown, unknown[][]>, type: string, dropTuple: boolean) =>
     [...rows.values()]
       .flat()
-      .filter((row) => tagged.has(aliasKey(type, row[0] as string)))
+      .filter((row) => tagged.has(parameterKey(type, row[0] as string)))
       .map((row) => JSON.stringify(dropTuple ? row.slice(0, -1) : row))
       .sort();
 
