@@ -73,6 +73,12 @@ const CASES: [string, string[]][] = [
   ['Patient?general-practitioner:identifier=|1234567893', []],
   ['Patient?general-practitioner:identifier=http://other|1234567893', []],
   ['Patient?general-practitioner:identifier=gp1', []],
+  // token :text: the CodeableConcept's text
+  ['Observation?code:text=x', ['quantityEmpty', 'quantityFull']],
+  ['Observation?code:text=y', []],
+  // a reference given as an absolute URL on this server is the local reference; another server's is not
+  ['Patient?general-practitioner=http://localhost/fhir/Practitioner/gp1', ['patientFull']],
+  ['Patient?general-practitioner=http://elsewhere.example.org/fhir/Practitioner/gp1', []],
 ];
 
 /** R4 modifiers the server does not implement, or that do not apply to the parameter's type. */
@@ -89,6 +95,7 @@ const REFUSED = [
   'Patient?family:identifier=x',
   'Patient?birthdate:exact=1970',
   'Observation?value-quantity:text=5',
+  'Patient?family:exact:contains=Tremblay',
   'Observation?code-value-quantity:not=718-7$5',
 ];
 

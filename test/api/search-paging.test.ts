@@ -114,4 +114,19 @@ describe(`search paging, totals and _source (${storeName()})`, () => {
     expect(matchIds((await get('/fhir/Patient?_source=http://ehr.example.org/fhir%23abc')).body)).toEqual([id]);
     expect(matchIds((await get('/fhir/Patient?_source=http://nowhere.example.org')).body)).toEqual([]);
   });
+
+  it('when conditional-create criteria carry a paging cursor, then every match still counts and nothing is created twice', async () => {
+    const solo = (await request(t.app).post('/fhir/Patient').send(patient('SOLO-1', 'Soloist')).expect(201)).body.id;
+    await request(t.app).post('/fhir/Patient').send(patient('SOLO-2', 'Otherwise')).expect(201);
+    // The Soloist fills the first page; the next link's cursor points just past it.
+    const first = (await get('/fhir/Patient?family=Soloist,Otherwise&_count=1')).body as Bundle;
+    expect(matchIds(first)).toEqual([solo]);
+    const pastSolo = new URL(linkOf(first, 'next') as string).searchParams.get('_cursor') as string;
+    const existing = await request(t.app)
+      .post('/fhir/Patient')
+      .set('If-None-Exist', `family=Soloist&_cursor=${encodeURIComponent(pastSolo)}`)
+      .send(patient('SOLO-1', 'Soloist'));
+    expect(existing.status).toBe(200);
+    expect(existing.body.id).toBe(solo);
+  });
 });

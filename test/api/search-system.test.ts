@@ -61,6 +61,16 @@ describe(`system-level search and _type (${storeName()})`, () => {
     expect(second.entry?.map((e) => e.resource?.id)).toEqual(['pat-a']);
   });
 
+  it('when a composite parameter is searched over several types, then each type that matches comes back, in either order', async () => {
+    const useContext = [{ code: { system: 'http://terminology.hl7.org/CodeSystem/usage-context-type', code: 'focus' }, valueCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code: '123' }] } }];
+    await request(t.app).put('/fhir/CodeSystem/cs-ctx').send({ resourceType: 'CodeSystem', id: 'cs-ctx', status: 'active', content: 'not-present', useContext }).expect(201);
+    await request(t.app).put('/fhir/ValueSet/vs-ctx').send({ resourceType: 'ValueSet', id: 'vs-ctx', status: 'active', useContext }).expect(201);
+    for (const types of ['CodeSystem,ValueSet', 'ValueSet,CodeSystem']) {
+      const bundle = (await request(t.app).get(`/fhir?_type=${types}&context-type-value=focus%24123`).set('Prefer', 'handling=strict').expect(200)).body as Bundle;
+      expect(idsOf(bundle)).toEqual(['cs-ctx', 'vs-ctx']);
+    }
+  });
+
   it('when a system search is posted as a form to /fhir/_search, then it answers like GET', async () => {
     const res = await request(t.app).post('/fhir/_search').type('form').send({ _type: 'Patient,Practitioner', name: 'smith' }).expect(200);
     expect(idsOf(res.body)).toEqual(['pat-a']);

@@ -21,7 +21,8 @@ export async function findMatches(
   if (parsed.query.filters.length === 0) {
     throw errors.invalid(`The conditional criteria "${new URLSearchParams(pairs)}" select nothing: give search parameters`);
   }
-  const result = await reader.search({ ...parsed.query, count: 2, offset: 0, total: 'none', sort: [] });
+  // Every match counts: paging parameters in the criteria must not skip any.
+  const result = await reader.search({ ...parsed.query, count: 2, offset: 0, cursor: undefined, total: 'none', sort: [] });
   return result.resources;
 }
 

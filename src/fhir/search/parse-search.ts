@@ -61,7 +61,10 @@ export const toFilterWithAlsoVia = withAlsoVia(toFilter);
 
 /** A filter, or the reason the parameter cannot be applied. */
 export function toFilter(type: string, rawName: string, value: string, registries: FhirRegistries): SearchFilter | string {
-  const [code, modifier] = rawName.split(':', 2);
+  const [code, modifier, ...extra] = rawName.split(':');
+  if (extra.length > 0) {
+    return `Modifier ":${[modifier, ...extra].join(':')}" is not supported on parameter "${code}": a parameter takes one modifier`;
+  }
   const param = registries.searchParameters.get(type, code);
   if (!param) {
     return `Unknown search parameter "${rawName}" for ${type}`;

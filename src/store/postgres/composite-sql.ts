@@ -16,16 +16,23 @@ import type { SqlParams } from './sql-params';
  */
 export function compositeFilterSql(filter: SearchFilter, params: SqlParams, ctx: QueryContext): string {
   const param = filter.param as IndexedParameter;
-  const branches = ctx.compositeBranches(param.resourceType, param.code);
+  // In a search over several types, every one of them stores the composite (and may refuse it).
+  const types = filter.resourceTypes ?? [param.resourceType];
+  const perType = types.map((type) => ctx.compositeBranches(type, param.code));
+  const branches = perType[0];
   if (!branches) {
     throw new InvalidSearchError(`Composite parameter ${param.code} is not indexed`);
   }
+  const shape = (b: CompositeBranch[] | undefined) => JSON.stringify(b?.map((branch) => [branch.tupled, branch.parts.map((p) => p.code)]));
+  if (perType.some((other) => shape(other) !== shape(branches))) {
+    throw new InvalidSearchError(`Composite parameter ${param.code} is stored differently on the types searched; search them one at a time`);
+  }
   const alternatives =
     filter.modifier === 'missing'
-      ? branches.map((branch) => branchRids(branch, undefined, param.resourceType, params, ctx))
+      ? branches.map((branch) => branchRids(branch, undefined, types, params, ctx))
       : filter.values.flatMap((value) => {
           const components = componentValues(param, value);
-          return branches.map((branch) => branchRids(branch, components, param.resourceType, params, ctx));
+          return branches.map((branch) => branchRids(branch, components, types, params, ctx));
         });
   // One semi-join over all alternatives: an OR of EXISTS would plan as a scan of every resource.
   const matching = `EXISTS (SELECT 1 FROM (${alternatives.join(' UNION ALL ')}) m WHERE m.rid = r.rid)`;
@@ -42,7 +49,7 @@ function componentValues(param: IndexedParameter, value: SearchValue): SearchVal
 }
 
 /** The rids whose rows of the first component match, each joined to the matching rows of the following components. */
-function branchRids(branch: CompositeBranch, values: SearchValue[] | undefined, resourceType: string, params: SqlParams, ctx: QueryContext): string {
+function branchRids(branch: CompositeBranch, values: SearchValue[] | undefined, types: readonly string[], params: SqlParams, ctx: QueryContext): string {
   const key = branch.tupled ? 'i.rid, i.tuple' : 'i.rid';
   let inner = '';
   for (let n = branch.parts.length - 1; n >= 0; n--) {
@@ -51,7 +58,8 @@ function branchRids(branch: CompositeBranch, values: SearchValue[] | undefined, 
     const value = values?.[n];
     const match = value ? ` AND (${index.match({ param: part.param, values: [value] }, value, params, ctx)})` : '';
     const next = inner ? ` AND (${key}) IN (${inner})` : '';
-    const rows = `FROM ${index.table} i WHERE i.resource_type = ${params.add(resourceType)} AND i.param = ${params.add(part.code)}${match}${next}`;
+    const ofTypes = types.length === 1 ? `= ${params.add(types[0])}` : `= ANY(${params.add(types)}::text[])`;
+    const rows = `FROM ${index.table} i WHERE i.resource_type ${ofTypes} AND i.param = ${params.add(part.code)}${match}${next}`;
     inner = `SELECT ${n === 0 ? 'i.rid' : key} ${rows}`;
   }
   return inner;

@@ -66,7 +66,7 @@ function anyValueMatches(index: IndexType, filter: SearchFilter, params: SqlPara
  */
 export function paramRows(param: IndexedParameter, types: readonly string[], params: SqlParams, ctx: QueryContext): string {
   const type = types.length === 1 ? `= ${params.add(types[0])}` : `= ANY(${params.add(types)}::text[])`;
-  return `i.resource_type ${type} AND ${paramCondition(param, params, ctx)}`;
+  return `i.resource_type ${type} AND ${paramCondition(param, types, params, ctx)}`;
 }
 
 function resourceColumnFilter(filter: SearchFilter, column: string, params: SqlParams): string {
@@ -108,8 +108,16 @@ function lastUpdatedFilter(filter: SearchFilter, params: SqlParams): string {
   return `(${parts.join(' OR ')})`;
 }
 
-/** The param codes whose rows hold a parameter's values. */
-function paramCondition(param: IndexedParameter, params: SqlParams, ctx: QueryContext): string {
-  const codes = ctx.storedCodes(param.resourceType, param.code);
+/**
+ * The param codes whose rows hold a parameter's values, asked of every type searched: each may
+ * refuse a parameter whose rows are not complete yet on it.
+ */
+function paramCondition(param: IndexedParameter, types: readonly string[], params: SqlParams, ctx: QueryContext): string {
+  const codes = ctx.storedCodes(types[0], param.code);
+  for (const other of types.slice(1)) {
+    if (ctx.storedCodes(other, param.code).join() !== codes.join()) {
+      throw new InvalidSearchError(`Search parameter "${param.code}" is stored differently on ${types[0]} and ${other}; search them one at a time`);
+    }
+  }
   return codes.length === 1 ? `i.param = ${params.add(codes[0])}` : `i.param = ANY(${params.add(codes)}::text[])`;
 }

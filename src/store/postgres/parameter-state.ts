@@ -15,11 +15,21 @@ interface StateRow extends ParameterDefinition {
 }
 
 /**
- * Index tables added after the first schema, by the migration that created them. Resources
- * written before that migration have no rows in the table, however long the server has indexed
- * the parameter since.
+ * The migration since which each index table's rows have their current shape: 2 created the number
+ * and quantity tables; 3 added to every table the composite element (`tuple`), and to token,
+ * reference and quantity rows the identifier type, the reference's identifier and the UCUM base
+ * units. Resources written before it lack those rows or columns, however long the server has
+ * indexed the parameter since, so the parameter starts incomplete on a database that holds them.
  */
-const TABLE_SINCE_MIGRATION: Readonly<Record<string, number>> = { idx_number: 2, idx_quantity: 2 };
+const TABLE_SINCE_MIGRATION: Readonly<Record<string, number>> = {
+  idx_token: 3,
+  idx_string: 3,
+  idx_reference: 3,
+  idx_uri: 3,
+  idx_date: 3,
+  idx_number: 3,
+  idx_quantity: 3,
+};
 
 // Any constant shared by all Stroma processes: they record definitions one at a time.
 const STATE_LOCK = 72_640_118;

@@ -34,7 +34,7 @@ export class PostgresSearchIndex implements SearchIndex {
     this.ctx = {
       baseUrl,
       storedCodes: (type, code) => this.storedCodes(type, code),
-      compositeBranches: (type, code) => this.composites.get(parameterKey(type, code)),
+      compositeBranches: (type, code) => this.compositeBranches(type, code),
     };
     this.indexer = new Indexer([], this.ctx);
     this.use(parameters);
@@ -58,12 +58,15 @@ export class PostgresSearchIndex implements SearchIndex {
     if (parameters === this.parameters) return this.ownParameters;
     const { aliases, stored: own, composites } = planIndexing(parameters);
     const definitions = own.map(definitionOf);
-    const fingerprint = hashOf([definitions, [...aliases], [...composites.branches.keys()], composites.elementwise]);
+    // How queries read the rows is cheap to replace, and always is (a composite can change its
+    // components without changing what is extracted); recompiling the indexer is not, so it waits
+    // for a change in what is extracted.
+    this.aliases = aliases;
+    this.composites = composites.branches;
+    this.own = definitions;
+    const fingerprint = hashOf([definitions, composites.elementwise]);
     if (fingerprint !== this.fingerprint) {
       this.indexer.use(own, composites.elementwise);
-      this.aliases = aliases;
-      this.composites = composites.branches;
-      this.own = definitions;
       this.fingerprint = fingerprint;
     }
     this.parameters = parameters;
@@ -78,18 +81,36 @@ export class PostgresSearchIndex implements SearchIndex {
       const type = key.slice(0, key.indexOf('.'));
       if (codes.some((code) => this.incompleteOwn.has(parameterKey(type, code)))) keys.add(key);
     }
+    for (const [key, branches] of this.composites) {
+      if (this.incompleteParts(key.slice(0, key.indexOf('.')), branches)) keys.add(key);
+    }
     return keys;
+  }
+
+  /** A composite is searched over its parts' rows, so it is complete when they are. */
+  private compositeBranches(resourceType: string, code: string): CompositeBranch[] | undefined {
+    const branches = this.composites.get(parameterKey(resourceType, code));
+    if (branches && this.incompleteParts(resourceType, branches)) throw notSearchableYet(resourceType, code);
+    return branches;
+  }
+
+  private incompleteParts(resourceType: string, branches: readonly CompositeBranch[]): boolean {
+    return branches.some((branch) => branch.parts.some((part) => this.incompleteOwn.has(parameterKey(resourceType, part.code))));
   }
 
   private storedCodes(resourceType: string, code: string): string[] {
     const key = parameterKey(resourceType, code);
     const codes = this.aliases.get(key) ?? [code];
     if (codes.some((c) => this.incompleteOwn.has(parameterKey(resourceType, c)))) {
-      throw new InvalidSearchError(
-        `Search parameter "${code}" of ${resourceType} cannot be searched yet: resources stored before it was defined or changed ` +
-          'have no index rows for it. An administrator must rebuild the index (npm run reindex, or POST [base]/$reindex).',
-      );
+      throw notSearchableYet(resourceType, code);
     }
     return codes;
   }
+}
+
+function notSearchableYet(resourceType: string, code: string): InvalidSearchError {
+  return new InvalidSearchError(
+    `Search parameter "${code}" of ${resourceType} cannot be searched yet: resources stored before it was defined or changed ` +
+      'have no index rows for it. An administrator must rebuild the index (npm run reindex, or POST [base]/$reindex).',
+  );
 }

@@ -77,19 +77,27 @@ describe(`the search index: completeness and reindexing (${storeName()})`, () =>
     expect((await repo.searchIndex.reindex({ resourceTypes: ['Patient'] })).completed).toEqual(['Patient.birth-place']);
   });
 
-  it('when resources were written before the migration that created an index table, then the core parameters of that table start incomplete', async () => {
+  it('when resources were written before the index tables took their current shape (migration 3), then the core parameters of their types start incomplete', async () => {
     const observation: Observation = { resourceType: 'Observation', id: 'o1', status: 'final', code: { text: 'x' }, valueQuantity: { value: 1 } };
     await repo.transaction((tx) => tx.write(observation, 'PUT'));
-    // As if this database had been created before migration 2 and the state were recorded for the first time now.
-    await db.query(`UPDATE schema_migrations SET applied_at = now() + interval '1 hour' WHERE version = 2`);
+    // As if this database had been created before migration 3 and the state were recorded for the first time now.
+    await db.query(`UPDATE schema_migrations SET applied_at = now() + interval '1 hour' WHERE version = 3`);
     await db.query('DELETE FROM search_param_state');
     const incomplete = await repo.searchIndex.configure(CORE, core);
     expect(incomplete.has('Observation.value-quantity')).toBe(true);
     expect(incomplete.has('Observation.combo-value-quantity')).toBe(true);
-    expect(incomplete.has('Observation.code')).toBe(false);
-    expect(incomplete.has('Patient.name')).toBe(false);
-    const run = await repo.searchIndex.reindex({ resourceTypes: ['Observation'] });
+    // Token rows changed shape in migration 3 too (the composite element, identifier types).
+    expect(incomplete.has('Observation.code')).toBe(true);
+    // A composite is searched over its parts' rows: incomplete with them, and refused until reindexed.
+    expect(incomplete.has('Observation.code-value-quantity')).toBe(true);
+    const composite = CORE.find((p) => p.resourceType === 'Observation' && p.code === 'code-value-quantity') as IndexedParameter;
+    const byComposite: SearchQuery = { ...byBirthPlace('x'), resourceType: 'Observation', filters: [{ param: composite, modifier: 'missing', values: [{ value: 'false' }] }] };
+    await expect(repo.search(byComposite)).rejects.toThrow(InvalidSearchError);
+    // No Practitioner was stored: nothing of Practitioner can be missing.
+    expect(incomplete.has('Practitioner.name')).toBe(false);
+    const run = await repo.searchIndex.reindex();
     expect(run.completed).toEqual(expect.arrayContaining(['Observation.value-quantity']));
     expect(await repo.searchIndex.configure(CORE, core)).toEqual(new Set());
+    expect((await repo.search(byComposite)).resources.map((r) => r.id)).toEqual(['o1']);
   });
 });
