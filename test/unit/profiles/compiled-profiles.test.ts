@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { StructureDefinition } from '@medplum/fhirtypes';
 import { DEFAULT_FHIR_PACKAGE_CACHE } from '../../../src/fhir/conformance/core-package';
 import { compareProfileFiles, expectedProfileFiles } from '../../../scripts/profiles/layout';
 import { compileFsh, type SushiResult } from '../../../scripts/profiles/sushi-offline';
@@ -47,12 +48,9 @@ describe('the compiled JSON in profiles/', () => {
   });
 
   it('when the dose-per-kg extension is compiled, then its snapshot fixes the UCUM unit {cells}/kg', () => {
-    const extension = result.resources.find((r) => r.resource.id === 'dose-per-kg')?.resource as {
-      url: string;
-      snapshot: { element: { id: string; fixedCode?: string; fixedUri?: string; min?: number }[] };
-    };
+    const extension = result.resources.find((r) => r.resource.id === 'dose-per-kg')?.resource as unknown as StructureDefinition;
     expect(extension.url).toBe('https://stroma-fhir.org/fhir/StructureDefinition/dose-per-kg');
-    const element = (id: string) => extension.snapshot.element.find((e) => e.id === id);
+    const element = (id: string) => extension.snapshot?.element.find((e) => e.id === id);
     expect(element('Extension.value[x].code')).toMatchObject({ fixedCode: '{cells}/kg', min: 1 });
     expect(element('Extension.value[x].system')).toMatchObject({ fixedUri: 'http://unitsofmeasure.org', min: 1 });
   });
