@@ -52,6 +52,9 @@ const BUILD_STAMP = 'stroma-build.json';
 const IMPLICIT_PLACEHOLDERS = ['hl7.terminology.r4', 'hl7.fhir.uv.extensions.r4'];
 export const PLACEHOLDER_VERSION = '0.0.0-offline-placeholder';
 
+/** The folders ensureCorePackage writes into the cache: the core package and the placeholders. */
+export const OFFLINE_PACKAGE_DIRS = [CORE_PACKAGE_DIR, ...IMPLICIT_PLACEHOLDERS.map((name) => `${name}#${PLACEHOLDER_VERSION}`)];
+
 /** The fields of the FHIR package `.index.json` (index-version 2) that the package readers use. */
 const INDEX_FIELDS = [
   'id',
@@ -163,7 +166,8 @@ function readDefinitions(): Resource[] {
   return resources;
 }
 
-function indexEntry(filename: string, resource: Resource): Record<string, string> {
+/** A resource's entry in a package's `.index.json`. */
+export function indexEntry(filename: string, resource: Resource): Record<string, string> {
   const entry: Record<string, string> = { filename, resourceType: resource.resourceType };
   const fields = resource as unknown as Record<string, unknown>;
   for (const field of INDEX_FIELDS) {
