@@ -103,13 +103,31 @@ export function ensureCorePackage(cacheDir: string = DEFAULT_FHIR_PACKAGE_CACHE)
   const staging = path.join(cacheDir, `.staging-${process.pid}-${Date.now()}`, CORE_PACKAGE_DIR);
   try {
     const resources = writePackage(staging, source);
-    if (readStamp(packageDir)?.source !== source) {
-      rmSync(packageDir, { recursive: true, force: true });
-      renameSync(staging, packageDir);
-    }
+    moveIntoPlace(staging, packageDir, source);
     return { packageDir, built: true, resources };
   } finally {
     rmSync(path.dirname(staging), { recursive: true, force: true });
+  }
+}
+
+/**
+ * Renames the staging folder to the package folder. A folder renamed onto an existing one fails, so
+ * when several processes build at once the first wins and the others keep what it built. A package
+ * built from another source is moved aside first (into the staging parent, removed afterwards).
+ */
+function moveIntoPlace(staging: string, packageDir: string, source: string): void {
+  if (readStamp(packageDir)?.source === source) {
+    return;
+  }
+  if (existsSync(packageDir)) {
+    renameSync(packageDir, `${staging}.replaced`);
+  }
+  try {
+    renameSync(staging, packageDir);
+  } catch (error) {
+    if (readStamp(packageDir)?.source !== source) {
+      throw error;
+    }
   }
 }
 
