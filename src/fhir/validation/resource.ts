@@ -1,4 +1,4 @@
-import { checkBundle } from './bundle';
+import { type BundleIndex, checkBundle, indexBundle } from './bundle';
 import { type PassContext, profileLabel, report } from './context';
 import type { CompiledProfile, ElementNode, TypeRef } from './model';
 import { checkResourceId } from './primitives';
@@ -16,6 +16,8 @@ export interface ResourceRun {
   profiles?: readonly string[];
   /** The resource that contains this one (contained resources), for %rootResource and `#id`. */
   rootResource?: unknown;
+  bundle?: BundleIndex;
+  entryFullUrl?: string;
 }
 
 /** A whole resource: base R4, then each profile of meta.profile and of run.profiles. */
@@ -40,6 +42,8 @@ export function validateResourceTree(resource: unknown, path: string, run: Resou
     from: profileLabel(base),
     resource,
     rootResource: run.rootResource ?? resource,
+    bundle: base.type === 'Bundle' ? indexBundle(resource as JsonObject) : run.bundle,
+    entryFullUrl: run.entryFullUrl,
   };
   const obj = resource as JsonObject;
   if (obj.id !== undefined) {
@@ -118,6 +122,8 @@ export function validateNestedResource(node: ElementNode, type: TypeRef, value: 
       registry: ctx.registry,
       issues: ctx.issues,
       rootResource: contained ? ctx.rootResource : undefined,
+      bundle: ctx.bundle,
+      entryFullUrl: contained ? ctx.entryFullUrl : ctx.bundle?.fullUrlOf.get(value),
     });
     return;
   }
