@@ -2,6 +2,7 @@ import { type BundleIndex, checkBundle, indexBundle } from './bundle';
 import { type PassContext, profileLabel, report } from './context';
 import type { CompiledProfile, ElementNode, TypeRef } from './model';
 import { checkResourceId } from './primitives';
+import { vitalSignsProfile } from './vital-signs';
 import type { ProfileRegistry } from './registry';
 import { checkElementRules } from './rules';
 import type { ValidationIssue } from './types';
@@ -76,6 +77,15 @@ function applyProfiles(resource: JsonObject, path: string, ctx: PassContext, req
       report(ctx, 'warning', 'not-found', `${path}.meta.profile[${i}]`, `Profile reference '${url}' has not been checked because it could not be found`);
     }
   });
+  // An entered-in-error Observation is a retraction, not a measurement: the vital signs rule is
+  // not applied to it (this keeps the official R4 example f202 valid).
+  const vitalSign =
+    resource.resourceType === 'Observation' && resource.status !== 'entered-in-error' ? vitalSignsProfile(resource) : undefined;
+  if (vitalSign && !seen.has(vitalSign.url)) {
+    report(ctx, 'information', 'informational', path, vitalSign.reason);
+    applyProfile(ctx.registry.get(vitalSign.url) as CompiledProfile, resource, path, ctx);
+    seen.add(vitalSign.url);
+  }
   for (const url of requested) {
     if (seen.has(url)) {
       continue;
