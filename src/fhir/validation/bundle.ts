@@ -1,16 +1,11 @@
 import { type PassContext, report } from './context';
+import type { BundleIndex } from './model';
 
 type JsonObject = Record<string, unknown>;
 
 const ABSOLUTE_URL = /^[A-Za-z][A-Za-z0-9+.-]*:/;
 const RELATIVE_REFERENCE = /^([A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64})(?:\/_history\/([A-Za-z0-9\-.]{1,64}))?$/;
 
-/** A Bundle's entries by fullUrl, built once so resolving each reference is a lookup. */
-export interface BundleIndex {
-  type: unknown;
-  byFullUrl: Map<string, JsonObject[]>;
-  fullUrlOf: Map<unknown, string>;
-}
 
 export function indexBundle(bundle: JsonObject): BundleIndex {
   const index: BundleIndex = { type: bundle.type, byFullUrl: new Map(), fullUrlOf: new Map() };

@@ -1,5 +1,4 @@
-import type { BundleIndex } from './bundle';
-import type { CompiledProfile } from './model';
+import type { BundleIndex, CompiledProfile, ElementNode, TypeRef } from './model';
 import type { ProfileRegistry } from './registry';
 import type { ValidationIssue } from './types';
 
@@ -10,6 +9,8 @@ import type { ValidationIssue } from './types';
  * structure errors are reported once.
  */
 export interface PassContext {
+  /** The recursive steps, passed along rather than imported so the modules form no cycle. */
+  walker: Walker;
   registry: ProfileRegistry;
   issues: ValidationIssue[];
   profile: CompiledProfile;
@@ -21,6 +22,17 @@ export interface PassContext {
   /** The Bundle this resource is an entry of (or is inside), and that entry's fullUrl. */
   bundle?: BundleIndex;
   entryFullUrl?: string;
+}
+
+type JsonObject = Record<string, unknown>;
+
+export interface Walker {
+  /** Validates one value against an element and one of its types. */
+  visit(node: ElementNode, type: TypeRef, value: unknown, path: string, ctx: PassContext, hasExtension: boolean): void;
+  /** Validates an object's properties against the element that holds them. */
+  walkChildren(node: ElementNode, type: TypeRef | undefined, obj: JsonObject, path: string, ctx: PassContext): void;
+  /** Validates a resource inside another (contained, Bundle.entry.resource...). */
+  validateNestedResource(node: ElementNode, type: TypeRef, value: JsonObject, path: string, ctx: PassContext): void;
 }
 
 export function profileLabel(profile: CompiledProfile): string {

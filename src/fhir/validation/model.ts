@@ -93,3 +93,10 @@ export interface CompiledProfile {
 }
 
 export type IssueSink = ValidationIssue[];
+
+/** A Bundle's entries by fullUrl, built once so resolving each reference is a lookup. */
+export interface BundleIndex {
+  type: unknown;
+  byFullUrl: Map<string, Record<string, unknown>[]>;
+  fullUrlOf: Map<unknown, string>;
+}

@@ -1,12 +1,12 @@
-import { type BundleIndex, checkBundle, indexBundle } from './bundle';
-import { type PassContext, profileLabel, report } from './context';
-import type { CompiledProfile, ElementNode, TypeRef } from './model';
+import { checkBundle, indexBundle } from './bundle';
+import { type PassContext, profileLabel, report, type Walker } from './context';
+import type { BundleIndex, CompiledProfile, ElementNode, TypeRef } from './model';
 import { checkResourceId } from './primitives';
 import { vitalSignsProfile } from './vital-signs';
 import type { ProfileRegistry } from './registry';
 import { checkElementRules } from './rules';
 import type { ValidationIssue } from './types';
-import { walkChildren } from './walk';
+import { visit, walkChildren } from './walk';
 
 type JsonObject = Record<string, unknown>;
 
@@ -36,6 +36,7 @@ export function validateResourceTree(resource: unknown, path: string, run: Resou
     return;
   }
   const ctx: PassContext = {
+    walker: WALKER,
     registry: run.registry,
     issues: run.issues,
     profile: base,
@@ -149,6 +150,8 @@ export function validateNestedResource(node: ElementNode, type: TypeRef, value: 
   const passing = attempts.find((issues) => !issues.some((i) => i.severity === 'error' || i.severity === 'fatal'));
   ctx.issues.push(...(passing ?? attempts[0]));
 }
+
+const WALKER: Walker = { visit, walkChildren, validateNestedResource };
 
 function issue(severity: ValidationIssue['severity'], code: ValidationIssue['code'], path: string, diagnostics: string): ValidationIssue {
   return { severity, code, expression: [path], diagnostics };

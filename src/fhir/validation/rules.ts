@@ -1,8 +1,8 @@
 import { checkBundleReference } from './bundle';
 import { type PassContext, profileLabel, report } from './context';
 import type { CompiledConstraint, ElementNode, TypeRef } from './model';
+import { checkRange } from './range';
 import { deepEqual, matchesPattern } from './values';
-import { walkChildren } from './walk';
 
 type JsonObject = Record<string, unknown>;
 
@@ -28,6 +28,8 @@ export function checkElementRules(node: ElementNode, type: TypeRef, value: unkno
   }
   if (type.code === 'Reference') {
     checkReference(node, type, value as JsonObject, path, ctx);
+  } else if (type.code === 'Attachment' && ctx.isBase) {
+    checkAttachmentSize(value as JsonObject, path, ctx);
   }
 }
 
@@ -102,30 +104,6 @@ function checkRequiredBinding(valueSet: string, typeCode: string, value: unknown
   }
 }
 
-function checkRange(node: ElementNode, value: unknown, path: string, ctx: PassContext): void {
-  const actual = comparable(value);
-  if (actual === undefined) {
-    return;
-  }
-  const min = node.minValue && comparable(node.minValue.value);
-  const max = node.maxValue && comparable(node.maxValue.value);
-  if (min !== undefined && actual < min) {
-    report(ctx, 'error', 'invariant', path, `The value '${show(value)}' is less than the minimum of '${show(node.minValue?.value)}'`);
-  }
-  if (max !== undefined && actual > max) {
-    report(ctx, 'error', 'invariant', path, `The value '${show(value)}' is greater than the maximum of '${show(node.maxValue?.value)}'`);
-  }
-}
-
-/** Numbers, date-like strings (compared as text, same precision assumed) and Quantity values. */
-function comparable(value: unknown): number | string | undefined {
-  if (typeof value === 'number' || typeof value === 'string') {
-    return value;
-  }
-  const quantityValue = (value as { value?: unknown } | null)?.value;
-  return typeof quantityValue === 'number' ? quantityValue : undefined;
-}
-
 const REFERENCE_TYPE = /(?:^|\/)([A-Z][A-Za-z]+)\/[A-Za-z0-9\-.]{1,64}(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
 
 /** Reference.reference's type (from the URL) must be one of the element's target profiles' types. */
@@ -169,6 +147,8 @@ function checkContainedReference(reference: string, path: string, ctx: PassConte
   }
 }
 
+const EXAMPLE_URL = /^https?:\/\/(www\.)?example\.(org|com)(\/|$)/;
+
 /** An extension's url names its definition: the value must conform to it (checked as a profile). */
 export function checkExtensionDefinition(value: JsonObject, path: string, ctx: PassContext): void {
   const url = value.url;
@@ -179,12 +159,27 @@ export function checkExtensionDefinition(value: JsonObject, path: string, ctx: P
   const definition = ctx.registry.get(url);
   if (!definition) {
     report(ctx, 'error', 'structure', path, `The extension ${url} could not be found so is not allowed here`);
+    if (EXAMPLE_URL.test(url)) {
+      // HL7's Java validator, by default: example.org URLs belong in examples, not in data.
+      report(ctx, 'error', 'invalid', `${path}.url`, `Example URLs are not allowed in this context (${url})`);
+    }
     return;
   }
   const extensionPass: PassContext = { ...ctx, profile: definition, isBase: false, from: profileLabel(definition) };
   const extensionType: TypeRef = { code: 'Extension', isPrimitive: false, profiles: [], targetProfiles: [] };
   checkElementRules(definition.root, extensionType, value, path, extensionPass);
-  walkChildren(definition.root, extensionType, value, path, extensionPass);
+  ctx.walker.walkChildren(definition.root, extensionType, value, path, extensionPass);
+}
+
+/** Attachment.size, when stated with inline data, is the decoded data's length (HL7's Java validator). */
+function checkAttachmentSize(value: JsonObject, path: string, ctx: PassContext): void {
+  if (typeof value.size !== 'number' || typeof value.data !== 'string') {
+    return;
+  }
+  const actual = Buffer.from(value.data, 'base64').length;
+  if (actual !== value.size) {
+    report(ctx, 'error', 'structure', path, `Stated Attachment Size ${value.size} does not match actual attachment size ${actual}`);
+  }
 }
 
 function show(value: unknown): string {

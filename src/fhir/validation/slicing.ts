@@ -1,7 +1,6 @@
 import { type PassContext, report } from './context';
 import type { Discriminator, ElementNode, TypeRef } from './model';
 import { deepEqual, matchesPattern, splitPath, valuesAt } from './values';
-import { visit } from './walk';
 
 type Matcher = (item: unknown, ctx: PassContext) => boolean;
 
@@ -109,8 +108,10 @@ function valueMatcher(slice: ElementNode, targets: readonly ElementNode[], path:
   if (expected.length === 0 && path === 'url' && slice.types[0]?.profiles[0]) {
     expected.push({ value: slice.types[0].profiles[0], exact: true });
   }
+  // A slice that sets nothing at this discriminator's path is not restricted by it (as the Java
+  // validator reads type-subtype slicing where only some slices fix the subtype).
   if (expected.length === 0) {
-    return () => false;
+    return () => true;
   }
   return (item) =>
     expected.every(({ value, exact }) =>
@@ -130,7 +131,7 @@ function profileMatcher(target: ElementNode, path: string): Matcher {
         }
         const scratch: PassContext = { ...ctx, issues: [], profile, isBase: false, from: url };
         const rootType: TypeRef = { code: profile.type, isPrimitive: false, profiles: [], targetProfiles: [] };
-        visit(profile.root, rootType, v, profile.type, scratch, false);
+        ctx.walker.visit(profile.root, rootType, v, profile.type, scratch, false);
         return !scratch.issues.some((i) => i.severity === 'error' || i.severity === 'fatal');
       }),
     );

@@ -2,7 +2,6 @@ import { upperFirst } from './compile';
 import { type PassContext, report } from './context';
 import type { ElementNode, TypeRef } from './model';
 import { checkPrimitive, describe } from './primitives';
-import { validateNestedResource } from './resource';
 import { checkElementRules, checkExtensionDefinition } from './rules';
 import { assignSlices, reportSliceCardinality } from './slicing';
 
@@ -26,7 +25,10 @@ export function walkChildren(node: ElementNode, type: TypeRef | undefined, obj: 
     const primitiveExtension = key.charCodeAt(0) === 95; // `_birthDate`: the primitive's id and extensions
     const entry = holder.keys.get(primitiveExtension ? key.slice(1) : key);
     if (!entry) {
-      reportUnknown(holder, key, path, ctx);
+      const choice = reportUnknown(holder, key, path, ctx);
+      if (choice) {
+        counts.set(choice, (counts.get(choice) ?? 0) + 1); // present, of a type the profile excludes
+      }
       continue;
     }
     const child = entry.node;
@@ -118,7 +120,7 @@ export function visit(node: ElementNode, type: TypeRef, value: unknown, path: st
     return;
   }
   if (type.code === 'Resource' || ctx.registry.isResourceType(type.code)) {
-    validateNestedResource(effective, type, value as JsonObject, path, ctx);
+    ctx.walker.validateNestedResource(effective, type, value as JsonObject, path, ctx);
     return;
   }
   checkElementRules(effective, type, value, path, ctx);
@@ -142,14 +144,19 @@ function visitPrimitiveExtensions(child: ElementNode, type: TypeRef, value: unkn
       report(ctx, 'error', 'structure', itemPath, `The primitive extension must be an object, not ${describe(item)}`);
       return;
     }
+    if ('value' in item) {
+      // `_valueInteger: {value: 0}`: the value belongs in `valueInteger`, not in its extension object.
+      report(ctx, 'error', 'structure', itemPath, `The property 'value' is invalid`);
+    }
     walkChildren(holder, elementType, item as JsonObject, itemPath, ctx);
   });
 }
 
-function reportUnknown(holder: ElementNode, key: string, path: string, ctx: PassContext): void {
+/** Reports a property the element does not define; returns the choice it is a wrong type of, if any. */
+function reportUnknown(holder: ElementNode, key: string, path: string, ctx: PassContext): ElementNode | undefined {
   if (ctx.isBase) {
     report(ctx, 'error', 'structure', path, `Unrecognized property '${key}'`);
-    return;
+    return undefined;
   }
   // A profile that narrows a choice (value[x] to Quantity) makes the base's other types unknown.
   for (const child of holder.children.values()) {
@@ -163,8 +170,10 @@ function reportUnknown(holder: ElementNode, key: string, path: string, ctx: Pass
         path,
         `The type of element ${key} is not known - it could not be determined from the information available. Valid types at this point are ${valid}`,
       );
+      return child;
     }
   }
+  return undefined;
 }
 
 function checkCardinality(holder: ElementNode, counts: Map<ElementNode, number>, path: string, ctx: PassContext): void {
