@@ -58,6 +58,28 @@ export function checkBundle(bundle: JsonObject, path: string, ctx: PassContext):
  * says) must not match several entries, and a versioned one must match that version. In a
  * document, a section entry must be in the bundle (HL7's Java validator).
  */
+/** The entry a reference names (absolute, urn:, or relative to the current entry's fullUrl), if one. */
+export function resolveInBundle(reference: string, ctx: PassContext): JsonObject | undefined {
+  const bundle = ctx.bundle;
+  if (!bundle) {
+    return undefined;
+  }
+  const direct = bundle.byFullUrl.get(reference);
+  if (direct) {
+    return direct.length === 1 ? direct[0] : undefined;
+  }
+  const relative = RELATIVE_REFERENCE.exec(reference);
+  if (!relative || !ctx.entryFullUrl) {
+    return undefined;
+  }
+  const matches = bundle.byFullUrl.get(entryBase(ctx.entryFullUrl) + relative[1]) ?? [];
+  return matches.length === 1 ? matches[0] : undefined;
+}
+
+function entryBase(fullUrl: string): string {
+  return fullUrl.replace(/[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}(\/_history\/.*)?$/, '');
+}
+
 export function checkBundleReference(reference: string, elementPath: string, path: string, ctx: PassContext): void {
   const bundle = ctx.bundle as BundleIndex;
   if (reference.startsWith('urn:uuid:') || reference.startsWith('urn:oid:')) {
@@ -71,8 +93,7 @@ export function checkBundleReference(reference: string, elementPath: string, pat
     return;
   }
   const [, typeAndId, version] = relative;
-  const base = ctx.entryFullUrl.replace(/[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}(\/_history\/.*)?$/, '');
-  const matches = bundle.byFullUrl.get(base + typeAndId) ?? [];
+  const matches = bundle.byFullUrl.get(entryBase(ctx.entryFullUrl) + typeAndId) ?? [];
   const sectionEntry = bundle.type === 'document' && elementPath === 'Composition.section.entry';
   if (version === undefined) {
     if (matches.length > 1) {

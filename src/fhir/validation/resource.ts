@@ -138,12 +138,15 @@ export function validateNestedResource(node: ElementNode, type: TypeRef, value: 
     });
     return;
   }
-  const profiles = type.profiles.map((url) => ctx.registry.get(url)).filter((p): p is CompiledProfile => !!p);
+  const profiles = type.profiles
+    .map((url) => ctx.registry.get(url))
+    .filter((p): p is CompiledProfile => !!p && p.type === resourceType);
   if (profiles.length === 0) {
     return;
   }
   const attempts = profiles.map((profile) => {
-    const scratch: PassContext = { ...ctx, issues: [], resource: value };
+    const entryFullUrl = ctx.bundle?.fullUrlOf.get(value) ?? ctx.entryFullUrl;
+    const scratch: PassContext = { ...ctx, issues: [], resource: value, entryFullUrl };
     applyProfile(profile, value, location, scratch);
     return scratch.issues;
   });

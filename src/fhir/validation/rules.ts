@@ -1,4 +1,4 @@
-import { checkBundleReference } from './bundle';
+import { checkBundleReference, resolveInBundle } from './bundle';
 import { type PassContext, profileLabel, report } from './context';
 import type { CompiledConstraint, ElementNode, TypeRef } from './model';
 import { checkRange } from './range';
@@ -119,6 +119,9 @@ function checkReference(node: ElementNode, type: TypeRef, value: JsonObject, pat
   if (ctx.bundle && ctx.isBase) {
     checkBundleReference(reference, node.path, path, ctx);
   }
+  if (ctx.bundle) {
+    checkTargetProfiles(type, reference, path, ctx);
+  }
   const targetType = REFERENCE_TYPE.exec(reference)?.[1];
   if (!targetType || !ctx.registry.isResourceType(targetType) || type.targetProfiles.length === 0) {
     return;
@@ -132,6 +135,40 @@ function checkReference(node: ElementNode, type: TypeRef, value: JsonObject, pat
       path,
       `The type '${targetType}' implied by the reference URL ${reference} is not a valid Target for this element (must be one of [${allowed.join(', ')}])`,
     );
+  }
+}
+
+const targetsInProgress = new Set<unknown>();
+
+/**
+ * A target profile that is not a base type (`Composition.subject` must be a BundlePatient): when
+ * the target is in the same Bundle, it must conform to one of them.
+ */
+function checkTargetProfiles(type: TypeRef, reference: string, path: string, ctx: PassContext): void {
+  const profiles = type.targetProfiles
+    .map((url) => ctx.registry.get(url))
+    .filter((p): p is NonNullable<typeof p> => !!p && !p.isBase);
+  const target = profiles.length > 0 ? resolveInBundle(reference, ctx) : undefined;
+  if (!target || targetsInProgress.has(target)) {
+    return; // not in the bundle, or already being checked (references in a cycle)
+  }
+  const candidates = profiles.filter((p) => p.type === target.resourceType);
+  if (candidates.length === 0) {
+    return; // the target type itself is checked by checkReference
+  }
+  targetsInProgress.add(target);
+  try {
+    const conforms = candidates.some((profile) => {
+      const scratch: PassContext = { ...ctx, issues: [], isBase: false, resource: target, rootResource: target };
+      const asProfiled: TypeRef = { code: profile.type, isPrimitive: false, profiles: [profile.url], targetProfiles: [] };
+      ctx.walker.validateNestedResource(profile.root, asProfiled, target, path, scratch);
+      return !scratch.issues.some((i) => i.severity === 'error' || i.severity === 'fatal');
+    });
+    if (!conforms) {
+      report(ctx, 'error', 'structure', path, `Unable to find a profile match for ${reference} among choices: ${candidates.map((p) => p.url).join(', ')}`);
+    }
+  } finally {
+    targetsInProgress.delete(target);
   }
 }
 

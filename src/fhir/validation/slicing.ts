@@ -61,7 +61,7 @@ export function reportSliceCardinality(
         `Slice '${label}': a matching slice is required, but not found (from ${ctx.from}). Note that other slices are allowed in addition to this required slice`,
       );
     } else if (found > slice.max) {
-      report(ctx, 'error', 'structure', parentPath, `Slice '${label}': a maximum of ${slice.max} is allowed, but found ${found} (from ${ctx.from})`);
+      report(ctx, 'error', 'structure', parentPath, `${label}: max allowed = ${slice.max}, but found ${found} (from ${ctx.from})`);
     }
   }
 }
@@ -129,9 +129,17 @@ function profileMatcher(target: ElementNode, path: string): Matcher {
         if (!profile || typeof v !== 'object' || v === null) {
           return false;
         }
+        if (profile.kind === 'resource' && (v as { resourceType?: unknown }).resourceType !== profile.type) {
+          return false;
+        }
         const scratch: PassContext = { ...ctx, issues: [], profile, isBase: false, from: url };
-        const rootType: TypeRef = { code: profile.type, isPrimitive: false, profiles: [], targetProfiles: [] };
-        ctx.walker.visit(profile.root, rootType, v, profile.type, scratch, false);
+        if (profile.kind === 'resource') {
+          const asProfiled: TypeRef = { code: profile.type, isPrimitive: false, profiles: [url], targetProfiles: [] };
+          ctx.walker.validateNestedResource(profile.root, asProfiled, v as Record<string, unknown>, profile.type, scratch);
+        } else {
+          const rootType: TypeRef = { code: profile.type, isPrimitive: false, profiles: [], targetProfiles: [] };
+          ctx.walker.visit(profile.root, rootType, v, profile.type, scratch, false);
+        }
         return !scratch.issues.some((i) => i.severity === 'error' || i.severity === 'fatal');
       }),
     );
