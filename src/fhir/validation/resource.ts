@@ -138,20 +138,27 @@ export function validateNestedResource(node: ElementNode, type: TypeRef, value: 
     });
     return;
   }
-  const profiles = type.profiles
-    .map((url) => ctx.registry.get(url))
-    .filter((p): p is CompiledProfile => !!p && p.type === resourceType);
+  const known = type.profiles.map((url) => ctx.registry.get(url));
+  const profiles = known.filter((p): p is CompiledProfile => !!p && p.type === resourceType);
   if (profiles.length === 0) {
     return;
   }
+  const entryFullUrl = ctx.bundle?.fullUrlOf.get(value) ?? ctx.entryFullUrl;
   const attempts = profiles.map((profile) => {
-    const entryFullUrl = ctx.bundle?.fullUrlOf.get(value) ?? ctx.entryFullUrl;
     const scratch: PassContext = { ...ctx, issues: [], resource: value, entryFullUrl };
     applyProfile(profile, value, location, scratch);
     return scratch.issues;
   });
   const passing = attempts.find((issues) => !issues.some((i) => i.severity === 'error' || i.severity === 'fatal'));
-  ctx.issues.push(...(passing ?? attempts[0]));
+  if (passing) {
+    ctx.issues.push(...passing);
+  } else if (known.some((p) => !p)) {
+    // It may conform to a profile this server does not know: not checked, as the Java validator says.
+    const unknown = type.profiles.filter((url) => !ctx.registry.get(url)).join(', ');
+    report(ctx, 'warning', 'not-found', location, `Not checked against ${unknown}: unknown profile; it does not conform to the others`);
+  } else {
+    ctx.issues.push(...attempts[0]);
+  }
 }
 
 const WALKER: Walker = { visit, walkChildren, validateNestedResource };
