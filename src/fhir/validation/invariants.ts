@@ -111,8 +111,9 @@ const NATIVE: Record<string, (fallback: Check) => Check> = {
     firstEntryIs(value, 'document', 'Composition'),
   "bdl-12|type = 'message' implies entry.first().resource.is(MessageHeader)": () => (value) =>
     firstEntryIs(value, 'message', 'MessageHeader'),
-  'txt-1|htmlChecks()': () => (value) => !isObject(value) || narrativeHtmlIsValid(value.div),
-  'txt-2|htmlChecks()': () => (value) => !isObject(value) || narrativeHasContent(value.div),
+  // On Narrative.div: the value is the XHTML text.
+  'txt-1|htmlChecks()': () => (value) => narrativeHtmlIsValid(value),
+  'txt-2|htmlChecks()': () => (value) => narrativeHasContent(value),
   'dom-6|text.`div`.exists()': () => (value) =>
     isObject(value) && isObject(value.text) && typeof value.text.div === 'string',
 };
