@@ -40,9 +40,11 @@ export function compileStructureDefinition(sd: StructureDefinition, options: Com
     const parentPath = element.path.slice(0, Math.max(element.path.lastIndexOf('.'), 0));
     if (!root) {
       root = node;
-    } else if (element.sliceName) {
-      attachSlice(node, lastUnsliced.get(element.path), sd);
+    } else if (element.sliceName && lastUnsliced.has(element.path)) {
+      attachSlice(node, lastUnsliced.get(element.path) as ElementNode);
     } else {
+      // A named slice without its sliced element before it (core catalog's Composition.date:IssueDate)
+      // constrains that element itself.
       const parent = current.get(parentPath);
       if (!parent) {
         throw new ConformanceResourceError(`${sd.url}: element ${node.id} has no parent in the snapshot`);
@@ -66,10 +68,7 @@ export function compileStructureDefinition(sd: StructureDefinition, options: Com
   };
 }
 
-function attachSlice(slice: ElementNode, sliced: ElementNode | undefined, sd: StructureDefinition): void {
-  if (!sliced) {
-    throw new ConformanceResourceError(`${sd.url}: slice ${slice.id} has no sliced element`);
-  }
+function attachSlice(slice: ElementNode, sliced: ElementNode): void {
   if (sliced.isChoice) {
     // value[x]:valueQuantity constrains value[x] where it is a Quantity (R4 type slicing of choices).
     const typeSlices = (sliced.typeSlices ??= new Map());

@@ -171,3 +171,13 @@ describe('profiles', () => {
     expect(errorsOf(negative, fresh, [withInvariant.url])).toEqual(["Observation: Constraint failed: pos-1: 'The value is positive'"]);
   });
 });
+
+describe('core R4 definitions', () => {
+  it('compiles core profiles that name a slice of a single element (catalog, familymemberhistory-genetic)', () => {
+    const v = createValidator();
+    const urls = ['http://hl7.org/fhir/StructureDefinition/catalog', 'http://hl7.org/fhir/StructureDefinition/familymemberhistory-genetic'];
+    for (const url of urls) {
+      expect(v.knowsProfile(url)).toBe(true);
+    }
+  });
+});
