@@ -19,30 +19,28 @@ import {
   type FhirPathAtom,
 } from '@medplum/core';
 import { deepEqual } from './values';
+import {
+  type Collection,
+  compileFunction,
+  distinct,
+  EMPTY,
+  type Evaluator,
+  type FastVariables,
+  toBoolean,
+  type Tri,
+  Unsupported,
+} from './fhirpath-functions';
+
+export { type FastVariables, Unsupported } from './fhirpath-functions';
 
 /**
  * A compiler from @medplum/core's parsed FHIRPath to plain closures over JSON, for the subset
  * R4 invariants mostly use (navigation, where/exists/all/empty/count/not, boolean logic,
- * equality, numeric comparison, a few string functions). It is 10-50x faster than the general
- * interpreter, which matters because invariants run on every element. Anything outside the
- * subset (types, dates, arithmetic, descendants()) is not compiled, or throws Unsupported at
- * run time, and the caller evaluates the expression with @medplum/core instead.
+ * equality, numeric comparison, a few string functions). Invariants run on every element; with
+ * this, profiled Observations validate about twice as fast as through the general interpreter.
+ * Anything outside the subset (types, dates, most arithmetic, descendants()) is not compiled, or
+ * throws Unsupported at run time, and the caller evaluates the expression with @medplum/core.
  */
-
-export interface FastVariables {
-  context: unknown;
-  /** The FHIR type of the context value (`dateTime` for effectiveDateTime): JSON does not say it. */
-  contextType: string;
-  resource: unknown;
-  rootResource: unknown;
-}
-
-type Collection = unknown[];
-type Evaluator = (input: Collection, vars: FastVariables) => Collection;
-
-export class Unsupported extends Error {}
-
-const EMPTY: Collection = [];
 
 /** Compiles an expression to a closure, or returns undefined when it is outside the subset. */
 export function compileFast(atom: FhirPathAtom, choiceNames: ReadonlySet<string>): ((value: unknown, vars: FastVariables) => Collection) | undefined {
@@ -199,8 +197,6 @@ const COMPARISONS: Record<string, (a: number, b: number) => boolean> = {
   '>=': (a, b) => a >= b,
 };
 
-type Tri = boolean | undefined;
-
 /** FHIRPath three-valued logic; the right side is evaluated only when it can change the result. */
 const LOGIC: Record<string, (a: Tri, b: () => Tri) => Tri> = {
   and: (a, b) => (a === false ? false : and3(a, b())),
@@ -285,115 +281,7 @@ function pushChild(out: Collection, value: unknown): void {
   }
 }
 
-function compileFunction(name: string, args: Evaluator[]): Evaluator {
-  const arg = args[0];
-  switch (name) {
-    case 'empty':
-      return (input) => [input.length === 0];
-    case 'exists':
-      return arg ? (input, vars) => [input.some((x) => isTrue(arg([x], vars)))] : (input) => [input.length > 0];
-    case 'hasValue':
-      return (input) => [input.length === 1 && typeof input[0] !== 'object'];
-    case 'not':
-      return (input) => {
-        const b = toBoolean(input);
-        return b === undefined ? EMPTY : [!b];
-      };
-    case 'count':
-      return (input) => [input.length];
-    case 'where':
-      return (input, vars) => input.filter((x) => isTrue(arg([x], vars)));
-    case 'select':
-      return (input, vars) => input.flatMap((x) => arg([x], vars));
-    case 'all':
-      return (input, vars) => [input.every((x) => isTrue(arg([x], vars)))];
-    case 'first':
-      return (input) => input.slice(0, 1);
-    case 'isDistinct':
-      return (input) => [distinct(input).length === input.length];
-    case 'distinct':
-      return (input) => distinct(input);
-    case 'intersect':
-      return (input, vars) => {
-        const other = arg(input, vars);
-        return distinct(input.filter((x) => other.some((y) => deepEqual(x, y))));
-      };
-    case 'trace':
-      return (input) => input;
-    case 'toString':
-      return (input) => {
-        if (input.length === 1 && typeof input[0] !== 'object') {
-          return [String(input[0])];
-        }
-        throw new Unsupported('toString of a collection or an object');
-      };
-  }
-  return compileStringFunction(name, args);
-}
-
-function compileStringFunction(name: string, args: Evaluator[]): Evaluator {
-  const withString = (f: (s: string, argValues: unknown[]) => unknown): Evaluator => (input, vars) => {
-    if (input.length === 0) {
-      return EMPTY;
-    }
-    if (input.length > 1 || typeof input[0] !== 'string') {
-      throw new Unsupported(name);
-    }
-    const argValues = args.map((a) => a(input, vars)[0]);
-    const result = f(input[0] as string, argValues);
-    return result === undefined ? EMPTY : [result];
-  };
-  switch (name) {
-    case 'startsWith':
-      return withString((s, [p]) => (typeof p === 'string' ? s.startsWith(p) : undefined));
-    case 'endsWith':
-      return withString((s, [p]) => (typeof p === 'string' ? s.endsWith(p) : undefined));
-    case 'contains':
-      return withString((s, [p]) => (typeof p === 'string' ? s.includes(p) : undefined));
-    case 'length':
-      return withString((s) => s.length);
-    case 'substring':
-      return withString((s, [start, length]) =>
-        typeof start === 'number' ? s.substring(start, typeof length === 'number' ? start + length : undefined) : undefined,
-      );
-    case 'matches':
-      return withString((s, [re]) => (typeof re === 'string' ? new RegExp(re).test(s) : undefined));
-  }
-  throw new Unsupported(name);
-}
-
-function toBoolean(collection: Collection): Tri {
-  if (collection.length === 0) {
-    return undefined;
-  }
-  if (collection.length > 1) {
-    throw new Unsupported('boolean of a collection');
-  }
-  const value = collection[0];
-  return typeof value === 'boolean' ? value : true;
-}
-
-function isTrue(collection: Collection): boolean {
-  return toBoolean(collection) === true;
-}
-
 function toCollection(value: Tri): Collection {
   return value === undefined ? EMPTY : [value];
 }
 
-/** Primitives through a Set (linear), objects by deep equality. */
-function distinct(items: Collection): Collection {
-  const primitives = new Set<unknown>();
-  const out: Collection = [];
-  for (const item of items) {
-    if (typeof item !== 'object') {
-      if (!primitives.has(item)) {
-        primitives.add(item);
-        out.push(item);
-      }
-    } else if (!out.some((x) => deepEqual(x, item))) {
-      out.push(item);
-    }
-  }
-  return out;
-}
