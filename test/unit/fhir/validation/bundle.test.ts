@@ -41,6 +41,35 @@ describe('Bundle checks across entries', () => {
     ]);
   });
 
+  it('refuses a relative reference that matches several entries, and a version no entry has', () => {
+    const observation = (version: string) => ({
+      fullUrl: 'http://example.org/Observation/o',
+      resource: {
+        resourceType: 'Observation',
+        id: 'o',
+        meta: { versionId: version },
+        text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml">o</div>' },
+        status: 'final',
+        code: { text: 'x' },
+      },
+    });
+    const report = {
+      fullUrl: 'http://example.org/DiagnosticReport/r',
+      resource: {
+        resourceType: 'DiagnosticReport',
+        text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml">r</div>' },
+        status: 'final',
+        code: { text: 'x' },
+        result: [{ reference: 'Observation/o' }, { reference: 'Observation/o/_history/1' }, { reference: 'Observation/o/_history/3' }],
+      },
+    };
+    const bundle = { resourceType: 'Bundle', type: 'collection', entry: [report, observation('1'), observation('2')] };
+    expect(errorsOf(bundle)).toEqual([
+      'Bundle.entry[0].resource.result[0]: Multiple matches in bundle for reference Observation/o',
+      "Bundle.entry[0].resource.result[2]: Can't find 'Observation/o/_history/3' in the bundle",
+    ]);
+  });
+
   it('refuses a link relation given twice', () => {
     const bundle = { resourceType: 'Bundle', type: 'searchset', link: [{ relation: 'self', url: 'http://a/1' }, { relation: 'self', url: 'http://a/2' }] };
     expect(errorsOf(bundle)).toEqual(["Bundle.link[1]: The link relationship type 'self' can only occur once"]);
