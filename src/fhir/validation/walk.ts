@@ -98,6 +98,11 @@ function visitProperty(
 /** Validates one value against an element and one of its types. */
 export function visit(node: ElementNode, type: TypeRef, value: unknown, path: string, ctx: PassContext, hasExtension: boolean): void {
   const effective = (!ctx.isBase && node.typeSlices?.get(type.code)) || node;
+  if (effective !== node && effective.max === 0) {
+    // bp's value[x]:valueQuantity 0..0: the one type the profile allowed is sliced away.
+    report(ctx, 'error', 'invalid', path, `This element does not match any known slice defined in the profile ${ctx.from} and slicing is CLOSED`);
+    return;
+  }
   if (value === null) {
     if (!hasExtension) {
       baseError(ctx, 'structure', path, 'This property must not be null; leave it out instead');
