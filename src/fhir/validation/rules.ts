@@ -9,7 +9,7 @@ type JsonObject = Record<string, unknown>;
 /** The rules on one value besides its children: fixed, pattern, binding, range, length, invariants, references. */
 export function checkElementRules(node: ElementNode, type: TypeRef, value: unknown, path: string, ctx: PassContext): void {
   if (node.fixed !== undefined && !deepEqual(value, node.fixed)) {
-    report(ctx, 'error', 'value', path, `Value is '${show(value)}' but must be '${show(node.fixed)}'`);
+    checkFixed(value, node.fixed, path, ctx);
   }
   if (node.pattern !== undefined && !matchesPattern(value, node.pattern)) {
     report(ctx, 'error', 'value', path, `The value does not match the required pattern '${show(node.pattern)}' (found '${show(value)}')`);
@@ -30,6 +30,32 @@ export function checkElementRules(node: ElementNode, type: TypeRef, value: unkno
     checkReference(node, type, value as JsonObject, path, ctx);
   } else if (type.code === 'Attachment' && ctx.isBase) {
     checkAttachmentSize(value as JsonObject, path, ctx);
+  }
+}
+
+/**
+ * fixed[x] mismatches element by element, as HL7's Java validator reports them: an element the
+ * fixed value lacks, one it has that the instance lacks, a different primitive.
+ */
+function checkFixed(value: unknown, fixed: unknown, path: string, ctx: PassContext): void {
+  const isRecord = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (isRecord(value) && isRecord(fixed)) {
+    for (const key of Object.keys(value)) {
+      if (!(key in fixed)) {
+        report(ctx, 'error', 'value', `${path}.${key}`, `The element ${key} is present in the instance but not allowed in the applicable fixed value specified in profile`);
+      }
+    }
+    for (const [key, expected] of Object.entries(fixed)) {
+      if (key in value) {
+        checkFixed(value[key], expected, `${path}.${key}`, ctx);
+      } else {
+        report(ctx, 'error', 'value', path, `Missing element '${key}' - required by fixed value '${show(fixed)}'`);
+      }
+    }
+  } else if (Array.isArray(value) && Array.isArray(fixed) && value.length === fixed.length) {
+    value.forEach((item, i) => checkFixed(item, fixed[i], `${path}[${i}]`, ctx));
+  } else if (!deepEqual(value, fixed)) {
+    report(ctx, 'error', 'value', path, `Value is '${show(value)}' but must be '${show(fixed)}'`);
   }
 }
 

@@ -181,3 +181,26 @@ describe('core R4 definitions', () => {
     }
   });
 });
+
+describe('fixed values', () => {
+  const fixedTelecom = profileOf('Practitioner', 'fixed-telecom', { 'Practitioner.telecom': { fixedContactPoint: { use: 'work' } } });
+  const v = createValidator();
+  v.register([fixedTelecom]);
+
+  it('accepts the fixed value exactly', () => {
+    expect(errorsOf({ resourceType: 'Practitioner', telecom: [{ use: 'work' }] }, v, [fixedTelecom.url])).toEqual([]);
+  });
+
+  it('reports each element the fixed value does not have, as the Java validator does', () => {
+    expect(errorsOf({ resourceType: 'Practitioner', telecom: [{ use: 'work', system: 'phone', value: '1' }] }, v, [fixedTelecom.url])).toEqual([
+      'Practitioner.telecom[0].system: The element system is present in the instance but not allowed in the applicable fixed value specified in profile',
+      'Practitioner.telecom[0].value: The element value is present in the instance but not allowed in the applicable fixed value specified in profile',
+    ]);
+  });
+
+  it('reports a different primitive', () => {
+    expect(errorsOf({ resourceType: 'Practitioner', telecom: [{ use: 'home' }] }, v, [fixedTelecom.url])).toEqual([
+      "Practitioner.telecom[0].use: Value is 'home' but must be 'work'",
+    ]);
+  });
+});
