@@ -50,4 +50,3 @@ export interface ProfileSummary {
   codes: readonly { system?: string; code: string }[];
 }
 
-export type ValidatedResource = Resource;

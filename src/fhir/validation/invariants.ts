@@ -1,0 +1,125 @@
+import { evalFhirPathTyped, parseFhirPath, toJsBoolean, type TypedValue } from '@medplum/core';
+import type { ElementDefinitionConstraint } from '@medplum/fhirtypes';
+import type { CompiledConstraint, InvariantContext } from './model';
+import { ConformanceResourceError } from './types';
+
+type Check = CompiledConstraint['check'];
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function hasContained(resource: unknown): boolean {
+  return isObject(resource) && Array.isArray(resource.contained) && resource.contained.length > 0;
+}
+
+/**
+ * dom-3: each contained resource is referenced (`#id`, as a reference or a canonical/uri/url
+ * anywhere in the resource) or refers to its container (`#`).
+ */
+function everyContainedReferenced(resource: { contained: unknown[] }): boolean {
+  const localReferences = new Set<string>();
+  collectLocalReferences(resource, localReferences);
+  return resource.contained.every((c) => {
+    const id = (c as { id?: unknown })?.id;
+    if (typeof id === 'string' && localReferences.has(`#${id}`)) {
+      return true;
+    }
+    const own = new Set<string>();
+    collectLocalReferences(c, own);
+    return own.has('#');
+  });
+}
+
+function collectLocalReferences(value: unknown, into: Set<string>): void {
+  if (typeof value === 'string') {
+    if (value.charCodeAt(0) === 35) {
+      into.add(value);
+    }
+  } else if (Array.isArray(value)) {
+    value.forEach((v) => collectLocalReferences(v, into));
+  } else if (isObject(value)) {
+    for (const key in value) {
+      collectLocalReferences(value[key], into);
+    }
+  }
+}
+
+/**
+ * Native code for the invariants that run on (nearly) every element or resource, keyed by
+ * `key|expression`: swapped in only when the expression text is exactly the one it implements,
+ * so a profile that reuses a key with another expression still gets its own FHIRPath.
+ */
+const NATIVE: Record<string, (fallback: Check) => Check> = {
+  // ele-1: an element has a value or children besides its id.
+  'ele-1|hasValue() or (children().count() > id.count())': () => (value) =>
+    !isObject(value) || Object.keys(value).some((k) => k !== 'id'),
+  // ext-1: an extension has nested extensions or a value, not both.
+  'ext-1|extension.exists() != value.exists()': () => (value) => {
+    if (!isObject(value)) {
+      return true;
+    }
+    const hasExtensions = Array.isArray(value.extension) && value.extension.length > 0;
+    const hasValue = Object.keys(value).some((k) => k.startsWith('value'));
+    return hasExtensions !== hasValue;
+  },
+  'dom-2|contained.contained.empty()': () => (value) =>
+    !hasContained(value) || (value as { contained: unknown[] }).contained.every((c) => !hasContained(c)),
+  // @medplum/core's FHIRPath has no descendants(), so dom-3 is native, not only fast.
+  "dom-3|contained.where((('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url))) or descendants().where(reference = '#').exists() or descendants().where(as(canonical) = '#').exists() or descendants().where(as(canonical) = '#').exists()).not()).trace('unmatched', id).empty()":
+    () => (value) => !hasContained(value) || everyContainedReferenced(value as { contained: unknown[] }),
+  // dom-4, dom-5 are about contained resources: true when there are none.
+  ...Object.fromEntries(
+    ['dom-4|contained.meta.versionId.empty() and contained.meta.lastUpdated.empty()', 'dom-5|contained.meta.security.empty()'].map(
+      (k) => [k, (fallback: Check): Check => (value, type, ctx) => !hasContained(value) || fallback(value, type, ctx)],
+    ),
+  ),
+  'dom-6|text.`div`.exists()': () => (value) =>
+    isObject(value) && isObject(value.text) && typeof value.text.div === 'string',
+};
+
+/** Parses a constraint's FHIRPath once; native code replaces the ubiquitous ones. */
+export function compileConstraint(constraint: ElementDefinitionConstraint): CompiledConstraint {
+  const expression = constraint.expression as string;
+  const fhirPath = compileFhirPath(constraint.key as string, expression);
+  const native = NATIVE[`${constraint.key}|${expression}`];
+  return {
+    key: constraint.key as string,
+    severity: constraint.severity === 'warning' ? 'warning' : 'error',
+    human: constraint.human ?? '',
+    expression,
+    check: native ? native(fhirPath) : fhirPath,
+  };
+}
+
+function compileFhirPath(key: string, expression: string): Check {
+  let atom: ReturnType<typeof parseFhirPath>;
+  try {
+    atom = parseFhirPath(expression);
+  } catch (err) {
+    throw new ConformanceResourceError(`Invariant ${key}: cannot parse FHIRPath '${expression}': ${String(err)}`);
+  }
+  return (value, typeCode, ctx) => {
+    const input: TypedValue = { type: typeCode, value };
+    const variables = contextVariables(input, ctx);
+    const result = evalFhirPathTyped(atom, [input], variables);
+    // FHIRPath: an empty result is not a failure (the constraint does not apply).
+    return result.length === 0 || toJsBoolean(result);
+  };
+}
+
+function contextVariables(input: TypedValue, ctx: InvariantContext): Record<string, TypedValue> {
+  const resource = toResourceTyped(ctx.resource);
+  return {
+    '%context': input,
+    '%resource': resource,
+    '%rootResource': toResourceTyped(ctx.rootResource),
+    '%ucum': { type: 'string', value: 'http://unitsofmeasure.org' },
+  };
+}
+
+function toResourceTyped(resource: unknown): TypedValue {
+  return { type: (resource as { resourceType?: string })?.resourceType ?? 'Resource', value: resource };
+}
+
+export type { InvariantContext };
