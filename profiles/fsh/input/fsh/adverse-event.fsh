@@ -27,10 +27,15 @@ Description: "An adverse event in a clinical trial: CTCAE grade, causality, seri
 // The IG requires seriousness and outcome and prohibits what its extensions replace.
 * seriousness 1..1
 * seriousness from AeSeriousness (required)
+// R4 binds outcome (required) to its own adverse-event-outcome codes, and a profile cannot lift a
+// required binding: an outcome carries the R4 code and the NCIt code of DOMAIN.md side by side
+// (C49498 resolved, C49496 recovering, C49494 ongoing, C49495 resolvedWithSequelae, C48275 fatal),
+// each binding satisfied by its own coding, as the HL7 Java validator checks CodeableConcepts.
 * outcome 1..1
 * outcome from AeOutcome (required)
 * severity 0..0
 * suspectEntity 0..0
+// DOMAIN.md links an AdverseEvent to its study with the core element study.
 * study 1..*
 * obeys stroma-serious-iff-criterion
 

@@ -14,7 +14,8 @@ Description: "A non-serious, infusion-related grade 1 flushing (synthetic partic
 * event.text = "Flushing"
 * date = "2026-03-02T10:15:00Z"
 * seriousness = $AE_SERIOUSNESS#non-serious "Non-serious"
-* outcome = $NCIT#C49498 "Recovered or Resolved"
+* outcome.coding[+] = http://terminology.hl7.org/CodeSystem/adverse-event-outcome#resolved "Resolved"
+* outcome.coding[+] = $NCIT#C49498 "Recovered or Resolved"
 * extension[ae-grade].valueCodeableConcept = $NCIT#C41338 "Grade 1 Mild Adverse Event"
 * extension[suspect-entity].extension[instance].valueReference = Reference(synthetic-ucmsc-infusion-1)
 * extension[suspect-entity].extension[causality].extension[entityRelatedness].valueCodeableConcept = $NCIT#C53260 "Related"
@@ -37,7 +38,8 @@ Description: "A synthetic grade 3 pneumonia requiring hospitalization, not relat
 * event.text = "Pneumonia"
 * date = "2026-08-10"
 * seriousness = $AE_SERIOUSNESS#serious "Serious"
-* outcome = $NCIT#C49496 "Recovering or Resolving"
+* outcome.coding[+] = http://terminology.hl7.org/CodeSystem/adverse-event-outcome#recovering "Recovering"
+* outcome.coding[+] = $NCIT#C49496 "Recovering or Resolving"
 * extension[ae-grade].valueCodeableConcept = $NCIT#C41340 "Grade 3 Severe Adverse Event"
 * extension[seriousness-criteria].extension[criterionCode].valueCodeableConcept = $NCIT#C83052 "Hospitalization"
 * extension[seriousness-criteria].extension[criterionPresent].valueBoolean = true
