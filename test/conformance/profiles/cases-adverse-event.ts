@@ -38,6 +38,12 @@ export const ADVERSE_EVENT_CASES: ProfileCase[] = [
   flushing('non-serious with a criterion present', (r) => r.extension!.push(CRITERION), AE, 'stroma-serious-iff-criterion'),
   flushing('a relatedness outside the NCIt values', (r) => (suspect(r).extension![1].extension![0].valueCodeableConcept!.coding![0].code = 'C53259'), `${AE}.extension[1].extension[1].extension[0].value.ofType(CodeableConcept)`, 'ae-relatedness'),
   flushing('a suspect entity without instance', (r) => (suspect(r).extension = suspect(r).extension!.filter((e) => e.url !== 'instance')), `${AE}.extension[1]`, "Slice 'Extension.extension:instance': a matching slice is required"),
+  flushing('a research subject reference to a Patient', (r) => (extensionOf(r, `${AE_IG_SD}research-subject-ref`).valueReference = { reference: 'Patient/synthetic-participant-1' }), `${AE}.extension[4].value.ofType(Reference)`, 'is not a valid Target'),
+  flushing('a resolve date that is not a dateTime', (r) => {
+    const resolved = extensionOf(r, `${AE_IG_SD}resolve-date`);
+    resolved.valueString = resolved.valueDateTime;
+    delete resolved.valueDateTime;
+  }, `${AE}.extension[3]`, 'The type of element valueString is not known'),
   serious('serious without a criterion', (r) => dropExtension(r, `${AE_IG_SD}seriousness-criteria`), AE, 'stroma-serious-iff-criterion'),
   serious('a criterion outside the NCIt criteria', (r) => (criterion(r).extension![0].valueCodeableConcept!.coding![0].code = 'C00000'), `${AE}.extension[1].extension[0].value.ofType(CodeableConcept)`, 'ae-seriousness-criteria'),
   serious('a criterion without presence', (r) => (criterion(r).extension = criterion(r).extension!.filter((e) => e.url !== 'criterionPresent')), `${AE}.extension[1]`, "Slice 'Extension.extension:criterionPresent': a matching slice is required"),

@@ -26,6 +26,7 @@ export const PARTICIPANT_CASES: ProfileCase[] = [
   subject('an individual that is not a Patient', (r) => (r.individual = { reference: 'Group/g' }), 'ResearchSubject.individual', 'is not a valid Target'),
   patient('a participant without identifier', (r) => delete r.identifier, 'Patient', 'Patient.identifier: minimum required'),
   patient('an identifier without system', (r) => delete r.identifier![0].system, 'Patient.identifier[0]', 'Patient.identifier.system: minimum required'),
+  patient('an identifier without value', (r) => delete r.identifier![0].value, 'Patient.identifier[0]', 'Patient.identifier.value: minimum required'),
   infusion('no study link', (r) => dropExtension(r, STUDY_EXTENSION), MA, "Slice 'MedicationAdministration.extension:study': a matching slice is required"),
   infusion('a subject that is a Group', (r) => (r.subject = { reference: 'Group/g' }), `${MA}.subject`, 'is not a valid Target'),
   infusion('a product by code only (no lot)', (r) => {
@@ -34,6 +35,7 @@ export const PARTICIPANT_CASES: ProfileCase[] = [
     r.medicationCodeableConcept = { text: 'UCMSC' };
   }, MA, 'The type of element medicationCodeableConcept is not known'),
   infusion('a route other than intravenous', (r) => (r.dosage!.route!.coding![0].code = '26643006'), `${MA}.dosage.route`, 'pattern'),
+  infusion('no dosage', (r) => delete r.dosage, MA, 'MedicationAdministration.dosage: minimum required'),
   infusion('no route', (r) => delete r.dosage!.route, `${MA}.dosage`, 'MedicationAdministration.dosage.route: minimum required'),
   infusion('no dose', (r) => delete r.dosage!.dose, `${MA}.dosage`, 'MedicationAdministration.dosage.dose: minimum required'),
   infusion('a dose without number', (r) => delete r.dosage!.dose!.value, `${MA}.dosage.dose`, 'MedicationAdministration.dosage.dose.value: minimum required'),
@@ -47,5 +49,7 @@ export const PARTICIPANT_CASES: ProfileCase[] = [
   infusion('a product without lot', (r) => delete product(r).batch, PRODUCT, 'Medication.batch: minimum required'),
   infusion('a product without name', (r) => delete product(r).code, PRODUCT, 'Medication.code: minimum required'),
   infusion('a volume in L', (r) => (product(r).amount!.numerator!.code = 'L'), `${PRODUCT}.amount.numerator.code`, 'mL'),
+  infusion('a product without volume', (r) => delete product(r).amount, PRODUCT, 'Medication.amount: minimum required'),
+  infusion('an ingredient not saying whether it is active', (r) => delete product(r).ingredient![0].isActive, `${PRODUCT}.ingredient[0]`, 'Medication.ingredient.isActive: minimum required'),
   infusion('a product without vehicle', (r) => (product(r).ingredient = product(r).ingredient!.filter((i) => i.isActive)), PRODUCT, 'stroma-product-vehicle'),
 ];
