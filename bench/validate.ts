@@ -1,0 +1,137 @@
+/**
+ * Validation throughput bench: `npm run bench:validate` (issue 4, point 7).
+ *
+ * Validates seeded, varied Observations, MedicationAdministrations and AdverseEvents (one in eight
+ * with a flaw) against base R4 and against a profile, with Stroma's validator
+ * (src/fhir/validation) and with @medplum/core's validateResource on the same inputs, in this one
+ * process on one thread (no workers): each figure is the median of 3 runs of >= BENCH_RUN_MS after
+ * a warm-up. Then times a transaction Bundle of BENCH_BUNDLE_ENTRIES entries (Observations whose
+ * subject is a Patient entry's urn:uuid), and lists every input on which the two validators'
+ * verdicts differ, grouped by the rule that explains it.
+ *
+ * Profiles: the project's compiled profiles (profiles/structure-definitions) when they include an
+ * Observation, MedicationAdministration and AdverseEvent profile is future work; until then the
+ * stand-ins of bench/lib/validate-profiles.ts, which the output names.
+ *
+ * Knobs (env): BENCH_INPUTS=400 (per resource type) BENCH_RUN_MS=2000 BENCH_WARMUP_MS=1000
+ *   BENCH_BUNDLE_ENTRIES=10000.
+ * Exit status: 0 when every measurement ran (targets may still FAIL), 1 on an error.
+ */
+import { loadDataType } from '@medplum/core';
+import type { Bundle, Observation, Resource } from '@medplum/fhirtypes';
+import { createValidator } from '../src/fhir/validation';
+import { Cleanup } from './lib/cleanup';
+import { machineLine } from './lib/report';
+import { positiveInt, runBench } from './lib/run';
+import { adverseEvents, type BenchInput, medicationAdministrations, observationTransaction, observations } from './lib/validate-data';
+import { errorsOf, medplumValidate, stromaValidate, throughput, timePerCall, type TimingOptions } from './lib/validate-measure';
+import { benchProfiles, type BenchProfile } from './lib/validate-profiles';
+import { type BundleRow, renderValidateReport, type ThroughputRow } from './lib/validate-report';
+import { type ComparedSet, compareVerdicts } from './lib/validate-verdicts';
+
+const inputsPerType = positiveInt('BENCH_INPUTS', 400);
+const bundleEntries = positiveInt('BENCH_BUNDLE_ENTRIES', 10_000);
+const timing: TimingOptions = { runMs: positiveInt('BENCH_RUN_MS', 2_000), runs: 3, warmupMs: positiveInt('BENCH_WARMUP_MS', 1_000) };
+
+const cleanup = new Cleanup();
+const abort = new AbortController();
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+async function main(): Promise<number> {
+  const started = new Date().toISOString();
+  log(`bench:validate — ${started}`);
+  const profiles = benchProfiles();
+  const validator = createValidator();
+  validator.register(profiles.map((p) => p.definition));
+  // @medplum/core resolves a profile's extension slices through its own registry of loaded types.
+  for (const profile of profiles) loadDataType(profile.definition);
+
+  const inputSets: [string, BenchInput[]][] = [
+    ['Observation', observations(inputsPerType)],
+    ['MedicationAdministration', medicationAdministrations(inputsPerType)],
+    ['AdverseEvent', adverseEvents(inputsPerType)],
+  ];
+  const rows: ThroughputRow[] = [];
+  const compared: ComparedSet[] = [];
+  for (const [type, inputs] of inputSets) {
+    const profile = profileFor(profiles, type);
+    const resources = inputs.map((i) => i.resource);
+    for (const mode of ['base R4', 'profiled'] as const) {
+      const stroma = stromaValidate(validator, mode === 'profiled' ? profile.url : undefined);
+      const medplum = medplumValidate(mode === 'profiled' ? profile.definition : undefined);
+      log(`${type}, ${mode}: Stroma…`);
+      const ours = throughput(resources, stroma, timing);
+      log(`  ${ours.median.toFixed(0)}/s; @medplum/core…`);
+      const theirs = throughput(resources, medplum, timing);
+      log(`  ${theirs.median.toFixed(0)}/s`);
+      rows.push({ type, mode, stroma: ours, medplum: theirs });
+      compared.push({ mode: mode === 'profiled' ? `profiled: ${profile.url}` : mode, inputs, stroma, medplum });
+    }
+  }
+
+  const bundles = measureBundles(validator, profileFor(profiles, 'Observation').url);
+  const verdicts = compareVerdicts(compared);
+  const flawed = inputSets[0][1].filter((i) => i.flaw).length;
+  const header = [
+    `bench:validate — ${started}`,
+    machineLine(),
+    `one core: every validation runs on this process's main thread, one at a time (no workers); each figure is the median of ${timing.runs} runs of >= ${timing.runMs} ms after a ${timing.warmupMs} ms warm-up`,
+    `inputs: ${inputsPerType} per resource type, seeded (bench/lib/validate-data.ts); ${flawed} of each carry one flaw in turn (wrong status, value out of the profile's range, missing required element, bad date format)`,
+    `profiles: bench stand-ins built from the base R4 snapshots (bench/lib/validate-profiles.ts), not the project's profiles (not compiled into profiles/ yet): ${profiles.map((p) => p.url).join(', ')}`,
+    '@medplum/core: validateResource(resource) for base R4, validateResource(resource, { profile }) for profiled (it parses the profile on each call; that is its API)',
+  ];
+  process.stdout.write(`\n${renderValidateReport({ header, rows, bundles, verdicts })}\n`);
+  return 0;
+}
+
+function profileFor(profiles: readonly BenchProfile[], type: string): BenchProfile {
+  const profile = profiles.find((p) => p.type === type);
+  if (!profile) throw new Error(`no bench profile for ${type}`);
+  return profile;
+}
+
+/**
+ * The transaction Bundle, validated whole: base R4 (every entry, references between entries), the
+ * same with every Observation claiming the profile in meta.profile (what a trial write checks), and
+ * a quarter-size Bundle to show the checks stay linear in the number of entries.
+ */
+function measureBundles(validator: ReturnType<typeof createValidator>, observationProfile: string): BundleRow[] {
+  const transaction = observationTransaction(bundleEntries);
+  const profiled = withProfile(transaction, observationProfile);
+  const quarter = observationTransaction(Math.max(2, Math.round(bundleEntries / 4)));
+  const stroma = stromaValidate(validator);
+  const medplum = medplumValidate();
+  const row = (label: string, bundle: Bundle, withMedplum: boolean): BundleRow => {
+    log(`${label}: Stroma…`);
+    const result: BundleRow = { label, stroma: timePerCall(bundle, stroma, timing), stromaErrors: errorsOf(stroma(bundle)).length };
+    if (withMedplum) {
+      log(`  ${result.stroma.median.toFixed(0)} ms; @medplum/core…`);
+      result.medplum = timePerCall(bundle, medplum, timing);
+      result.medplumErrors = errorsOf(medplum(bundle)).length;
+    }
+    return result;
+  };
+  const entries = (b: Bundle) => (b.entry?.length ?? 0).toLocaleString('en-US');
+  return [
+    row(`transaction, ${entries(transaction)} entries, base R4`, transaction, true),
+    row(`transaction, ${entries(profiled)} entries, Observations with meta.profile`, profiled, false),
+    row(`transaction, ${entries(quarter)} entries, base R4 (linearity check)`, quarter, true),
+  ];
+}
+
+function withProfile(bundle: Bundle, profile: string): Bundle {
+  return {
+    ...bundle,
+    entry: bundle.entry?.map((entry) => {
+      const resource = entry.resource as Resource;
+      if (resource.resourceType !== 'Observation') return entry;
+      const observation: Observation = { ...resource, meta: { profile: [profile] } };
+      return { ...entry, resource: observation };
+    }),
+  };
+}
+
+runBench('bench:validate', main, cleanup, abort, log);
