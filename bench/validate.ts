@@ -17,6 +17,7 @@
  *   BENCH_BUNDLE_ENTRIES=10000.
  * Exit status: 0 when every measurement ran (targets may still FAIL), 1 on an error.
  */
+import os from 'node:os';
 import { loadDataType } from '@medplum/core';
 import type { Bundle, Observation, Resource } from '@medplum/fhirtypes';
 import { createValidator } from '../src/fhir/validation';
@@ -42,6 +43,7 @@ function log(line: string): void {
 
 async function main(): Promise<number> {
   const started = new Date().toISOString();
+  const loadAtStart = loadAverage();
   log(`bench:validate — ${started}`);
   const profiles = benchProfiles();
   const validator = createValidator();
@@ -78,13 +80,18 @@ async function main(): Promise<number> {
   const header = [
     `bench:validate — ${started}`,
     machineLine(),
-    `one core: every validation runs on this process's main thread, one at a time (no workers); each figure is the median of ${timing.runs} runs of >= ${timing.runMs} ms after a ${timing.warmupMs} ms warm-up`,
+    `load average at start (1/5/15 min): ${loadAtStart}; at end: ${loadAverage()}`,
+    `one core: every validation runs on this process's main thread, one at a time (no workers); each figure is the median of ${timing.runs} runs of >= ${timing.runMs} ms after a ${timing.warmupMs} ms warm-up; CPU time counts V8's GC threads too, so per-CPU-second figures err low`,
     `inputs: ${inputsPerType} per resource type, seeded (bench/lib/validate-data.ts); ${flawed} of each carry one flaw in turn (wrong status, value out of the profile's range, missing required element, bad date format)`,
     `profiles: bench stand-ins built from the base R4 snapshots (bench/lib/validate-profiles.ts), not the project's profiles (not compiled into profiles/ yet): ${profiles.map((p) => p.url).join(', ')}`,
     '@medplum/core: validateResource(resource) for base R4, validateResource(resource, { profile }) for profiled (it parses the profile on each call; that is its API)',
   ];
   process.stdout.write(`\n${renderValidateReport({ header, rows, bundles, verdicts })}\n`);
   return 0;
+}
+
+function loadAverage(): string {
+  return os.loadavg().map((v) => v.toFixed(1)).join(' / ');
 }
 
 function profileFor(profiles: readonly BenchProfile[], type: string): BenchProfile {

@@ -11,6 +11,13 @@ export interface Timing {
   /** Each run's figure: resources/s for throughput, ms per call for a single large input. */
   runs: number[];
   median: number;
+  /**
+   * The same figure per second of this process's CPU time (median over the runs): what one
+   * uncontended core gives, when other processes share the machine's cores with the bench.
+   */
+  cpuMedian: number;
+  /** CPU time ÷ wall time over the runs (1 = the bench had a core to itself). */
+  cpuShare: number;
 }
 
 export interface TimingOptions {
@@ -44,38 +51,49 @@ export function medplumValidate(profile?: StructureDefinition): ValidateFn {
 
 /** Resources/s over `inputs`, cycled until each run has lasted `runMs`; warm-up first. */
 export function throughput(inputs: readonly Resource[], validate: ValidateFn, options: TimingOptions): Timing {
-  const passFor = (ms: number): number => {
+  return timed(options, (timeIsUp) => {
     let validated = 0;
-    const start = performance.now();
-    let elapsed = 0;
-    do {
+    while (validated === 0 || !timeIsUp()) {
       for (const resource of inputs) validate(resource);
       validated += inputs.length;
-      elapsed = performance.now() - start;
-    } while (elapsed < ms);
-    return validated / (elapsed / 1000);
-  };
-  passFor(options.warmupMs);
-  const runs = Array.from({ length: options.runs }, () => passFor(options.runMs));
-  return { runs, median: median(runs) };
+    }
+    return (wallMs, cpuMs) => [validated / (wallMs / 1000), validated / (cpuMs / 1000)];
+  });
 }
 
 /** Milliseconds per validation of one large input (a Bundle), repeated until each run lasts `runMs`. */
 export function timePerCall(input: Resource, validate: ValidateFn, options: TimingOptions): Timing {
-  const msPerCallFor = (ms: number): number => {
+  return timed(options, (timeIsUp) => {
     let calls = 0;
-    const start = performance.now();
-    let elapsed = 0;
-    do {
+    while (calls === 0 || !timeIsUp()) {
       validate(input);
       calls++;
-      elapsed = performance.now() - start;
-    } while (elapsed < ms);
-    return elapsed / calls;
+    }
+    return (wallMs, cpuMs) => [wallMs / calls, cpuMs / calls];
+  });
+}
+
+type Figures = (wallMs: number, cpuMs: number) => [wall: number, cpu: number];
+
+/** A warm-up run (its figures dropped), then `options.runs` runs, each timed in wall and CPU time. */
+function timed(options: TimingOptions, body: (timeIsUp: () => boolean) => Figures): Timing {
+  const once = (ms: number) => {
+    const start = performance.now();
+    const cpuStart = process.cpuUsage();
+    const figures = body(() => performance.now() - start >= ms);
+    const wallMs = performance.now() - start;
+    const cpu = process.cpuUsage(cpuStart);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
+    return { figures: figures(wallMs, cpuMs), share: cpuMs / wallMs };
   };
-  msPerCallFor(options.warmupMs);
-  const runs = Array.from({ length: options.runs }, () => msPerCallFor(options.runMs));
-  return { runs, median: median(runs) };
+  once(options.warmupMs);
+  const runs = Array.from({ length: options.runs }, () => once(options.runMs));
+  return {
+    runs: runs.map((r) => r.figures[0]),
+    median: median(runs.map((r) => r.figures[0])),
+    cpuMedian: median(runs.map((r) => r.figures[1])),
+    cpuShare: median(runs.map((r) => r.share)),
+  };
 }
 
 export function errorsOf(issues: readonly OperationOutcomeIssue[]): OperationOutcomeIssue[] {
