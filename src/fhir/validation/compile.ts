@@ -1,5 +1,6 @@
 import type { ElementDefinition, ElementDefinitionType, StructureDefinition } from '@medplum/fhirtypes';
 import { compileConstraint } from './invariants';
+import { isPrimitiveType } from './primitives';
 import type { Binding, CompiledProfile, Discriminator, ElementNode, Slicing, TypeRef } from './model';
 import { ConformanceResourceError } from './types';
 
@@ -19,6 +20,8 @@ export interface CompileOptions {
   isBase: boolean;
   /** Constraint keys with their expression already enforced by base R4: a profile's copy is skipped. */
   baseConstraints?: ReadonlyMap<string, string>;
+  /** Names of R4 choice elements (value, effective...), for invariants that navigate them. */
+  choiceNames: ReadonlySet<string>;
 }
 
 /** Compiles a StructureDefinition's snapshot into a tree of element nodes, once. */
@@ -94,6 +97,7 @@ function compileElement(element: ElementDefinition, sd: StructureDefinition, opt
     isArray: element.path.includes('.') && baseMax !== '1' && baseMax !== '0',
     types: (element.type ?? []).map(compileType),
     children: new Map(),
+    bounded: [],
     keys: new Map(),
     constraints: compileConstraints(element, options),
     binding: compileBinding(element),
@@ -103,7 +107,7 @@ function compileElement(element: ElementDefinition, sd: StructureDefinition, opt
     node.contentReference = element.contentReference.slice(element.contentReference.indexOf('#') + 1);
     // R4 gives no type where the content is another element's (Questionnaire.item.item).
     if (node.types.length === 0) {
-      node.types.push({ code: 'BackboneElement', profiles: [], targetProfiles: [] });
+      node.types.push({ code: 'BackboneElement', isPrimitive: false, profiles: [], targetProfiles: [] });
     }
   }
   if (element.slicing) {
@@ -135,7 +139,7 @@ function compileConstraints(element: ElementDefinition, options: CompileOptions)
   const constraints = (element.constraint ?? []).filter(
     (c) => c.expression && !(options.baseConstraints?.get(c.key as string) === c.expression),
   );
-  return constraints.map((c) => compileConstraint(c));
+  return constraints.map((c) => compileConstraint(c, options.choiceNames));
 }
 
 function compileBinding(element: ElementDefinition): Binding | undefined {
@@ -169,6 +173,7 @@ function compileType(type: ElementDefinitionType): TypeRef {
   const primitive = systemType ? (declared?.valueUrl ?? declared?.valueUri ?? systemType) : undefined;
   return {
     code: primitive ?? code,
+    isPrimitive: isPrimitiveType(primitive ?? code),
     primitive,
     profiles: type.profile ?? [],
     targetProfiles: type.targetProfile ?? [],
@@ -178,6 +183,9 @@ function compileType(type: ElementDefinitionType): TypeRef {
 /** JSON keys for a node's children: `value[x]` answers to `valueQuantity`, `valueString`... */
 function indexKeys(node: ElementNode): void {
   for (const child of node.children.values()) {
+    if (child.min > 0 || child.max !== Infinity || child.slicing) {
+      node.bounded.push(child);
+    }
     if (!child.isChoice) {
       node.keys.set(child.name, { node: child, type: child.types[0] });
       continue;

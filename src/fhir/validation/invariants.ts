@@ -1,6 +1,8 @@
-import { evalFhirPathTyped, parseFhirPath, toJsBoolean, type TypedValue } from '@medplum/core';
+import { evalFhirPathTyped, type FhirPathAtom, parseFhirPath, toJsBoolean, type TypedValue } from '@medplum/core';
 import type { ElementDefinitionConstraint } from '@medplum/fhirtypes';
+import { compileFast, Unsupported } from './fhirpath-fast';
 import type { CompiledConstraint, InvariantContext } from './model';
+import { narrativeHasContent, narrativeHtmlIsValid } from './narrative';
 import { ConformanceResourceError } from './types';
 
 type Check = CompiledConstraint['check'];
@@ -74,14 +76,19 @@ const NATIVE: Record<string, (fallback: Check) => Check> = {
       (k) => [k, (fallback: Check): Check => (value, type, ctx) => !hasContained(value) || fallback(value, type, ctx)],
     ),
   ),
+  'txt-1|htmlChecks()': () => (value) => !isObject(value) || narrativeHtmlIsValid(value.div),
+  'txt-2|htmlChecks()': () => (value) => !isObject(value) || narrativeHasContent(value.div),
   'dom-6|text.`div`.exists()': () => (value) =>
     isObject(value) && isObject(value.text) && typeof value.text.div === 'string',
 };
 
-/** Parses a constraint's FHIRPath once; native code replaces the ubiquitous ones. */
-export function compileConstraint(constraint: ElementDefinitionConstraint): CompiledConstraint {
+/**
+ * Parses a constraint's FHIRPath once; native code replaces the ubiquitous ones. `choiceNames`
+ * (value, effective...) lets the fast evaluator find `valueQuantity` when the path says `value`.
+ */
+export function compileConstraint(constraint: ElementDefinitionConstraint, choiceNames: ReadonlySet<string>): CompiledConstraint {
   const expression = constraint.expression as string;
-  const fhirPath = compileFhirPath(constraint.key as string, expression);
+  const fhirPath = compileFhirPath(constraint.key as string, expression, choiceNames);
   const native = NATIVE[`${constraint.key}|${expression}`];
   return {
     key: constraint.key as string,
@@ -92,13 +99,34 @@ export function compileConstraint(constraint: ElementDefinitionConstraint): Comp
   };
 }
 
-function compileFhirPath(key: string, expression: string): Check {
+function compileFhirPath(key: string, expression: string, choiceNames: ReadonlySet<string>): Check {
   let atom: ReturnType<typeof parseFhirPath>;
   try {
     atom = parseFhirPath(expression);
   } catch (err) {
     throw new ConformanceResourceError(`Invariant ${key}: cannot parse FHIRPath '${expression}': ${String(err)}`);
   }
+  const general = generalCheck(atom);
+  const fast = compileFast(atom, choiceNames);
+  if (!fast) {
+    return general;
+  }
+  return (value, typeCode, ctx) => {
+    let result: unknown[];
+    try {
+      result = fast(value, { context: value, contextType: typeCode, resource: ctx.resource, rootResource: ctx.rootResource });
+    } catch (err) {
+      if (err instanceof Unsupported) {
+        return general(value, typeCode, ctx);
+      }
+      throw err;
+    }
+    return result.length === 0 || Boolean(result[0]);
+  };
+}
+
+/** @medplum/core's FHIRPath engine: the whole language, at its speed. */
+function generalCheck(atom: FhirPathAtom): Check {
   return (value, typeCode, ctx) => {
     const input: TypedValue = { type: typeCode, value };
     const variables = contextVariables(input, ctx);

@@ -9,6 +9,8 @@ import type { ValidationIssue } from './types';
 /** One allowed type of an element (ElementDefinition.type), with the JSON key suffix for choices. */
 export interface TypeRef {
   code: string;
+  /** Whether `code` is a FHIR primitive type (checked by primitives.ts), computed once. */
+  isPrimitive: boolean;
   /** For primitives typed as System.String etc.: the FHIR primitive from structuredefinition-fhir-type. */
   primitive?: string;
   profiles: readonly string[];
@@ -61,6 +63,8 @@ export interface ElementNode {
   types: TypeRef[];
   /** Children defined in this snapshot, by name; empty when the type's own definition applies. */
   children: Map<string, ElementNode>;
+  /** The children with a cardinality or slicing to check (not 0..*): checked on every object. */
+  bounded: ElementNode[];
   /** JSON key to the child and its type, e.g. `valueQuantity` to (value[x], Quantity). */
   keys: Map<string, { node: ElementNode; type: TypeRef }>;
   /** For choice elements sliced by type (`value[x]:valueQuantity`): the slice for each type code. */

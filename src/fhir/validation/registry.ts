@@ -15,11 +15,14 @@ export class ProfileRegistry {
   readonly terminology = new Terminology();
   private readonly definitions = new Map<string, StructureDefinition>();
   private readonly compiled = new Map<string, CompiledProfile>();
+  /** base() runs for every complex value: a lookup by type name, without parsing a canonical. */
+  private readonly baseByType = new Map<string, CompiledProfile>();
   private readonly baseUrls = new Set<string>();
   private readonly userUrls = new Set<string>();
   private readonly resourceTypes = new Set<string>();
   /** Every base R4 constraint key with its expression: a profile's copy is not evaluated twice. */
   readonly baseConstraints = new Map<string, string>();
+  private readonly choiceNames = new Set<string>();
 
   loadCore(): void {
     for (const file of ['profiles-types.json', 'profiles-resources.json']) {
@@ -31,6 +34,9 @@ export class ProfileRegistry {
             this.resourceTypes.add(sd.type);
           }
           for (const element of sd.snapshot?.element ?? []) {
+            if (element.path.endsWith('[x]')) {
+              this.choiceNames.add(element.path.slice(element.path.lastIndexOf('.') + 1, -3));
+            }
             for (const c of element.constraint ?? []) {
               this.baseConstraints.set(c.key as string, c.expression as string);
             }
@@ -95,7 +101,14 @@ export class ProfileRegistry {
 
   /** The base R4 definition of a resource or data type, e.g. `Observation`, `Quantity`. */
   base(type: string): CompiledProfile | undefined {
-    return this.get(type.includes(':') ? type : CORE_PREFIX + type);
+    let profile = this.baseByType.get(type);
+    if (!profile) {
+      profile = this.get(type.includes(':') ? type : CORE_PREFIX + type);
+      if (profile?.isBase) {
+        this.baseByType.set(type, profile);
+      }
+    }
+    return profile;
   }
 
   /** Whether `type` is a concrete base R4 resource type (not a data type, not abstract). */
@@ -112,7 +125,7 @@ export class ProfileRegistry {
 
   private compileOptions(url: string): Parameters<typeof compileStructureDefinition>[1] {
     const isBase = this.baseUrls.has(url);
-    return { isBase, baseConstraints: isBase ? undefined : this.baseConstraints };
+    return { isBase, baseConstraints: isBase ? undefined : this.baseConstraints, choiceNames: this.choiceNames };
   }
 }
 

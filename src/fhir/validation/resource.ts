@@ -95,7 +95,7 @@ function applyProfile(profile: CompiledProfile, resource: JsonObject, path: stri
 }
 
 function applyDefinition(definition: CompiledProfile, resource: JsonObject, path: string, ctx: PassContext): void {
-  const rootType: TypeRef = { code: definition.type, profiles: [], targetProfiles: [] };
+  const rootType: TypeRef = { code: definition.type, isPrimitive: false, profiles: [], targetProfiles: [] };
   checkElementRules(definition.root, rootType, resource, path, ctx);
   walkChildren(definition.root, rootType, resource, path, ctx);
 }

@@ -178,7 +178,7 @@ export function checkExtensionDefinition(value: JsonObject, path: string, ctx: P
     return;
   }
   const extensionPass: PassContext = { ...ctx, profile: definition, isBase: false, from: profileLabel(definition) };
-  const extensionType: TypeRef = { code: 'Extension', profiles: [], targetProfiles: [] };
+  const extensionType: TypeRef = { code: 'Extension', isPrimitive: false, profiles: [], targetProfiles: [] };
   checkElementRules(definition.root, extensionType, value, path, extensionPass);
   walkChildren(definition.root, extensionType, value, path, extensionPass);
 }

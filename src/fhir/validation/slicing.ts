@@ -120,7 +120,7 @@ function profileMatcher(target: ElementNode, path: string): Matcher {
           return false;
         }
         const scratch: PassContext = { ...ctx, issues: [], profile, isBase: false, from: url };
-        const rootType: TypeRef = { code: profile.type, profiles: [], targetProfiles: [] };
+        const rootType: TypeRef = { code: profile.type, isPrimitive: false, profiles: [], targetProfiles: [] };
         visit(profile.root, rootType, v, profile.type, scratch, false);
         return !scratch.issues.some((i) => i.severity === 'error' || i.severity === 'fatal');
       }),

@@ -1,7 +1,7 @@
 import { upperFirst } from './compile';
 import { type PassContext, report } from './context';
 import type { ElementNode, TypeRef } from './model';
-import { checkPrimitive, describe, isPrimitiveType } from './primitives';
+import { checkPrimitive, describe } from './primitives';
 import { validateNestedResource } from './resource';
 import { checkElementRules, checkExtensionDefinition } from './rules';
 import { assignSlices, reportSliceCardinality } from './slicing';
@@ -102,7 +102,7 @@ export function visit(node: ElementNode, type: TypeRef, value: unknown, path: st
     }
     return;
   }
-  if (isPrimitiveType(type.code)) {
+  if (type.isPrimitive) {
     if (ctx.isBase) {
       const problem = checkPrimitive(type.code, value);
       if (problem) {
@@ -130,7 +130,7 @@ export function visit(node: ElementNode, type: TypeRef, value: unknown, path: st
 
 /** `_given: [null, {extension: [...]}]`: each item is an Element (id, extension) of the primitive. */
 function visitPrimitiveExtensions(child: ElementNode, type: TypeRef, value: unknown, path: string, ctx: PassContext): void {
-  const elementType: TypeRef = { code: 'Element', profiles: [], targetProfiles: [] };
+  const elementType: TypeRef = { code: 'Element', isPrimitive: false, profiles: [], targetProfiles: [] };
   const items = Array.isArray(value) ? value : [value];
   const holder = ctx.registry.base(type.code)?.root ?? child;
   items.forEach((item, i) => {
@@ -168,10 +168,7 @@ function reportUnknown(holder: ElementNode, key: string, path: string, ctx: Pass
 }
 
 function checkCardinality(holder: ElementNode, counts: Map<ElementNode, number>, path: string, ctx: PassContext): void {
-  for (const child of holder.children.values()) {
-    if (child.min === 0 && child.max === Infinity && !child.slicing) {
-      continue;
-    }
+  for (const child of holder.bounded) {
     const found = counts.get(child) ?? 0;
     if (found === 0 && child.slicing && !ctx.isBase) {
       reportSliceCardinality(child, new Map(), path, ctx);
