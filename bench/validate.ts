@@ -9,9 +9,8 @@
  * subject is a Patient entry's urn:uuid), and lists every input on which the two validators'
  * verdicts differ, grouped by the rule that explains it.
  *
- * Profiles: the project's compiled profiles (profiles/structure-definitions) when they include an
- * Observation, MedicationAdministration and AdverseEvent profile is future work; until then the
- * stand-ins of bench/lib/validate-profiles.ts, which the output names.
+ * Profiles: the project's, compiled into profiles/ (bench/lib/validate-profiles.ts names the three
+ * benched); every StructureDefinition, ValueSet and CodeSystem there is loaded into both validators.
  *
  * Knobs (env): BENCH_INPUTS=400 (per resource type) BENCH_RUN_MS=2000 BENCH_WARMUP_MS=1000
  *   BENCH_BUNDLE_ENTRIES=10000.
@@ -19,14 +18,14 @@
  */
 import os from 'node:os';
 import { loadDataType } from '@medplum/core';
-import type { Bundle, Observation, Resource } from '@medplum/fhirtypes';
+import type { Bundle } from '@medplum/fhirtypes';
 import { createValidator } from '../src/fhir/validation';
 import { Cleanup } from './lib/cleanup';
 import { machineLine } from './lib/report';
 import { positiveInt, runBench } from './lib/run';
 import { adverseEvents, type BenchInput, medicationAdministrations, observationTransaction, observations } from './lib/validate-data';
 import { errorsOf, medplumValidate, stromaValidate, throughput, timePerCall, type TimingOptions } from './lib/validate-measure';
-import { benchProfiles, type BenchProfile } from './lib/validate-profiles';
+import { type BenchedType, projectConformance } from './lib/validate-profiles';
 import { type BundleRow, renderValidateReport, type ThroughputRow } from './lib/validate-report';
 import { type ComparedSet, compareVerdicts } from './lib/validate-verdicts';
 
@@ -45,13 +44,20 @@ async function main(): Promise<number> {
   const started = new Date().toISOString();
   const loadAtStart = loadAverage();
   log(`bench:validate — ${started}`);
-  const profiles = benchProfiles();
+  const conformance = projectConformance();
   const validator = createValidator();
-  validator.register(profiles.map((p) => p.definition));
+  validator.register(conformance.resources);
   // @medplum/core resolves a profile's extension slices through its own registry of loaded types.
-  for (const profile of profiles) loadDataType(profile.definition);
+  const medplumRefused: string[] = [];
+  for (const sd of conformance.structureDefinitions) {
+    try {
+      loadDataType(sd);
+    } catch (error) {
+      medplumRefused.push(`${sd.url} (${error instanceof Error ? error.message : String(error)})`);
+    }
+  }
 
-  const inputSets: [string, BenchInput[]][] = [
+  const inputSets: [BenchedType, BenchInput[]][] = [
     ['Observation', observations(inputsPerType)],
     ['MedicationAdministration', medicationAdministrations(inputsPerType)],
     ['AdverseEvent', adverseEvents(inputsPerType)],
@@ -59,22 +65,22 @@ async function main(): Promise<number> {
   const rows: ThroughputRow[] = [];
   const compared: ComparedSet[] = [];
   for (const [type, inputs] of inputSets) {
-    const profile = profileFor(profiles, type);
+    const profile = conformance.profile(type);
     const resources = inputs.map((i) => i.resource);
     for (const mode of ['base R4', 'profiled'] as const) {
       const stroma = stromaValidate(validator, mode === 'profiled' ? profile.url : undefined);
-      const medplum = medplumValidate(mode === 'profiled' ? profile.definition : undefined);
+      const medplum = medplumValidate(mode === 'profiled' ? profile : undefined);
       log(`${type}, ${mode}: Stroma…`);
       const ours = throughput(resources, stroma, timing);
       log(`  ${ours.median.toFixed(0)}/s; @medplum/core…`);
       const theirs = throughput(resources, medplum, timing);
       log(`  ${theirs.median.toFixed(0)}/s`);
       rows.push({ type, mode, stroma: ours, medplum: theirs });
-      compared.push({ mode: mode === 'profiled' ? `profiled: ${profile.url}` : mode, inputs, stroma, medplum });
+      compared.push({ mode, inputs, stroma, medplum });
     }
   }
 
-  const bundles = measureBundles(validator, profileFor(profiles, 'Observation').url);
+  const bundles = measureBundles(validator);
   const verdicts = compareVerdicts(compared);
   const flawed = inputSets[0][1].filter((i) => i.flaw).length;
   const header = [
@@ -83,7 +89,8 @@ async function main(): Promise<number> {
     `load average at start (1/5/15 min): ${loadAtStart}; at end: ${loadAverage()}`,
     `one core: every validation runs on this process's main thread, one at a time (no workers); each figure is the median of ${timing.runs} runs of >= ${timing.runMs} ms after a ${timing.warmupMs} ms warm-up; CPU time counts V8's GC threads too, so per-CPU-second figures err low`,
     `inputs: ${inputsPerType} per resource type, seeded (bench/lib/validate-data.ts); ${flawed} of each carry one flaw in turn (wrong status, value out of the profile's range, missing required element, bad date format)`,
-    `profiles: bench stand-ins built from the base R4 snapshots (bench/lib/validate-profiles.ts), not the project's profiles (not compiled into profiles/ yet): ${profiles.map((p) => p.url).join(', ')}`,
+    `profiles: the project's, from profiles/ (${conformance.resources.length} conformance resources loaded into both validators): ${inputSets.map(([type]) => conformance.profile(type).url).join(', ')}`,
+    ...(medplumRefused.length > 0 ? [`@medplum/core could not load: ${medplumRefused.join('; ')}`] : []),
     '@medplum/core: validateResource(resource) for base R4, validateResource(resource, { profile }) for profiled (it parses the profile on each call; that is its API)',
   ];
   process.stdout.write(`\n${renderValidateReport({ header, rows, bundles, verdicts })}\n`);
@@ -94,20 +101,14 @@ function loadAverage(): string {
   return os.loadavg().map((v) => v.toFixed(1)).join(' / ');
 }
 
-function profileFor(profiles: readonly BenchProfile[], type: string): BenchProfile {
-  const profile = profiles.find((p) => p.type === type);
-  if (!profile) throw new Error(`no bench profile for ${type}`);
-  return profile;
-}
-
 /**
  * The transaction Bundle, validated whole: base R4 (every entry, references between entries), the
  * same with every Observation claiming the profile in meta.profile (what a trial write checks), and
  * a quarter-size Bundle to show the checks stay linear in the number of entries.
  */
-function measureBundles(validator: ReturnType<typeof createValidator>, observationProfile: string): BundleRow[] {
+function measureBundles(validator: ReturnType<typeof createValidator>): BundleRow[] {
   const transaction = observationTransaction(bundleEntries);
-  const profiled = withProfile(transaction, observationProfile);
+  const profiled = observationTransaction(bundleEntries, true);
   const quarter = observationTransaction(Math.max(2, Math.round(bundleEntries / 4)));
   const stroma = stromaValidate(validator);
   const medplum = medplumValidate();
@@ -127,18 +128,6 @@ function measureBundles(validator: ReturnType<typeof createValidator>, observati
     row(`transaction, ${entries(profiled)} entries, Observations with meta.profile`, profiled, false),
     row(`transaction, ${entries(quarter)} entries, base R4 (linearity check)`, quarter, true),
   ];
-}
-
-function withProfile(bundle: Bundle, profile: string): Bundle {
-  return {
-    ...bundle,
-    entry: bundle.entry?.map((entry) => {
-      const resource = entry.resource as Resource;
-      if (resource.resourceType !== 'Observation') return entry;
-      const observation: Observation = { ...resource, meta: { profile: [profile] } };
-      return { ...entry, resource: observation };
-    }),
-  };
 }
 
 runBench('bench:validate', main, cleanup, abort, log);

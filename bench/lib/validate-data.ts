@@ -1,12 +1,13 @@
-import type { AdverseEvent, Bundle, MedicationAdministration, Observation, Resource } from '@medplum/fhirtypes';
-import { AE_GRADE_URL, DOSE_PER_KG_URL, HEMOGLOBIN, HEMOGLOBIN_RANGE, LOINC, MEDDRA, NCIT, SNOMED, UCUM } from './validate-profiles';
-import { GRADE_CODES, seededRandom } from './search-data';
+import type { AdverseEvent, Bundle, Extension, Medication, MedicationAdministration, Observation, Resource } from '@medplum/fhirtypes';
+import { AE_GRADE_URL, GRADE_CODES, LOINC, seededRandom } from './search-data';
+import { BENCHED_PROFILES } from './validate-profiles';
 
 /**
  * The bench:validate inputs: varied, realistic trial resources shaped by ../shared/design/DOMAIN.md,
- * drawn from a seeded PRNG so every run validates the same ones. One input in INVALID_EVERY carries
- * one flaw, in turn: the kinds a real client gets wrong (a status outside its value set, a value the
- * profile forbids, a missing required element, a date in the wrong format).
+ * drawn from a seeded PRNG so every run validates the same ones, and valid against the project's
+ * profiles (BENCHED_PROFILES). One input in INVALID_EVERY carries one flaw, in turn: the kinds a
+ * real client gets wrong (a status outside its value set, a value the profile forbids, a missing
+ * required element, a date in the wrong format).
  */
 
 export interface BenchInput {
@@ -18,6 +19,19 @@ export interface BenchInput {
 
 const INVALID_EVERY = 8;
 const STUDY_EXTENSION = 'http://hl7.org/fhir/StructureDefinition/workflow-researchStudy';
+const DOSE_PER_KG_URL = 'https://stroma-fhir.org/fhir/StructureDefinition/dose-per-kg';
+const AE_IG = 'http://hl7.org/fhir/uv/ae-research-backport-ig/StructureDefinition/';
+const UCUM = 'http://unitsofmeasure.org';
+const SNOMED = 'http://snomed.info/sct';
+const MEDDRA = 'http://terminology.hl7.org/CodeSystem/mdr';
+const NCIT = 'http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl';
+/** AE outcomes: NCIt (DOMAIN.md) beside the R4 code its required binding asks for. */
+const OUTCOMES = [
+  { r4: 'recovering', ncit: 'C49496', display: 'Recovering or Resolving' },
+  { r4: 'resolved', ncit: 'C49498', display: 'Recovered or Resolved' },
+  { r4: 'ongoing', ncit: 'C49494', display: 'Not Recovered or Not Resolved' },
+  { r4: 'resolvedWithSequelae', ncit: 'C49495', display: 'Recovered or Resolved with Sequelae' },
+];
 const SERIOUSNESS = 'http://terminology.hl7.org/CodeSystem/adverse-event-seriousness';
 const STUDIES = ['nct04356287', 'nct02213705', 'nct03562065'];
 const MEDDRA_TERMS = [
@@ -62,24 +76,29 @@ function studyExtension(random: Random) {
 export function observations(count: number): BenchInput[] {
   return inputs<Observation>('Observation', count, 41, hemoglobin, [
     { name: 'wrong status', apply: (o) => ((o as { status: string }).status = 'bogus') },
-    { name: 'value out of the profile range', apply: (o) => (o.valueQuantity = { ...o.valueQuantity, value: 99 }) },
+    { name: 'value out of the profile range', apply: (o) => (o.valueQuantity = { value: 99, unit: 'g/dL', system: UCUM, code: 'g/dL' }) },
     { name: 'missing required element (code)', apply: (o) => delete (o as Partial<Observation>).code },
     { name: 'bad date format', apply: (o) => (o.effectiveDateTime = '12/03/2024') },
   ]);
 }
 
 function hemoglobin(i: number, random: Random): Observation {
-  const value = Math.round((HEMOGLOBIN_RANGE.low + 5 + random() * 12) * 10) / 10;
+  const gramsPerDeciliter = Math.round((8 + random() * 10) * 10) / 10;
+  // One lab in five reports in g/L (DOMAIN.md: stored as received); the profile accepts both.
+  const perLiter = i % 5 === 1;
   const observation: Observation = {
     resourceType: 'Observation',
     extension: [studyExtension(random)],
     status: pick(['final', 'final', 'amended', 'corrected', 'preliminary'] as const, random),
     category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' }] }],
-    code: { coding: [{ ...HEMOGLOBIN }], text: 'Hemoglobin' },
+    code: { coding: [{ system: LOINC, code: '718-7', display: 'Hemoglobin [Mass/volume] in Blood' }], text: 'Hemoglobin' },
     subject: { reference: `Patient/${id('pt', random)}` },
     effectiveDateTime: dateTime(random),
-    valueQuantity: { value, unit: 'g/dL', system: UCUM, code: 'g/dL' },
+    valueQuantity: perLiter
+      ? { value: Math.round(gramsPerDeciliter * 10), unit: 'g/L', system: UCUM, code: 'g/L' }
+      : { value: gramsPerDeciliter, unit: 'g/dL', system: UCUM, code: 'g/dL' },
   };
+  const value = gramsPerDeciliter;
   if (random() < 0.5) {
     const low = value < 12;
     observation.interpretation = [
@@ -95,7 +114,7 @@ function hemoglobin(i: number, random: Random): Observation {
 export function medicationAdministrations(count: number): BenchInput[] {
   return inputs<MedicationAdministration>('MedicationAdministration', count, 42, infusion, [
     { name: 'wrong status', apply: (m) => ((m as { status: string }).status = 'given') },
-    { name: 'dose out of the profile range', apply: (m) => m.dosage?.dose && (m.dosage.dose.value = -5_000_000) },
+    { name: 'dose out of the profile range', apply: (m) => m.dosage?.dose && (m.dosage.dose.value = 25_000_000_000) },
     { name: 'missing required element (subject)', apply: (m) => delete (m as Partial<MedicationAdministration>).subject },
     { name: 'bad date format', apply: (m) => (m.effectiveDateTime = '2024-13-45T10:00:00Z') },
   ]);
@@ -105,21 +124,42 @@ function infusion(i: number, random: Random): MedicationAdministration {
   const placebo = random() < 0.3;
   const weightKg = Math.round(50 + random() * 60);
   const perKg = pick([1_000_000, 2_000_000, 3_000_000, 4_000_000], random);
+  const dosePerKg: Extension = { url: DOSE_PER_KG_URL, valueQuantity: { value: perKg, unit: 'cells/kg', system: UCUM, code: '{cells}/kg' } };
   return {
     resourceType: 'MedicationAdministration',
-    extension: [studyExtension(random), { url: DOSE_PER_KG_URL, valueQuantity: { value: placebo ? 0 : perKg, unit: 'cells/kg', system: UCUM, code: '{cells}/kg' } }],
+    contained: [product(placebo, i)],
+    extension: [studyExtension(random)],
     status: pick(['completed', 'completed', 'in-progress', 'stopped'] as const, random),
-    medicationReference: placebo
-      ? { reference: 'Medication/placebo-plasmalyte', display: 'Placebo (PlasmaLyte A)' }
-      : { reference: `Medication/msc-lot-${1000 + (i % 37)}`, display: 'Allogeneic mesenchymal stromal cells' },
+    medicationReference: { reference: '#product' },
     subject: { reference: `Patient/${id('pt', random)}` },
     effectiveDateTime: dateTime(random),
     supportingInformation: [{ reference: `Observation/${id('weight', random)}`, display: `Body weight ${weightKg} kg` }],
     dosage: {
-      text: `${placebo ? 0 : perKg / 1e6} x10^6 cells/kg in 50 mL PlasmaLyte A`,
+      // The profile: a cell infusion states its dose per kg, a placebo (0 cells) does not.
+      ...(placebo ? {} : { extension: [dosePerKg] }),
+      text: placebo ? 'Placebo, 50 mL PlasmaLyte A' : `${perKg / 1e6} x10^6 cells/kg in 50 mL PlasmaLyte A`,
       route: { coding: [{ system: SNOMED, code: '47625008', display: 'Intravenous route' }] },
       dose: { value: placebo ? 0 : perKg * weightKg, unit: 'cells', system: UCUM, code: '{cells}' },
     },
+  };
+}
+
+/** The infused product with its lot and vehicle, contained as the project's infusion profile asks. */
+function product(placebo: boolean, i: number): Medication {
+  return {
+    resourceType: 'Medication',
+    id: 'product',
+    meta: { profile: ['https://stroma-fhir.org/fhir/StructureDefinition/stroma-infusion-product'] },
+    code: { text: placebo ? 'Placebo (PlasmaLyte A)' : 'UCMSC (umbilical cord-derived mesenchymal stromal cells)' },
+    batch: { lotNumber: `LOT-${1000 + (i % 37)}` },
+    amount: {
+      numerator: { value: 50, unit: 'mL', system: UCUM, code: 'mL' },
+      denominator: { value: 1, unit: 'bag', system: UCUM, code: '{bag}' },
+    },
+    ingredient: [
+      ...(placebo ? [] : [{ itemCodeableConcept: { text: 'UCMSC' }, isActive: true }]),
+      { itemCodeableConcept: { text: 'PlasmaLyte A' }, isActive: false },
+    ],
   };
 }
 
@@ -136,26 +176,54 @@ function adverseEvent(i: number, random: Random): AdverseEvent {
   const grade = 1 + Math.floor(random() * random() * 5);
   const term = pick(MEDDRA_TERMS, random);
   const serious = grade >= 3;
+  const outcome = pick(OUTCOMES, random);
+  const extension: Extension[] = [
+    { url: AE_GRADE_URL, valueCodeableConcept: { coding: [{ system: NCIT, code: GRADE_CODES[grade], display: `Grade ${grade}` }] } },
+  ];
+  if (serious) {
+    // The profile: serious if and only if a seriousness criterion is present (here: hospitalization).
+    extension.push({
+      url: `${AE_IG}seriousness-criteria`,
+      extension: [
+        { url: 'criterionCode', valueCodeableConcept: { coding: [{ system: NCIT, code: 'C83052', display: 'Hospitalization' }] } },
+        { url: 'criterionPresent', valueBoolean: true },
+      ],
+    });
+  }
+  if (i % 4 === 0) {
+    extension.push({
+      url: `${AE_IG}suspect-entity`,
+      extension: [
+        { url: 'instance', valueReference: { reference: `MedicationAdministration/${id('inf', random)}` } },
+        { url: 'causality', extension: [{ url: 'entityRelatedness', valueCodeableConcept: { coding: [{ system: NCIT, code: pick(['C53256', 'C53257', 'C53258', 'C53260'], random) }] } }] },
+      ],
+    });
+  }
   return {
     resourceType: 'AdverseEvent',
-    extension: [{ url: AE_GRADE_URL, valueCodeableConcept: { coding: [{ system: NCIT, code: GRADE_CODES[grade], display: `Grade ${grade}` }] } }],
+    extension,
     actuality: 'actual',
     event: { coding: [{ system: MEDDRA, ...term }], text: term.display },
     subject: { reference: `Patient/${id('pt', random)}` },
     date: dateTime(random),
     recordedDate: dateTime(random),
     seriousness: { coding: [{ system: SERIOUSNESS, code: serious ? 'serious' : 'non-serious' }] },
-    severity: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/adverse-event-severity', code: grade === 1 ? 'mild' : grade === 2 ? 'moderate' : 'severe' }] },
+    outcome: {
+      coding: [
+        { system: 'http://terminology.hl7.org/CodeSystem/adverse-event-outcome', code: outcome.r4 },
+        { system: NCIT, code: outcome.ncit, display: outcome.display },
+      ],
+    },
     study: [{ reference: `ResearchStudy/${pick(STUDIES, random)}` }],
-    ...(i % 4 === 0 ? { suspectEntity: [{ instance: { reference: `MedicationAdministration/${id('inf', random)}` } }] } : {}),
   };
 }
 
 /**
  * A transaction Bundle of `size` entries: one Patient, then Observations whose subject is the
- * Patient's urn:uuid fullUrl, so reference checks across entries have work to do. All valid.
+ * Patient's urn:uuid fullUrl, so reference checks across entries have work to do; `withProfile`:
+ * each Observation names the hemoglobin profile in meta.profile, as a trial write is checked. All valid.
  */
-export function observationTransaction(size: number): Bundle {
+export function observationTransaction(size: number, withProfile = false): Bundle {
   const random = seededRandom(44);
   const uuid = () => {
     const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16)).join('');
@@ -172,6 +240,7 @@ export function observationTransaction(size: number): Bundle {
   for (let i = 1; i < size; i++) {
     const observation = hemoglobin(i, random);
     observation.subject = { reference: patientUrl };
+    if (withProfile) observation.meta = { profile: [BENCHED_PROFILES.Observation] };
     entry.push({ fullUrl: uuid(), resource: observation, request: { method: 'POST', url: 'Observation' } });
   }
   return { resourceType: 'Bundle', type: 'transaction', entry };

@@ -105,7 +105,13 @@ function verdicts(comparison: VerdictComparison): string[] {
   ];
   for (const [rule, differences] of comparison.groups) {
     lines.push('', `${rule} (${differences.length}):`);
-    for (const d of differences) lines.push(`- ${d.label} [${d.mode}] — Stroma: ${d.stroma}; @medplum/core: ${d.medplum}`);
+    // Inputs failing on the same issues are listed together, so every input is named once.
+    const byIssues = new Map<string, string[]>();
+    for (const d of differences) {
+      const key = `Stroma: ${d.stroma}; @medplum/core: ${d.medplum}`;
+      byIssues.set(key, [...(byIssues.get(key) ?? []), `${d.label} [${d.mode}]`]);
+    }
+    for (const [issues, labels] of byIssues) lines.push(`- ${issues}`, `  on ${labels.join(', ')}`);
   }
   return lines;
 }

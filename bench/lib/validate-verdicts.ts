@@ -65,10 +65,14 @@ function explain(ours: readonly OperationOutcomeIssue[], theirs: readonly Operat
     if (ours.every((i) => i.code === 'code-invalid')) {
       return '@medplum/core does not check required bindings: a code outside its required value set passes';
     }
-    if (ours.every((i) => i.code === 'invariant')) {
-      return '@medplum/core does not evaluate this invariant (or evaluates it differently)';
-    }
     return `unexplained: only Stroma reports ${ours.map((i) => i.code).join(', ')}`;
+  }
+  const text = (i: OperationOutcomeIssue) => i.details?.text ?? '';
+  if (theirs.every((i) => /^Incorrect number of values provided for slice/.test(text(i)) && /\.extension$/.test(i.expression?.[0] ?? ''))) {
+    return (
+      "@medplum/core matches an extension slice only by a fixed `url` written under the slice in the profile's snapshot; " +
+      "SUSHI's snapshots leave it in the extension's own definition (as the IG Publisher's do), so medplum finds 0 of a required extension slice"
+    );
   }
   return `unexplained: only @medplum/core reports ${theirs.map((i) => i.code).join(', ')}`;
 }
