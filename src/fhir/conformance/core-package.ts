@@ -52,6 +52,9 @@ const BUILD_STAMP = 'stroma-build.json';
 const IMPLICIT_PLACEHOLDERS = ['hl7.terminology.r4', 'hl7.fhir.uv.extensions.r4'];
 export const PLACEHOLDER_VERSION = '0.0.0-offline-placeholder';
 
+/** The folders ensureCorePackage writes into the cache: the core package and the placeholders. */
+export const OFFLINE_PACKAGE_DIRS = [CORE_PACKAGE_DIR, ...IMPLICIT_PLACEHOLDERS.map((name) => `${name}#${PLACEHOLDER_VERSION}`)];
+
 /** The fields of the FHIR package `.index.json` (index-version 2) that the package readers use. */
 const INDEX_FIELDS = [
   'id',
@@ -100,13 +103,31 @@ export function ensureCorePackage(cacheDir: string = DEFAULT_FHIR_PACKAGE_CACHE)
   const staging = path.join(cacheDir, `.staging-${process.pid}-${Date.now()}`, CORE_PACKAGE_DIR);
   try {
     const resources = writePackage(staging, source);
-    if (readStamp(packageDir)?.source !== source) {
-      rmSync(packageDir, { recursive: true, force: true });
-      renameSync(staging, packageDir);
-    }
+    moveIntoPlace(staging, packageDir, source);
     return { packageDir, built: true, resources };
   } finally {
     rmSync(path.dirname(staging), { recursive: true, force: true });
+  }
+}
+
+/**
+ * Renames the staging folder to the package folder. A folder renamed onto an existing one fails, so
+ * when several processes build at once the first wins and the others keep what it built. A package
+ * built from another source is moved aside first (into the staging parent, removed afterwards).
+ */
+function moveIntoPlace(staging: string, packageDir: string, source: string): void {
+  if (readStamp(packageDir)?.source === source) {
+    return;
+  }
+  if (existsSync(packageDir)) {
+    renameSync(packageDir, `${staging}.replaced`);
+  }
+  try {
+    renameSync(staging, packageDir);
+  } catch (error) {
+    if (readStamp(packageDir)?.source !== source) {
+      throw error;
+    }
   }
 }
 
@@ -163,7 +184,8 @@ function readDefinitions(): Resource[] {
   return resources;
 }
 
-function indexEntry(filename: string, resource: Resource): Record<string, string> {
+/** A resource's entry in a package's `.index.json`. */
+export function indexEntry(filename: string, resource: Resource): Record<string, string> {
   const entry: Record<string, string> = { filename, resourceType: resource.resourceType };
   const fields = resource as unknown as Record<string, unknown>;
   for (const field of INDEX_FIELDS) {

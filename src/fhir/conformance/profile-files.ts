@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Resource, SearchParameter } from '@medplum/fhirtypes';
+import type { Resource, SearchParameter, StructureDefinition } from '@medplum/fhirtypes';
 
 /** A profiles/ file that cannot be used: the server refuses to start rather than run without it. */
 export class ProfileFileError extends Error {}
@@ -10,7 +10,20 @@ export class ProfileFileError extends Error {}
  * `search-parameters/` folder holds one. A missing folder means none.
  */
 export function readProfileSearchParameters(profilesDir: string): SearchParameter[] {
-  const dir = path.join(profilesDir, 'search-parameters');
+  return readProfileFolder<SearchParameter>(profilesDir, 'search-parameters', 'SearchParameter');
+}
+
+/** The StructureDefinitions (profiles and extensions, with snapshots) compiled into `structure-definitions/`. */
+export function readProfileStructureDefinitions(profilesDir: string): StructureDefinition[] {
+  return readProfileFolder<StructureDefinition>(profilesDir, 'structure-definitions', 'StructureDefinition');
+}
+
+/**
+ * Every `*.json` file of one folder of profiles/ (written by `npm run profiles` from profiles/fsh),
+ * each holding one resource of the folder's type, in file name order. A missing folder means none.
+ */
+function readProfileFolder<T extends Resource>(profilesDir: string, folder: string, resourceType: T['resourceType']): T[] {
+  const dir = path.join(profilesDir, folder);
   if (!existsSync(dir)) {
     return [];
   }
@@ -19,10 +32,10 @@ export function readProfileSearchParameters(profilesDir: string): SearchParamete
     .sort()
     .map((file) => {
       const resource = readJson(path.join(dir, file));
-      if (resource.resourceType !== 'SearchParameter') {
-        throw new ProfileFileError(`${path.join(dir, file)} holds a ${resource.resourceType}, not a SearchParameter`);
+      if (resource.resourceType !== resourceType) {
+        throw new ProfileFileError(`${path.join(dir, file)} holds a ${resource.resourceType}, not a ${resourceType}`);
       }
-      return resource as SearchParameter;
+      return resource as T;
     });
 }
 

@@ -1,3 +1,4 @@
+import type { BundleIndex } from './bundle';
 import type { CompiledProfile } from './model';
 import type { ProfileRegistry } from './registry';
 import type { ValidationIssue } from './types';
@@ -17,6 +18,9 @@ export interface PassContext {
   from: string;
   resource: unknown;
   rootResource: unknown;
+  /** The Bundle this resource is an entry of (or is inside), and that entry's fullUrl. */
+  bundle?: BundleIndex;
+  entryFullUrl?: string;
 }
 
 export function profileLabel(profile: CompiledProfile): string {

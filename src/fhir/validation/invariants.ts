@@ -47,6 +47,34 @@ function collectLocalReferences(value: unknown, into: Set<string>): void {
   }
 }
 
+function fullUrlsAreDistinct(entries: unknown): boolean {
+  if (!Array.isArray(entries)) {
+    return true;
+  }
+  const seen = new Set<string>();
+  for (const entry of entries) {
+    const fullUrl = (entry as { fullUrl?: unknown } | null)?.fullUrl;
+    if (typeof fullUrl !== 'string') {
+      continue;
+    }
+    const versionId = (entry as { resource?: { meta?: { versionId?: unknown } } }).resource?.meta?.versionId;
+    const key = `${fullUrl}\u0000${typeof versionId === 'string' ? versionId : ''}`;
+    if (seen.has(key)) {
+      return false;
+    }
+    seen.add(key);
+  }
+  return true;
+}
+
+function firstEntryIs(bundle: unknown, bundleType: string, resourceType: string): boolean {
+  if (!isObject(bundle) || bundle.type !== bundleType) {
+    return true;
+  }
+  const first = Array.isArray(bundle.entry) ? (bundle.entry[0] as { resource?: { resourceType?: unknown } }) : undefined;
+  return first?.resource?.resourceType === resourceType;
+}
+
 /**
  * Native code for the invariants that run on (nearly) every element or resource, keyed by
  * `key|expression`: swapped in only when the expression text is exactly the one it implements,
@@ -76,6 +104,13 @@ const NATIVE: Record<string, (fallback: Check) => Check> = {
       (k) => [k, (fallback: Check): Check => (value, type, ctx) => !hasContained(value) || fallback(value, type, ctx)],
     ),
   ),
+  // bdl-7 in linear time (a 10,000-entry transaction); FHIRPath's isDistinct() compares pairs.
+  "bdl-7|(type = 'history') or entry.where(fullUrl.exists()).select(fullUrl&resource.meta.versionId).isDistinct()": () => (value) =>
+    !isObject(value) || value.type === 'history' || fullUrlsAreDistinct(value.entry),
+  "bdl-11|type = 'document' implies entry.first().resource.is(Composition)": () => (value) =>
+    firstEntryIs(value, 'document', 'Composition'),
+  "bdl-12|type = 'message' implies entry.first().resource.is(MessageHeader)": () => (value) =>
+    firstEntryIs(value, 'message', 'MessageHeader'),
   'txt-1|htmlChecks()': () => (value) => !isObject(value) || narrativeHtmlIsValid(value.div),
   'txt-2|htmlChecks()': () => (value) => !isObject(value) || narrativeHasContent(value.div),
   'dom-6|text.`div`.exists()': () => (value) =>

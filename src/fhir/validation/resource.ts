@@ -1,7 +1,8 @@
-import { checkBundle } from './bundle';
+import { type BundleIndex, checkBundle, indexBundle } from './bundle';
 import { type PassContext, profileLabel, report } from './context';
 import type { CompiledProfile, ElementNode, TypeRef } from './model';
 import { checkResourceId } from './primitives';
+import { vitalSignsProfile } from './vital-signs';
 import type { ProfileRegistry } from './registry';
 import { checkElementRules } from './rules';
 import type { ValidationIssue } from './types';
@@ -16,6 +17,8 @@ export interface ResourceRun {
   profiles?: readonly string[];
   /** The resource that contains this one (contained resources), for %rootResource and `#id`. */
   rootResource?: unknown;
+  bundle?: BundleIndex;
+  entryFullUrl?: string;
 }
 
 /** A whole resource: base R4, then each profile of meta.profile and of run.profiles. */
@@ -40,6 +43,8 @@ export function validateResourceTree(resource: unknown, path: string, run: Resou
     from: profileLabel(base),
     resource,
     rootResource: run.rootResource ?? resource,
+    bundle: base.type === 'Bundle' ? indexBundle(resource as JsonObject) : run.bundle,
+    entryFullUrl: run.entryFullUrl,
   };
   const obj = resource as JsonObject;
   if (obj.id !== undefined) {
@@ -72,6 +77,15 @@ function applyProfiles(resource: JsonObject, path: string, ctx: PassContext, req
       report(ctx, 'warning', 'not-found', `${path}.meta.profile[${i}]`, `Profile reference '${url}' has not been checked because it could not be found`);
     }
   });
+  // An entered-in-error Observation is a retraction, not a measurement: the vital signs rule is
+  // not applied to it (this keeps the official R4 example f202 valid).
+  const vitalSign =
+    resource.resourceType === 'Observation' && resource.status !== 'entered-in-error' ? vitalSignsProfile(resource) : undefined;
+  if (vitalSign && !seen.has(vitalSign.url)) {
+    report(ctx, 'information', 'informational', path, vitalSign.reason);
+    applyProfile(ctx.registry.get(vitalSign.url) as CompiledProfile, resource, path, ctx);
+    seen.add(vitalSign.url);
+  }
   for (const url of requested) {
     if (seen.has(url)) {
       continue;
@@ -118,6 +132,8 @@ export function validateNestedResource(node: ElementNode, type: TypeRef, value: 
       registry: ctx.registry,
       issues: ctx.issues,
       rootResource: contained ? ctx.rootResource : undefined,
+      bundle: ctx.bundle,
+      entryFullUrl: contained ? ctx.entryFullUrl : ctx.bundle?.fullUrlOf.get(value),
     });
     return;
   }

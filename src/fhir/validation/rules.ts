@@ -1,3 +1,4 @@
+import { checkBundleReference } from './bundle';
 import { type PassContext, profileLabel, report } from './context';
 import type { CompiledConstraint, ElementNode, TypeRef } from './model';
 import { deepEqual, matchesPattern } from './values';
@@ -26,7 +27,7 @@ export function checkElementRules(node: ElementNode, type: TypeRef, value: unkno
     checkConstraint(constraint, type, value, path, ctx);
   }
   if (type.code === 'Reference') {
-    checkReference(type, value as JsonObject, path, ctx);
+    checkReference(node, type, value as JsonObject, path, ctx);
   }
 }
 
@@ -128,7 +129,7 @@ function comparable(value: unknown): number | string | undefined {
 const REFERENCE_TYPE = /(?:^|\/)([A-Z][A-Za-z]+)\/[A-Za-z0-9\-.]{1,64}(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
 
 /** Reference.reference's type (from the URL) must be one of the element's target profiles' types. */
-function checkReference(type: TypeRef, value: JsonObject, path: string, ctx: PassContext): void {
+function checkReference(node: ElementNode, type: TypeRef, value: JsonObject, path: string, ctx: PassContext): void {
   const reference = value.reference;
   if (typeof reference !== 'string') {
     return;
@@ -136,6 +137,9 @@ function checkReference(type: TypeRef, value: JsonObject, path: string, ctx: Pas
   if (reference.startsWith('#')) {
     checkContainedReference(reference, path, ctx);
     return;
+  }
+  if (ctx.bundle && ctx.isBase) {
+    checkBundleReference(reference, node.path, path, ctx);
   }
   const targetType = REFERENCE_TYPE.exec(reference)?.[1];
   if (!targetType || !ctx.registry.isResourceType(targetType) || type.targetProfiles.length === 0) {

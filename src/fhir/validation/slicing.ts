@@ -78,11 +78,12 @@ function matcherFor(slice: ElementNode, discriminators: readonly Discriminator[]
 }
 
 function discriminatorMatcher(slice: ElementNode, discriminator: Discriminator, type: TypeRef): Matcher {
-  const target = nodeAt(slice, discriminator.path);
+  const targets = nodesAt(slice, discriminator.path);
+  const target = targets[0];
   switch (discriminator.type) {
     case 'value':
     case 'pattern':
-      return valueMatcher(slice, target, discriminator.path);
+      return valueMatcher(slice, targets, discriminator.path);
     case 'exists': {
       const required = (target?.min ?? 0) > 0;
       return (item) => valuesAt(item, discriminator.path).length > 0 === required;
@@ -96,17 +97,25 @@ function discriminatorMatcher(slice: ElementNode, discriminator: Discriminator, 
   }
 }
 
-function valueMatcher(slice: ElementNode, target: ElementNode | undefined, path: string): Matcher {
-  let expected = target?.fixed ?? target?.pattern;
-  const exact = target?.fixed !== undefined;
+/**
+ * The fixed or pattern values the slice sets at the discriminator path (several when the path
+ * runs through a sliced element, as bp's `code.coding.code` does through coding:SBPCode).
+ */
+function valueMatcher(slice: ElementNode, targets: readonly ElementNode[], path: string): Matcher {
+  const expected = targets
+    .filter((t) => t.fixed !== undefined || t.pattern !== undefined)
+    .map((t) => ({ value: t.fixed ?? t.pattern, exact: t.fixed !== undefined }));
   // An extension slice names its definition in the type profile rather than in a fixed url.
-  if (expected === undefined && path === 'url' && slice.types[0]?.profiles[0]) {
-    expected = slice.types[0].profiles[0];
+  if (expected.length === 0 && path === 'url' && slice.types[0]?.profiles[0]) {
+    expected.push({ value: slice.types[0].profiles[0], exact: true });
   }
-  if (expected === undefined) {
+  if (expected.length === 0) {
     return () => false;
   }
-  return (item) => valuesAt(item, path).some((v) => (exact ? deepEqual(v, expected) : matchesPattern(v, expected)));
+  return (item) =>
+    expected.every(({ value, exact }) =>
+      valuesAt(item, path).some((v) => (exact ? deepEqual(v, value) : matchesPattern(v, value))),
+    );
 }
 
 /** A profile discriminator: the value conforms to the profile (checked silently). */
@@ -127,17 +136,19 @@ function profileMatcher(target: ElementNode, path: string): Matcher {
     );
 }
 
-/** The element a discriminator path names inside a slice, following the slice's children. */
-function nodeAt(slice: ElementNode, path: string): ElementNode | undefined {
-  let node: ElementNode | undefined = slice;
+/** The elements a discriminator path names inside a slice, following children and their slices. */
+function nodesAt(slice: ElementNode, path: string): ElementNode[] {
+  let nodes: ElementNode[] = [slice];
   for (const segment of splitPath(path)) {
     const name = segment.replace(/\.?ofType\(.*\)$/, '');
-    node = node?.children.get(name) ?? node?.typeSlices?.values().next().value;
-    if (!node) {
-      return undefined;
-    }
+    nodes = nodes.flatMap((node) => {
+      const child = node.children.get(name);
+      const choice = node.typeSlices?.values().next().value;
+      const found = child ?? choice;
+      return found ? [found, ...(found.slicing?.slices ?? [])] : [];
+    });
   }
-  return node;
+  return nodes;
 }
 
 function typeOf(value: unknown, type: TypeRef): string {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { SearchParameter } from '@medplum/fhirtypes';
 import { DEFAULT_PROFILES_DIR } from '../../../../src/config';
-import { ProfileFileError, readProfileSearchParameters } from '../../../../src/fhir/conformance/profile-files';
+import { ProfileFileError, readProfileSearchParameters, readProfileStructureDefinitions } from '../../../../src/fhir/conformance/profile-files';
 import { createRegistries, createSearchParameterDefinitions } from '../../../../src/fhir/conformance/registries';
 import { SEARCHABLE_TYPES } from '../../../../src/store/postgres';
 
@@ -15,6 +15,14 @@ describe('the SearchParameters of profiles/', () => {
     for (const sp of shipped) {
       expect(sp.url).toBe(`https://stroma-fhir.org/fhir/SearchParameter/${sp.id}`);
       expect(sp.status).toBe('active');
+    }
+  });
+
+  it('when the shipped StructureDefinitions are read, then each has the snapshot SUSHI generated', () => {
+    const definitions = readProfileStructureDefinitions(DEFAULT_PROFILES_DIR);
+    expect(definitions.map((sd) => sd.url)).toContain('https://stroma-fhir.org/fhir/StructureDefinition/dose-per-kg');
+    for (const sd of definitions) {
+      expect(sd.snapshot?.element.length).toBeGreaterThan(0);
     }
   });
 
