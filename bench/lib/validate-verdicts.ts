@@ -71,7 +71,7 @@ function explain(ours: readonly OperationOutcomeIssue[], theirs: readonly Operat
   if (theirs.every((i) => /^Incorrect number of values provided for slice/.test(text(i)) && /\.extension$/.test(i.expression?.[0] ?? ''))) {
     return (
       "@medplum/core matches an extension slice only by a fixed `url` written under the slice in the profile's snapshot; " +
-      "SUSHI's snapshots leave it in the extension's own definition (as the IG Publisher's do), so medplum finds 0 of a required extension slice"
+      "SUSHI's snapshots leave it in the extension's own definition, so medplum finds 0 of a required extension slice"
     );
   }
   return `unexplained: only @medplum/core reports ${theirs.map((i) => i.code).join(', ')}`;
