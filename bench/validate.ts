@@ -88,7 +88,7 @@ async function main(): Promise<number> {
     machineLine(),
     `load average at start (1/5/15 min): ${loadAtStart}; at end: ${loadAverage()}`,
     `one core: every validation runs on this process's main thread, one at a time (no workers); each figure is the median of ${timing.runs} runs of >= ${timing.runMs} ms after a ${timing.warmupMs} ms warm-up; CPU time counts V8's GC threads too, so per-CPU-second figures err low`,
-    `inputs: ${inputsPerType} per resource type, seeded (bench/lib/validate-data.ts); ${flawed} of each carry one flaw in turn (wrong status, value out of the profile's range, missing required element, bad date format)`,
+    `inputs: ${inputsPerType} per resource type, seeded (bench/lib/validate-data.ts); ${flawed} of each carry one flaw in turn (wrong status, a value or coding the profile forbids, missing required element, bad date format)`,
     `profiles: the project's, from profiles/ (${conformance.resources.length} conformance resources loaded into both validators): ${inputSets.map(([type]) => conformance.profile(type).url).join(', ')}`,
     ...(medplumRefused.length > 0 ? [`@medplum/core could not load: ${medplumRefused.join('; ')}`] : []),
     '@medplum/core: validateResource(resource) for base R4, validateResource(resource, { profile }) for profiled (it parses the profile on each call; that is its API)',
@@ -104,7 +104,7 @@ function loadAverage(): string {
 /**
  * The transaction Bundle, validated whole: base R4 (every entry, references between entries), the
  * same with every Observation claiming the profile in meta.profile (what a trial write checks), and
- * a quarter-size Bundle to show the checks stay linear in the number of entries.
+ * a quarter-size Bundle, to check that the cost stays linear in the number of entries.
  */
 function measureBundles(validator: ReturnType<typeof createValidator>): BundleRow[] {
   const transaction = observationTransaction(bundleEntries);
