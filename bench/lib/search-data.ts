@@ -71,7 +71,7 @@ const FIRST_DAY = Date.UTC(2019, 0, 1);
 const SPAN_MS = Date.UTC(2025, 0, 1) - FIRST_DAY;
 
 /** mulberry32: a small seeded PRNG, so every run draws the same values. */
-function seededRandom(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
