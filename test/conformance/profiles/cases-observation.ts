@@ -83,7 +83,7 @@ const COMMON_PARENT = [
     delete r.valueQuantity;
   }, 'Observation', 'The type of element valueString is not known'),
   observation('esr', 'a quantity without number', (r) => delete r.valueQuantity!.value, 'Observation.value.ofType(Quantity)', 'Observation.value[x].value: minimum required'),
-  observation('weight-1', 'two study links', (r) => r.extension!.push(r.extension![0]), 'Observation', "Slice 'Observation.extension:study': a maximum of 1 is allowed"),
+  observation('weight-1', 'two study links', (r) => r.extension!.push(r.extension![0]), 'Observation', 'Observation.extension:study: max allowed = 1, but found 2'),
 ];
 
 const CODED = [

@@ -7,7 +7,7 @@ Profile: StromaBodyWeight
 Parent: StromaTrialObservation
 Id: stroma-body-weight
 Title: "Body weight"
-Description: "Body weight in a Stroma trial."
+Description: "Body weight in a Stroma trial. A vital sign: it must also conform to R4's core bodyweight profile (category vital-signs), which the server checks for every Observation with this code."
 * code = $LOINC#29463-7
 * insert QuantityIn(#kg)
 * obeys stroma-body-weight-range
@@ -22,7 +22,7 @@ Profile: StromaBmi
 Parent: StromaTrialObservation
 Id: stroma-bmi
 Title: "Body mass index"
-Description: "Body mass index in a Stroma trial."
+Description: "Body mass index in a Stroma trial. A vital sign: it must also conform to R4's core bmi profile (category vital-signs), which the server checks for every Observation with this code."
 * code = $LOINC#39156-5
 * insert QuantityIn(#kg/m2)
 * obeys stroma-bmi-range

@@ -125,6 +125,8 @@ InstanceOf: StromaBmi
 Usage: #example
 Description: "Synthetic measurement (not a real participant's)."
 * insert SyntheticMeasurement($LOINC#39156-5)
+// BMI is a vital sign in R4 (observation.html#vitals): the core profile requires this category.
+* category = $OBS_CATEGORY#vital-signs
 * valueQuantity = 22.8 'kg/m2' "kg/m2"
 
 Instance: synthetic-pao2

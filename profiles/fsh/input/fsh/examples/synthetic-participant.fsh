@@ -34,6 +34,9 @@ Title: "Synthetic body weight"
 Description: "The synthetic participant's weight on the day of the first infusion (synthetic value)."
 * insert Synthetic
 * status = #final
+// R4 requires body weights to conform to the core vital signs profile (observation.html#vitals),
+// which requires this category.
+* category = $OBS_CATEGORY#vital-signs
 * code = $LOINC#29463-7 "Body weight"
 * subject = Reference(synthetic-participant-1)
 * effectiveDateTime = "2026-03-02T08:30:00Z"
