@@ -59,6 +59,10 @@ export function compileFast(atom: FhirPathAtom, choiceNames: ReadonlySet<string>
 function compileAtom(atom: unknown, choiceNames: ReadonlySet<string>, atTop: boolean): Evaluator {
   const compile = (a: unknown): Evaluator => compileAtom(a, choiceNames, atTop);
   if (atom instanceof DotAtom) {
+    const choiceOfType = compileChoiceOfType(atom, compile, choiceNames);
+    if (choiceOfType) {
+      return choiceOfType;
+    }
     const left = compile(atom.left);
     const right = compile(atom.right);
     return (input, vars) => right(left(input, vars), vars);
@@ -93,6 +97,37 @@ function compileAtom(atom: unknown, choiceNames: ReadonlySet<string>, atTop: boo
     };
   }
   return compileOperator(atom, compile);
+}
+
+/**
+ * `value.ofType(Quantity)` on a choice element: in JSON the type is in the key (`valueQuantity`),
+ * so it selects that one key. Profiles' value-range invariants are written this way; elsewhere
+ * (`contained.ofType(Patient)`) the type of a JSON value is unknown here.
+ */
+function compileChoiceOfType(atom: DotAtom, compile: (a: unknown) => Evaluator, choiceNames: ReadonlySet<string>): Evaluator | undefined {
+  const call = atom.right;
+  if (!(call instanceof FunctionAtom) || call.name !== 'ofType' || call.args.length !== 1 || !(call.args[0] instanceof SymbolAtom)) {
+    return undefined;
+  }
+  const choice = atom.left instanceof DotAtom ? atom.left.right : atom.left;
+  if (!(choice instanceof SymbolAtom) || !choiceNames.has(choice.name)) {
+    return undefined;
+  }
+  const type = call.args[0].name.replace(/^FHIR\./, '');
+  if (type.includes('.')) {
+    throw new Unsupported(type); // System.String and the like
+  }
+  const key = choice.name + type.charAt(0).toUpperCase() + type.slice(1);
+  const parent = atom.left instanceof DotAtom ? compile(atom.left.left) : (input: Collection) => input;
+  return (input, vars) => {
+    const out: Collection = [];
+    for (const item of parent(input, vars)) {
+      if (typeof item === 'object' && item !== null) {
+        pushChild(out, (item as Record<string, unknown>)[key]);
+      }
+    }
+    return out;
+  };
 }
 
 /**

@@ -30,6 +30,10 @@ const expressions = [
   "Observation.status.length() >= 5",
   "('#' + contained.id.first()) = subject.reference",
   "code.coding.code | component.code.coding.code",
+  'value.ofType(Quantity).all(value >= 1 and value <= 25)',
+  "value.ofType(Quantity).all(code = 'g/L')",
+  'value.ofType(string).exists()',
+  'Observation.value.ofType(Quantity).value > 13',
 ];
 
 describe('fast FHIRPath subset', () => {
