@@ -27,6 +27,23 @@ const STUDY_SYSTEM = 'https://stroma-fhir.org/fhir/sid/bench-study';
 
 /** CTCAE grade -> NCIt code (DOMAIN.md `ae-grade`). */
 export const GRADE_CODES: Record<number, string> = { 1: 'C41338', 2: 'C41339', 3: 'C41340', 4: 'C41337', 5: 'C48275' };
+
+/** An AE's ae-grade extension and, when serious, the seriousness criterion DOMAIN.md requires with it (here: hospitalization). */
+export function gradeExtensions(grade: number, serious: boolean): Extension[] {
+  const extension: Extension[] = [
+    { url: AE_GRADE_URL, valueCodeableConcept: { coding: [{ system: NCIT, code: GRADE_CODES[grade], display: `Grade ${grade}` }] } },
+  ];
+  if (serious) {
+    extension.push({
+      url: `${AE_IG}seriousness-criteria`,
+      extension: [
+        { url: 'criterionCode', valueCodeableConcept: { coding: [{ system: NCIT, code: 'C83052', display: 'Hospitalization' }] } },
+        { url: 'criterionPresent', valueBoolean: true },
+      ],
+    });
+  }
+  return extension;
+}
 /** Share of adverse events per grade: mostly mild, as in the trials' safety tables. */
 const GRADE_WEIGHTS = [0, 0.4, 0.3, 0.2, 0.08, 0.02];
 
@@ -153,19 +170,7 @@ function adverseEvent(patientId: string, studyId: string, random: () => number):
   const grade = pickGrade(random());
   const term = AE_TERMS[Math.floor(random() * AE_TERMS.length)];
   const serious = grade >= 3;
-  const extension: Extension[] = [
-    { url: AE_GRADE_URL, valueCodeableConcept: { coding: [{ system: NCIT, code: GRADE_CODES[grade], display: `Grade ${grade}` }] } },
-  ];
-  if (serious) {
-    // DOMAIN.md: serious if and only if a seriousness criterion is present (here: hospitalization).
-    extension.push({
-      url: `${AE_IG}seriousness-criteria`,
-      extension: [
-        { url: 'criterionCode', valueCodeableConcept: { coding: [{ system: NCIT, code: 'C83052', display: 'Hospitalization' }] } },
-        { url: 'criterionPresent', valueBoolean: true },
-      ],
-    });
-  }
+  const extension = gradeExtensions(grade, serious);
   return {
     resourceType: 'AdverseEvent',
     extension,

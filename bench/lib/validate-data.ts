@@ -1,5 +1,5 @@
 import type { AdverseEvent, Bundle, Extension, Medication, MedicationAdministration, Observation, Resource } from '@medplum/fhirtypes';
-import { AE_GRADE_URL, GRADE_CODES, LOINC, seededRandom } from './search-data';
+import { gradeExtensions, LOINC, seededRandom } from './search-data';
 import { BENCHED_PROFILES } from './validate-profiles';
 
 /**
@@ -177,19 +177,7 @@ function adverseEvent(i: number, random: Random): AdverseEvent {
   const term = pick(MEDDRA_TERMS, random);
   const serious = grade >= 3;
   const outcome = pick(OUTCOMES, random);
-  const extension: Extension[] = [
-    { url: AE_GRADE_URL, valueCodeableConcept: { coding: [{ system: NCIT, code: GRADE_CODES[grade], display: `Grade ${grade}` }] } },
-  ];
-  if (serious) {
-    // The profile: serious if and only if a seriousness criterion is present (here: hospitalization).
-    extension.push({
-      url: `${AE_IG}seriousness-criteria`,
-      extension: [
-        { url: 'criterionCode', valueCodeableConcept: { coding: [{ system: NCIT, code: 'C83052', display: 'Hospitalization' }] } },
-        { url: 'criterionPresent', valueBoolean: true },
-      ],
-    });
-  }
+  const extension = gradeExtensions(grade, serious);
   if (i % 4 === 0) {
     extension.push({
       url: `${AE_IG}suspect-entity`,
