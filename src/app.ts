@@ -1,14 +1,16 @@
 import type { RequestListener } from 'node:http';
 import type { Logger } from 'pino';
 import { DEFAULT_PROFILES_DIR, type Config } from './config';
-import { readProfileSearchParameters } from './fhir/conformance/profile-files';
+import { readProfileSearchParameters, registerProfileFiles } from './fhir/conformance/profile-files';
 import { createRegistries, createSearchParameterDefinitions, type FhirRegistries } from './fhir/conformance/registries';
 import type { SearchParameterDefinitions } from './fhir/conformance/search-parameter-definitions';
 import { dispatch } from './fhir/router/router';
+import { createWriteValidation, type WriteValidation } from './fhir/validation/pipeline';
 import type { HandlerContext } from './fhir/types';
 import { createRequestListener } from './http/request-listener';
 import type { Repository } from './store/repository';
 import { createPostgresRepository, openDatabase, SEARCHABLE_TYPES } from './store/postgres';
+import { registerTrial } from './trial';
 
 export type AppConfig = Pick<Config, 'baseUrl' | 'bodyLimitBytes' | 'bundleMaxEntries'>;
 
@@ -18,6 +20,8 @@ export interface AppDependencies {
   registries: FhirRegistries;
   /** Loads the project's search parameters into the registry and the store's index. */
   definitions: SearchParameterDefinitions;
+  /** Validates every write (base R4, meta.profile, the profiles the rules select). */
+  validation: WriteValidation;
   logger: Logger;
   /** False once shutdown has begun: /readyz then answers 503 so balancers stop sending work. */
   isAccepting?: () => boolean;
@@ -28,9 +32,12 @@ export async function buildDependencies(
   config: Pick<Config, 'databaseUrl' | 'dbPoolSize' | 'baseUrl'> & { dataDir?: string; profilesDir?: string },
   logger: Logger,
 ): Promise<Omit<AppDependencies, 'config'>> {
+  const profilesDir = config.profilesDir ?? DEFAULT_PROFILES_DIR;
   const registries = createRegistries(SEARCHABLE_TYPES);
-  const profiles = readProfileSearchParameters(config.profilesDir ?? DEFAULT_PROFILES_DIR);
-  const definitions = createSearchParameterDefinitions(registries, SEARCHABLE_TYPES, profiles);
+  const definitions = createSearchParameterDefinitions(registries, SEARCHABLE_TYPES, readProfileSearchParameters(profilesDir));
+  registerProfileFiles(profilesDir, registries.profiles);
+  registerTrial(registries);
+  const validation = createWriteValidation(registries.profiles, registries.profileRules);
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
   const repo = createPostgresRepository(db, { parameters: registries.searchParameters.indexed(), baseUrl: config.baseUrl });
   try {
@@ -43,16 +50,17 @@ export async function buildDependencies(
     await repo.close();
     throw error;
   }
-  return { repo, registries, definitions, logger };
+  return { repo, registries, definitions, validation, logger };
 }
 
 /** The HTTP request listener: the only place that wires HTTP, FHIR and the store. */
 export function createApp(deps: AppDependencies): RequestListener {
-  const { config, repo, registries, definitions, logger } = deps;
+  const { config, repo, registries, definitions, validation, logger } = deps;
   const context: HandlerContext = {
-    repo: definitions.watch(repo),
+    repo: definitions.watch(validation.guard(repo)),
     registries,
     definitions,
+    validation,
     baseUrl: config.baseUrl,
     limits: { bundleMaxEntries: config.bundleMaxEntries },
     dispatch,

@@ -3,6 +3,7 @@ import type { Repository, ResourceWriter } from '../store/repository';
 import type { Outcome } from './outcomes';
 import type { FhirRegistries } from './conformance/registries';
 import type { SearchParameterDefinitions } from './conformance/search-parameter-definitions';
+import type { WriteValidation } from './validation/pipeline';
 
 export type FhirMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -38,6 +39,8 @@ export interface HandlerContext {
   registries: FhirRegistries;
   /** Where the registry's project search parameters come from; reindexing goes through it. */
   definitions: SearchParameterDefinitions;
+  /** The validation of every write; $validate asks it too. */
+  validation: WriteValidation;
   baseUrl: string;
   limits: { bundleMaxEntries: number };
   /** Re-dispatches a request through the router (used by batch and transaction). */

@@ -1,6 +1,7 @@
 import type { Bundle, CapabilityStatement, Resource } from '@medplum/fhirtypes';
 import request from 'supertest';
 import { idsOf } from '../helpers/graph-fixtures';
+import { storeAsGiven } from '../helpers/seed';
 import { storeName, useTestApp } from '../helpers/test-app';
 
 const STUDY = 'http://hl7.org/fhir/StructureDefinition/workflow-researchStudy';
@@ -93,9 +94,8 @@ type TestAppLike = Parameters<typeof request>[0];
 describe(`Observation and MedicationAdministration by study: the extension or the subject's enrolment (${storeName()})`, () => {
   const t = useTestApp();
   beforeAll(async () => {
-    for (const resource of RESOURCES) {
-      await request(t.app).put(`/fhir/${resource.resourceType}/${resource.id}`).send(resource).expect(201);
-    }
+    // As given: the fixtures carry only what the searches look at (see storeAsGiven).
+    await storeAsGiven(t.repo, RESOURCES);
     for (const reference of DELETED) {
       await request(t.app).delete(`/fhir/${reference}`).expect(200);
     }

@@ -1,18 +1,19 @@
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import request from 'supertest';
+import { storeAsGiven } from './seed';
 import type { TestApp } from './test-app';
 
 /**
- * For table-driven search tests: stores each labelled resource before the tests run, and returns a
+ * For table-driven search tests: stores each labelled resource before the tests run (as given, see
+ * storeAsGiven), and returns a
  * function that runs a search strictly and answers the sorted labels of its matches.
  */
 export function labelledSearch(t: TestApp, resources: Record<string, Resource>): (query: string) => Promise<string[]> {
   const labelOf = new Map<string, string>();
   beforeAll(async () => {
-    for (const [label, resource] of Object.entries(resources)) {
-      const created = await request(t.app).post(`/fhir/${resource.resourceType}`).send(resource).expect(201);
-      labelOf.set(created.body.id, label);
-    }
+    const labels = Object.keys(resources);
+    const stored = await storeAsGiven(t.repo, Object.values(resources));
+    stored.forEach((resource, i) => labelOf.set(resource.id as string, labels[i]));
   });
   return async (query) => {
     // `$` separates composite components; sent percent-encoded, as a client would.

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Resource, SearchParameter, StructureDefinition } from '@medplum/fhirtypes';
+import type { CodeSystem, Resource, SearchParameter, StructureDefinition, ValueSet } from '@medplum/fhirtypes';
+import { ConformanceResourceError, type ResourceValidator } from '../validation/types';
 
 /** A profiles/ file that cannot be used: the server refuses to start rather than run without it. */
 export class ProfileFileError extends Error {}
@@ -16,6 +17,25 @@ export function readProfileSearchParameters(profilesDir: string): SearchParamete
 /** The StructureDefinitions (profiles and extensions, with snapshots) compiled into `structure-definitions/`. */
 export function readProfileStructureDefinitions(profilesDir: string): StructureDefinition[] {
   return readProfileFolder<StructureDefinition>(profilesDir, 'structure-definitions', 'StructureDefinition');
+}
+
+/** What the validator needs from profiles/: StructureDefinitions, ValueSets and CodeSystems. */
+export function readProfileValidationResources(profilesDir: string): (StructureDefinition | ValueSet | CodeSystem)[] {
+  return [
+    ...readProfileFolder<CodeSystem>(profilesDir, 'code-systems', 'CodeSystem'),
+    ...readProfileFolder<ValueSet>(profilesDir, 'value-sets', 'ValueSet'),
+    ...readProfileStructureDefinitions(profilesDir),
+  ];
+}
+
+/** Compiles profiles/ into the validator; a profile that cannot be compiled stops the start. */
+export function registerProfileFiles(profilesDir: string, validator: ResourceValidator): void {
+  try {
+    validator.register(readProfileValidationResources(profilesDir));
+  } catch (error) {
+    if (error instanceof ConformanceResourceError) throw new ProfileFileError(`profiles: ${error.message}`);
+    throw error;
+  }
 }
 
 /**

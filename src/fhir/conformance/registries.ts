@@ -1,5 +1,7 @@
 import type { SearchParameter } from '@medplum/fhirtypes';
 import type { SearchParamType } from '../../store/repository';
+import { createValidator, type ResourceValidator } from '../validation';
+import { ProfileRuleRegistry } from '../validation/write-rules';
 import { loadR4Definitions } from './r4-definitions';
 import { SearchParameterDefinitions } from './search-parameter-definitions';
 import { SearchParameterRegistry } from './search-parameter-registry';
@@ -11,14 +13,27 @@ const NOT_STORED = new Set(['Parameters', 'OperationOutcome', 'SubscriptionStatu
 export interface FhirRegistries {
   resourceTypes: ReadonlySet<string>;
   searchParameters: SearchParameterRegistry;
+  /**
+   * The profiles, value sets and code systems known (base R4, profiles/, stored ones), compiled into
+   * the validator: writes, $validate and the CapabilityStatement's supportedProfile all read it.
+   */
+  readonly profiles: ResourceValidator;
+  /** Rules that hold a resource to profiles its meta.profile does not name (domain layers add them). */
+  profileRules: ProfileRuleRegistry;
 }
 
 export function createRegistries(searchableTypes: readonly SearchParamType[]): FhirRegistries {
   const r4 = loadR4Definitions();
   const resourceTypes = r4.resourceTypes.filter((t) => !NOT_STORED.has(t));
+  let profiles: ResourceValidator | undefined;
   return {
     resourceTypes: new Set(resourceTypes),
+    // Compiled on first use (about a second per process): search-only callers never pay for it.
+    get profiles() {
+      return (profiles ??= createValidator());
+    },
     searchParameters: new SearchParameterRegistry(r4.searchParameters, resourceTypes, searchableTypes),
+    profileRules: new ProfileRuleRegistry(),
   };
 }
 

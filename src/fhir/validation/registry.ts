@@ -23,6 +23,8 @@ export class ProfileRegistry {
   /** Every base R4 constraint key with its expression: a profile's copy is not evaluated twice. */
   readonly baseConstraints = new Map<string, string>();
   private readonly choiceNames = new Set<string>();
+  /** profilesFor() answers, per resource type, until the next register(). */
+  private readonly summaries = new Map<string, ProfileSummary[]>();
 
   loadCore(): void {
     for (const file of ['profiles-types.json', 'profiles-resources.json']) {
@@ -62,6 +64,7 @@ export class ProfileRegistry {
 
   /** Compiles every StructureDefinition first, so a failing one leaves the registry unchanged. */
   register(resources: readonly Resource[]): void {
+    this.summaries.clear();
     const compiled: CompiledProfile[] = [];
     for (const resource of resources) {
       if (resource.resourceType === 'StructureDefinition') {
@@ -117,10 +120,15 @@ export class ProfileRegistry {
   }
 
   profilesFor(resourceType: string): ProfileSummary[] {
-    return [...this.userUrls]
-      .map((url) => this.definitions.get(url) as StructureDefinition)
-      .filter((sd) => sd.type === resourceType && sd.kind === 'resource')
-      .map((sd) => ({ url: sd.url, type: sd.type, codes: profileCodes(sd) }));
+    let summaries = this.summaries.get(resourceType);
+    if (!summaries) {
+      summaries = [...this.userUrls]
+        .map((url) => this.definitions.get(url) as StructureDefinition)
+        .filter((sd) => sd.type === resourceType && sd.kind === 'resource')
+        .map((sd) => ({ url: sd.url, type: sd.type, codes: profileCodes(sd, this.terminology) }));
+      this.summaries.set(resourceType, summaries);
+    }
+    return summaries;
   }
 
   private compileOptions(url: string): Parameters<typeof compileStructureDefinition>[1] {
@@ -129,12 +137,18 @@ export class ProfileRegistry {
   }
 }
 
-/** Fixed or pattern codes at `<Type>.code` (and its codings), for callers picking a profile. */
-function profileCodes(sd: StructureDefinition): ProfileSummary['codes'] {
+/**
+ * Fixed or pattern codes at `<Type>.code` (and its codings), or the codes of its required binding
+ * when its value set expands offline, for callers picking a profile.
+ */
+function profileCodes(sd: StructureDefinition, terminology: Terminology): ProfileSummary['codes'] {
   const codes: { system?: string; code: string }[] = [];
   for (const element of sd.snapshot?.element ?? []) {
     if (element.path !== `${sd.type}.code` && element.path !== `${sd.type}.code.coding`) {
       continue;
+    }
+    if (element.path === `${sd.type}.code` && element.binding?.strength === 'required' && element.binding.valueSet) {
+      codes.push(...boundCodes(element.binding.valueSet, terminology));
     }
     const value = (element.patternCodeableConcept ?? element.fixedCodeableConcept ?? {
       coding: [element.patternCoding ?? element.fixedCoding].filter(Boolean),
@@ -146,6 +160,14 @@ function profileCodes(sd: StructureDefinition): ProfileSummary['codes'] {
     }
   }
   return codes;
+}
+
+function boundCodes(valueSet: string, terminology: Terminology): { system: string; code: string }[] {
+  const expansion = terminology.expand(valueSet.split('|')[0]);
+  return [...(expansion?.systemCodes ?? [])].map((pair) => {
+    const bar = pair.lastIndexOf('|');
+    return { system: pair.slice(0, bar), code: pair.slice(bar + 1) };
+  });
 }
 
 /** Parsed once per process: the definitions are read-only, and several validators may be created. */
