@@ -26,7 +26,7 @@ export class WriteSession {
     private readonly groupCommit: GroupCommit,
     ctx: QueryContext,
   ) {
-    const reads = reader(() => this.connection(), ctx);
+    const reads = reader(() => this.readConnection(), ctx);
     this.writer = {
       ...reads,
       readForUpdate: async (resourceType, id) => {
@@ -55,6 +55,17 @@ export class WriteSession {
   async abort(): Promise<void> {
     this.pending = [];
     await this.session?.rollback();
+  }
+
+  /**
+   * Where a plain read goes. Transactions run at READ COMMITTED, where each statement sees what was
+   * committed when it started, inside a transaction or not: so until this session has written,
+   * locked or read for update, a read needs no transaction of its own, and a create whose
+   * validation reads first (is its patient enrolled?) stays one autocommitted statement that the
+   * group commit can share.
+   */
+  private readConnection(): Promise<Queryable> {
+    return !this.session && this.pending.length === 0 ? Promise.resolve(this.db) : this.connection();
   }
 
   /** An open transaction, with every buffered write applied, so reads see this session's writes. */
