@@ -4,11 +4,12 @@ import type { FhirRequest, HandlerResult } from './types';
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
- * Prefer: return applies to interactions that write a resource. Reads, searches (POST _search) and
- * batch or transaction responses (POST to the base) always carry what they produced.
+ * Prefer: return applies to interactions that write a resource. Reads, searches (POST _search),
+ * batch or transaction responses (POST to the base) and operations ($validate's OperationOutcome
+ * is its answer) always carry what they produced.
  */
 function writesAResource(request: FhirRequest): boolean {
-  return WRITES.has(request.method) && request.path !== '' && !request.path.endsWith('_search');
+  return WRITES.has(request.method) && request.path !== '' && !request.path.endsWith('_search') && !/(^|\/)\$[^/]*$/.test(request.path);
 }
 
 /** The body Prefer: return asks for: the resource (the default), its OperationOutcome, or none. */

@@ -71,7 +71,16 @@ export interface Route {
   /** Route only when the request has (true) or has no (false) query parameters; undefined: either. */
   conditional?: boolean;
   interactions: InteractionCode[];
-  /** A system operation the route serves ($name), listed with its OperationDefinition's canonical URL. */
+  /**
+   * An operation the route serves ($name), listed with its OperationDefinition's canonical URL: in
+   * rest.operation when the route is at system level, in every resource type's operation when its
+   * segments start with ":type" (type or instance level).
+   */
   operation?: { name: string; definition: string };
+  /**
+   * Whether ":type" also matches the R4 resource types the server does not store (Parameters,
+   * OperationOutcome...): $validate checks content of every type, stored or not.
+   */
+  anyResourceType?: boolean;
   handler: Handler;
 }

@@ -31,6 +31,7 @@ export function buildCapabilityStatement(
   const typeInteractions = all.filter((i) => !SYSTEM_INTERACTIONS.has(i) && i !== 'capabilities');
   const systemInteractions = all.filter((i) => SYSTEM_INTERACTIONS.has(i));
   const conditional = (code: InteractionCode) => routes.some((r) => r.conditional && r.interactions.includes(code));
+  const typeOperations = operationsOf(routes.filter((r) => r.segments[0] === ':type'));
   const resource: CapabilityStatementRestResource[] = [...registries.resourceTypes].sort().map((type) => ({
     type: type as CapabilityStatementRestResource["type"],
     interaction: typeInteractions.map((code) => ({ code: code as never })),
@@ -43,6 +44,7 @@ export function buildCapabilityStatement(
     conditionalDelete: conditional('delete') ? 'single' : 'not-supported',
     searchParam: registries.searchParameters.searchableFor(type).map((p) => searchParamOf(p, registries)),
     ...includesOf(type, registries),
+    ...(typeOperations.length > 0 ? { operation: typeOperations } : {}),
   }));
   return {
     resourceType: 'CapabilityStatement',
@@ -60,10 +62,16 @@ export function buildCapabilityStatement(
         resource,
         interaction: systemInteractions.map((code) => ({ code: code as never })),
         searchParam: systemSearchParams(registries),
-        operation: routes.flatMap((r) => (r.operation ? [r.operation] : [])),
+        operation: operationsOf(routes.filter((r) => r.segments[0] !== ':type')),
       },
     ],
   };
+}
+
+/** The operations the routes serve, each once (an operation served at type and instance level has two routes). */
+function operationsOf(routes: readonly Route[]): { name: string; definition: string }[] {
+  const byName = new Map(routes.flatMap((r) => (r.operation ? [[r.operation.name, r.operation] as const] : [])));
+  return [...byName.values()].map(({ name, definition }) => ({ name, definition }));
 }
 
 function searchParamOf(param: IndexedParameter, registries: FhirRegistries): CapabilityStatementRestResourceSearchParam {

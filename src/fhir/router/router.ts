@@ -1,4 +1,5 @@
 import { InvalidSearchError, WriteConflictError } from '../../store/repository';
+import { loadR4Definitions } from '../conformance/r4-definitions';
 import { errors } from '../outcomes';
 import type { FhirRequest, HandlerContext, HandlerResult, Route, RouteParams } from '../types';
 import { ROUTES } from './routes';
@@ -26,13 +27,17 @@ export async function dispatch(request: FhirRequest, ctx: HandlerContext): Promi
 function findRoute(request: FhirRequest, segments: string[], ctx: HandlerContext): [Route, RouteParams] {
   const method = request.method === 'HEAD' ? 'GET' : request.method;
   const type = segments[0];
-  if (type !== undefined && /^[A-Z]/.test(type) && !ctx.registries.resourceTypes.has(type)) {
-    throw errors.unknownType(type);
-  }
-  const shaped = ROUTES.flatMap((route) => {
+  let shaped = ROUTES.flatMap((route) => {
     const params = matchSegments(route.segments, segments);
     return params ? [{ route, params }] : [];
   });
+  if (type !== undefined && /^[A-Z]/.test(type) && !ctx.registries.resourceTypes.has(type)) {
+    // A type the server does not store: only routes that take every R4 type ($validate) serve it.
+    shaped = isR4ResourceType(type) ? shaped.filter(({ route: r }) => r.anyResourceType === true) : [];
+    if (shaped.length === 0) {
+      throw errors.unknownType(type);
+    }
+  }
   if (shaped.length === 0) {
     throw errors.notFound(`The path /${request.path}`);
   }
@@ -45,6 +50,14 @@ function findRoute(request: FhirRequest, segments: string[], ctx: HandlerContext
     throw errors.methodNotAllowed(`${request.method} is not allowed on /${request.path}`);
   }
   return [found.route, found.params];
+}
+
+let r4ResourceTypes: ReadonlySet<string> | undefined;
+
+/** Every concrete R4 resource type, stored by the server or not (from the definitions loaded once per process). */
+function isR4ResourceType(type: string): boolean {
+  r4ResourceTypes ??= new Set(loadR4Definitions().resourceTypes);
+  return r4ResourceTypes.has(type);
 }
 
 function matchSegments(pattern: string[], segments: string[]): RouteParams | undefined {

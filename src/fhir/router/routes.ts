@@ -11,6 +11,7 @@ import { conditionalUpdate, update } from './update';
 import { vread } from './vread';
 import { bundle } from '../bundle/bundle';
 import { reindex, REINDEX_OPERATION } from '../operations/reindex';
+import { validate, VALIDATE_OPERATION } from '../operations/validate';
 
 export const ROUTES: readonly Route[] = [
   { method: 'GET', segments: ['metadata'], interactions: ['capabilities'], handler: (_request, _params, ctx) => capabilities(ROUTES, ctx) },
@@ -19,6 +20,9 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', segments: ['_search'], interactions: ['search-system'], handler: systemSearch },
   { method: 'POST', segments: ['$reindex'], interactions: [], operation: REINDEX_OPERATION, handler: reindex },
   { method: 'GET', segments: ['_history'], interactions: ['history-system'], handler: systemHistory },
+  { method: 'POST', segments: [':type', '$validate'], interactions: [], operation: VALIDATE_OPERATION, anyResourceType: true, handler: validate },
+  { method: 'POST', segments: [':type', ':id', '$validate'], interactions: [], operation: VALIDATE_OPERATION, handler: validate },
+  { method: 'GET', segments: [':type', ':id', '$validate'], interactions: [], operation: VALIDATE_OPERATION, handler: validate },
   { method: 'GET', segments: [':type'], interactions: ['search-type'], handler: search },
   { method: 'POST', segments: [':type', '_search'], interactions: ['search-type'], handler: search },
   { method: 'POST', segments: [':type'], interactions: ['create'], handler: create },

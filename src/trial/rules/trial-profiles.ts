@@ -33,8 +33,8 @@ export const TRIAL_PROFILES = {
  */
 export function trialProfileRule(registries: FhirRegistries): ProfileRule {
   const individual = registries.searchParameters.get('ResearchSubject', 'individual') as IndexedParameter;
-  const enrolled = async (patient: string | undefined, reader: ResourceReader): Promise<boolean> => {
-    if (!patient?.startsWith('Patient/')) return false;
+  const enrolled = async (patient: unknown, reader: ResourceReader): Promise<boolean> => {
+    if (typeof patient !== 'string' || !patient.startsWith('Patient/')) return false;
     const page = await reader.search({
       resourceType: 'ResearchSubject',
       filters: [{ param: individual, values: [{ value: patient }] }],
@@ -73,16 +73,25 @@ export function trialProfileRule(registries: FhirRegistries): ProfileRule {
   };
 }
 
+/**
+ * The rules run before validation (which needs the profiles they select), so they read content that
+ * may not be well-formed ($validate's whole point): an element that should be an array and is not
+ * counts as absent, and validation reports it.
+ */
+function listOf<T>(value: T[] | undefined): (T | undefined)[] {
+  return Array.isArray(value) ? value : [];
+}
+
 function isRegisteredTrial(study: ResearchStudy): boolean {
-  return (study.identifier ?? []).some((i) => i.system === NCT_SYSTEM);
+  return listOf(study.identifier).some((i) => i?.system === NCT_SYSTEM);
 }
 
 function namesStudy(resource: Resource & { extension?: { url: string }[] }): boolean {
-  return (resource.extension ?? []).some((e) => e.url === STUDY_EXTENSION);
+  return listOf(resource.extension).some((e) => e?.url === STUDY_EXTENSION);
 }
 
 function aeNamesStudy(event: AdverseEvent): boolean {
-  return (event.study ?? []).length > 0 || (event.extension ?? []).some((e) => e.url === AE_SUBJECT_EXTENSION);
+  return listOf(event.study).length > 0 || listOf(event.extension).some((e) => e?.url === AE_SUBJECT_EXTENSION);
 }
 
 /**
@@ -90,7 +99,7 @@ function aeNamesStudy(event: AdverseEvent): boolean {
  * parent when none does: a lab outside the table is still held to who, when and in which unit system.
  */
 function observationProfile(observation: Observation, registries: FhirRegistries): string {
-  const codings = observation.code?.coding ?? [];
+  const codings = listOf(observation.code?.coding);
   const matching = registries.profiles
     .profilesFor('Observation')
     .filter((p) => p.url.startsWith(STROMA) && p.codes.length > 0)
@@ -98,6 +107,6 @@ function observationProfile(observation: Observation, registries: FhirRegistries
   return matching.length === 1 ? matching[0].url : TRIAL_PROFILES.observation;
 }
 
-function sameCode(coding: Coding, code: { system?: string; code: string }): boolean {
-  return coding.code === code.code && (code.system === undefined || coding.system === code.system);
+function sameCode(coding: Coding | undefined, code: { system?: string; code: string }): boolean {
+  return coding?.code === code.code && (code.system === undefined || coding.system === code.system);
 }
