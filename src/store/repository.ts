@@ -185,6 +185,13 @@ export interface ResourceReader {
 }
 
 export interface ResourceWriter extends ResourceReader {
+  /**
+   * Reads that never force this transaction's buffered writes out to the database: they see what
+   * is committed and what the transaction has already sent, but maybe not its latest writes. For
+   * checks made at each write that are made again, through the writer itself, before commit; they
+   * keep a transaction's writes in one statement, and a lone create out of a transaction of its own.
+   */
+  readonly lookup: ResourceReader;
   /** Reads the current version and locks it until the transaction ends. */
   readForUpdate(resourceType: string, id: string): Promise<StoredVersion | undefined>;
   /**

@@ -122,7 +122,8 @@ describe(`trial data conforms to the trial profiles without meta.profile (${stor
       const [participant, subject] = enrolment('tx-early');
       const res = await transaction([participant, subject, labWithoutTime('tx-early')]);
       expect(res.status).toBe(422);
-      expect(errorTexts(res.body).join('\n')).toMatch(/Bundle\.entry\[2\]/);
+      expect(errorTexts(res.body).join('\n')).toMatch(/(Bundle\.entry\[2\]|Observation\/lab-tx-early): .*stroma-hemoglobin/);
+      await request(t.app).get('/fhir/Patient/tx-early').expect(404);
     });
 
     it('when a participant without identifier is enrolled later in the transaction, then it is refused', async () => {

@@ -1,5 +1,5 @@
 import type { Resource } from '@medplum/fhirtypes';
-import type { Repository, ResourceReader, ResourceWriter, StoredVersion, WriteMethod } from '../../store/repository';
+import type { Repository, ResourceReader, ResourceWriter, SearchQuery, StoredVersion, WriteMethod } from '../../store/repository';
 import { OperationOutcomeError, outcomeOf } from '../outcomes';
 import type { ResourceValidator, ValidationIssue } from './types';
 import type { ProfileRuleRegistry } from './write-rules';
@@ -29,9 +29,16 @@ export function createWriteValidation(validator: ResourceValidator, rules: Profi
     return validator.validate(resource, { profiles: [...profiles, ...selected] });
   };
 
+  /**
+   * Each write is checked at once, its rule-selected profiles chosen from a lookup that keeps the
+   * transaction's writes buffered (ResourceWriter.lookup): reading through the writer would send
+   * them out before every Observation of a 1,000-entry Bundle. What the transaction itself links is
+   * seen by the check again before commit (recheck), which reads through the writer.
+   */
   const guardWriter = (tx: ResourceWriter, checked: Map<string, CheckedWrite>): ResourceWriter => {
+    const lookup = memoized(tx.lookup);
     const write = async (resource: Resource, method: WriteMethod, previous?: StoredVersion) => {
-      const profiles = await selectedProfiles(resource, tx, method);
+      const profiles = await selectedProfiles(resource, lookup, method);
       assertValid(validator.validate(resource, { profiles }), resource);
       checked.set(keyOf(resource), { resource, method, profiles });
       return tx.write(resource, method, previous);
@@ -45,8 +52,9 @@ export function createWriteValidation(validator: ResourceValidator, rules: Profi
    * written before the link existed is held to the profiles it has now.
    */
   const recheck = async (tx: ResourceWriter, checked: Map<string, CheckedWrite>) => {
+    const reader = memoized(tx);
     for (const write of checked.values()) {
-      const profiles = await selectedProfiles(write.resource, tx, write.method);
+      const profiles = await selectedProfiles(write.resource, reader, write.method);
       if (profiles.some((url) => !write.profiles.includes(url))) {
         assertValid(validator.validate(write.resource, { profiles }), write.resource, true);
       }
@@ -74,6 +82,20 @@ interface CheckedWrite {
   method: WriteMethod;
   /** The rule-selected profiles it was validated against. */
   profiles: readonly string[];
+}
+
+/** A reader answering a search it has answered before from memory: rules ask the same question per entry. */
+function memoized(reader: ResourceReader): ResourceReader {
+  const searches = new Map<string, ReturnType<ResourceReader['search']>>();
+  const search = (query: SearchQuery) => {
+    // A parameter is known by its type and code; its definition need not be part of the key.
+    const key = JSON.stringify(query, (name, value) =>
+      (name === 'param' || name === 'reference') && typeof value === 'object' ? `${value.resourceType}.${value.code}` : value);
+    let answer = searches.get(key);
+    if (!answer) searches.set(key, (answer = reader.search(query)));
+    return answer;
+  };
+  return Object.assign(Object.create(reader) as ResourceReader, { search });
 }
 
 function keyOf(resource: Resource): string {

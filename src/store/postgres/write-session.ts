@@ -29,6 +29,7 @@ export class WriteSession {
     const reads = reader(() => this.readConnection(), ctx);
     this.writer = {
       ...reads,
+      lookup: reader(() => Promise.resolve(this.session ?? this.db), ctx),
       readForUpdate: async (resourceType, id) => {
         const rows = await (await this.connection()).query<VersionRow>(FOR_UPDATE_SQL, [resourceType, id], 'stroma_read_for_update');
         return rows.length > 0 ? toVersion(rows[0]) : undefined;
