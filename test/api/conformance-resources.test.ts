@@ -23,6 +23,7 @@ describe(`the conformance resources of profiles/ at /fhir (${storeName()})`, () 
     expect(read).toMatchObject({ url: `${SD}stroma-hemoglobin`, type: 'Observation', meta: { versionId: '1' } });
     expect(read.snapshot?.element.length).toBeGreaterThan(50);
     expect(read.meta?.tag).toEqual([{ system: 'https://stroma-fhir.org/fhir/CodeSystem/server-owned', code: 'profiles' }]);
+    expect(read.meta?.source).toMatch(/^https:\/\/stroma-fhir\.org\/fhir\/profiles\/StructureDefinition\/stroma-hemoglobin#sha256-[0-9a-f]{64}$/);
     const found = (await get(`StructureDefinition?url=${encodeURIComponent(`${SD}stroma-hemoglobin`)}`).expect(200)).body as Bundle;
     expect(found.entry?.map((e) => e.resource?.id)).toEqual(['stroma-hemoglobin']);
   });
