@@ -32,7 +32,7 @@ export function createWriteValidation(validator: ResourceValidator, rules: Profi
   const guardWriter = (tx: ResourceWriter, checked: Map<string, CheckedWrite>): ResourceWriter => {
     const write = async (resource: Resource, method: WriteMethod, previous?: StoredVersion) => {
       const profiles = await selectedProfiles(resource, tx, method);
-      assertValid(validator.validate(resource, { profiles }), resource);
+      assertValid(unknownClaimsRefused(validator.validate(resource, { profiles }), resource), resource);
       checked.set(keyOf(resource), { resource, method, profiles });
       return tx.write(resource, method, previous);
     };
@@ -74,6 +74,21 @@ interface CheckedWrite {
   method: WriteMethod;
   /** The rule-selected profiles it was validated against. */
   profiles: readonly string[];
+}
+
+/**
+ * On a write, a meta.profile the server does not know (never registered, or deleted since) is an
+ * error, not the warning HL7's Java validator gives by default (HAPI's validator has the switch,
+ * errorForUnknownProfiles): the server would otherwise store a claim of conformance that nobody
+ * checked. $validate keeps the warning.
+ */
+function unknownClaimsRefused(issues: ValidationIssue[], resource: Resource): ValidationIssue[] {
+  const claims = new RegExp(`^${resource.resourceType}\\.meta\\.profile\\[\\d+\\]$`);
+  return issues.map((i) =>
+    i.severity === 'warning' && i.code === 'not-found' && claims.test(i.expression[0])
+      ? { ...i, severity: 'error', diagnostics: `${i.diagnostics}: this server does not store a resource claiming a profile it does not know` }
+      : i,
+  );
 }
 
 function keyOf(resource: Resource): string {
