@@ -81,15 +81,18 @@ export async function storeProfileResources(
     await tx.lock(STORE_LOCK);
     // Another process may have stored them meanwhile: what to do is decided again under the lock.
     const changes = changesFrom(expected, await readCopies(tx, params));
+    // Every read before the first write: the writes then go to the database together, in one statement.
+    const previous = new Map<string, StoredVersion | undefined>();
+    for (const key of [...changes.written, ...changes.deleted]) {
+      const [type, id] = key.split('/');
+      previous.set(key, await tx.readForUpdate(type, id));
+    }
     for (const key of changes.written) {
-      const resource = expected.get(key) as Resource;
-      const previous = await tx.readForUpdate(resource.resourceType, resource.id as string);
-      await tx.write(resource, 'PUT', previous);
+      await tx.write(expected.get(key) as Resource, 'PUT', previous.get(key));
     }
     for (const key of changes.deleted) {
-      const [type, id] = key.split('/');
-      const previous = await tx.readForUpdate(type, id);
-      if (previous && !previous.deleted) await tx.remove(previous);
+      const current = previous.get(key);
+      if (current && !current.deleted) await tx.remove(current);
     }
     return changes;
   });
