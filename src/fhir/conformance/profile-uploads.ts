@@ -91,7 +91,6 @@ export class ProfileUploads {
         touched();
         return tx.write(await this.checks.prepare(tx, resource), method, previous);
       }
-      if (isValidationResource(previous?.resource)) touched();
       return tx.write(resource, method, previous);
     };
     const remove = (previous: StoredVersion) => {
