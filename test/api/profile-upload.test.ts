@@ -50,6 +50,8 @@ describe(`StructureDefinitions uploaded with only a differential (${storeName()}
   it('when the profile is replaced by a PUT requiring gender instead, then the change applies to the next write', async () => {
     const requiresGender = { ...profile(WITH_BIRTH_DATE, 'Patient', [{ path: 'Patient.gender', min: 1 }]), id };
     await request(t.app).put(`/fhir/StructureDefinition/${id}`).send(requiresGender).expect(200);
+    const again = await request(t.app).put(`/fhir/StructureDefinition/${id}`).send(requiresGender).expect(200);
+    expect((again.body as StructureDefinition).meta?.versionId).toBe('2');
     await post('Patient', claiming(WITH_BIRTH_DATE, withoutBirthDate)).expect(201);
     const { gender: _g, ...withoutGender } = patient();
     expect(errorsOf((await post('Patient', claiming(WITH_BIRTH_DATE, withoutGender)).expect(422)).body)).toEqual([expect.stringContaining('Patient.gender: minimum required = 1')]);

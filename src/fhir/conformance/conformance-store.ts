@@ -157,7 +157,7 @@ function asCopy(file: Resource): Resource {
 }
 
 /** Same content, the server-set versionId and lastUpdated aside. */
-function sameContent(stored: Resource | undefined, expected: Resource): boolean {
+export function sameContent(stored: Resource | undefined, expected: Resource): boolean {
   if (!stored) return false;
   const { versionId: _v, lastUpdated: _l, ...meta } = stored.meta ?? {};
   return deepEquals({ ...stored, meta }, expected);

@@ -1,7 +1,7 @@
 import type { Resource, StructureDefinition } from '@medplum/fhirtypes';
 import type { IndexedParameter, Repository, ResourceWriter, StoredVersion, WriteMethod } from '../../store/repository';
 import type { ResourceValidator } from '../validation/types';
-import { assertClientMayWrite, PROFILES_TAG } from './conformance-store';
+import { assertClientMayWrite, PROFILES_TAG, sameContent } from './conformance-store';
 import type { SearchParameterRegistry } from './search-parameter-registry';
 import { SnapshotGenerator } from './snapshot';
 import { isValidationResource, UploadChecks, type ValidationResource } from './upload-checks';
@@ -88,8 +88,12 @@ export class ProfileUploads {
       assertClientMayWrite(resource, previous);
       // Issue 5 (roles) puts the admin check here: only an admin may write conformance resources.
       if (isValidationResource(resource)) {
+        const prepared = await this.checks.prepare(tx, resource);
+        // Sent without its snapshot, an unchanged definition differs from the stored one until it is
+        // prepared: then, as for any update that changes nothing, no new version is written.
+        if (previous && !previous.deleted && sameContent(previous.resource, prepared)) return previous;
         touched();
-        return tx.write(await this.checks.prepare(tx, resource), method, previous);
+        return tx.write(prepared, method, previous);
       }
       return tx.write(resource, method, previous);
     };
