@@ -1,7 +1,9 @@
 import type { RequestListener } from 'node:http';
 import type { Logger } from 'pino';
 import { DEFAULT_PROFILES_DIR, type Config } from './config';
-import { readProfileSearchParameters, registerProfileFiles } from './fhir/conformance/profile-files';
+import { storeProfileResources } from './fhir/conformance/conformance-store';
+import { profileConformanceResources, readProfileFiles, registerProfileResources } from './fhir/conformance/profile-files';
+import { ProfileUploads } from './fhir/conformance/profile-uploads';
 import { createRegistries, createSearchParameterDefinitions, type FhirRegistries } from './fhir/conformance/registries';
 import type { SearchParameterDefinitions } from './fhir/conformance/search-parameter-definitions';
 import { dispatch } from './fhir/router/router';
@@ -20,6 +22,8 @@ export interface AppDependencies {
   registries: FhirRegistries;
   /** Loads the project's search parameters into the registry and the store's index. */
   definitions: SearchParameterDefinitions;
+  /** Checks client StructureDefinitions, ValueSets and CodeSystems and registers them in the validator. */
+  uploads: ProfileUploads;
   /** Validates every write (base R4, meta.profile, the profiles the rules select). */
   validation: WriteValidation;
   logger: Logger;
@@ -32,12 +36,14 @@ export async function buildDependencies(
   config: Pick<Config, 'databaseUrl' | 'dbPoolSize' | 'baseUrl'> & { dataDir?: string; profilesDir?: string },
   logger: Logger,
 ): Promise<Omit<AppDependencies, 'config'>> {
-  const profilesDir = config.profilesDir ?? DEFAULT_PROFILES_DIR;
+  const files = readProfileFiles(config.profilesDir ?? DEFAULT_PROFILES_DIR);
   const registries = createRegistries(SEARCHABLE_TYPES);
-  const definitions = createSearchParameterDefinitions(registries, SEARCHABLE_TYPES, readProfileSearchParameters(profilesDir));
-  registerProfileFiles(profilesDir, registries.profiles);
+  const definitions = createSearchParameterDefinitions(registries, SEARCHABLE_TYPES, files.searchParameters);
+  registerProfileResources(files.validation, registries.profiles);
   registerTrial(registries);
   const validation = createWriteValidation(registries.profiles, registries.profileRules);
+  const conformance = profileConformanceResources(files);
+  const uploads = new ProfileUploads(registries.profiles, registries.searchParameters, conformance);
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
   const repo = createPostgresRepository(db, { parameters: registries.searchParameters.indexed(), baseUrl: config.baseUrl });
   try {
@@ -46,18 +52,24 @@ export async function buildDependencies(
     if (report.incomplete.length > 0) {
       logger.warn({ parameters: report.incomplete }, 'search parameters not searchable until the index is rebuilt (npm run reindex, or POST /fhir/$reindex)');
     }
+    const started = performance.now();
+    const stored = await storeProfileResources(repo, conformance, registries.searchParameters);
+    const ms = Math.round(performance.now() - started);
+    logger.info({ written: stored.written.length, deleted: stored.deleted.length, ms }, 'profiles/ conformance resources in the store');
+    const uploaded = await uploads.load(repo);
+    for (const reason of uploaded.skipped) logger.warn(`stored conformance resource not used for validation: ${reason}`);
   } catch (error) {
     await repo.close();
     throw error;
   }
-  return { repo, registries, definitions, validation, logger };
+  return { repo, registries, definitions, uploads, validation, logger };
 }
 
 /** The HTTP request listener: the only place that wires HTTP, FHIR and the store. */
 export function createApp(deps: AppDependencies): RequestListener {
-  const { config, repo, registries, definitions, validation, logger } = deps;
+  const { config, repo, registries, definitions, uploads, validation, logger } = deps;
   const context: HandlerContext = {
-    repo: definitions.watch(validation.guard(repo)),
+    repo: uploads.watch(definitions.watch(validation.guard(repo))),
     registries,
     definitions,
     validation,

@@ -21,6 +21,8 @@ export interface Config {
   profilesDir: string;
   /** How often search parameter definitions and index state are read again from the store; 0: never. */
   searchParameterRefreshMs: number;
+  /** How often stored StructureDefinitions, ValueSets and CodeSystems are read again from the store; 0: never. */
+  profileRefreshMs: number;
 }
 
 /** profiles/ of this installation, beside src/ (or dist/ once compiled), whatever the working directory. */
@@ -51,6 +53,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10000, 0, 600000, errors),
     profilesDir: env.PROFILES_DIR?.trim() ? path.resolve(env.PROFILES_DIR.trim()) : DEFAULT_PROFILES_DIR,
     searchParameterRefreshMs: integer(env, 'SEARCH_PARAMETER_REFRESH_MS', 60000, 0, 86_400_000, errors),
+    profileRefreshMs: integer(env, 'PROFILE_REFRESH_MS', 60000, 0, 86_400_000, errors),
   };
   if (errors.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  ${errors.join('\n  ')}`);

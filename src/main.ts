@@ -16,6 +16,10 @@ async function main(): Promise<void> {
     ? deps.definitions.startRefresh(deps.repo, config.searchParameterRefreshMs, (error) =>
         logger.warn({ err: error }, 'search parameter refresh failed; the definitions in use are kept'))
     : () => undefined;
+  const stopProfileRefresh = config.profileRefreshMs > 0
+    ? deps.uploads.startRefresh(deps.repo, config.profileRefreshMs, (error) =>
+        logger.warn({ err: error }, 'profile refresh failed; the profiles in use are kept'))
+    : () => undefined;
   const server = createServer(app).listen(config.port, config.host, () => {
     const { port } = server.address() as AddressInfo;
     const store = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
@@ -31,6 +35,7 @@ async function main(): Promise<void> {
     if (!accepting) return;
     accepting = false;
     stopRefresh();
+    stopProfileRefresh();
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     const force = setTimeout(() => {
       logger.warn('shutdown timeout: closing remaining connections');
@@ -39,6 +44,7 @@ async function main(): Promise<void> {
     force.unref();
     server.close(async () => {
       await deps.repo.close();
+      await deps.uploads.close();
       logger.info('store closed; bye');
       process.exit(0);
     });

@@ -75,7 +75,8 @@ describe(`npm run reindex (${storeName()})`, () => {
 
     const run = await reindexCli(['--batch-size', '2'], env());
     expect(run).toMatchObject({ code: 0 });
-    expect(run.stdout).toContain('Reindexed 3 of 3 resources.');
+    // The three patients, and the server's copy of the profiles/ SearchParameter (stored at start).
+    expect(run.stdout).toContain('Reindexed 4 of 4 resources.');
     expect(run.stdout).toContain('Searchable now: Patient.birth-place');
 
     const after = await openApp();

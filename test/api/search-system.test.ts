@@ -18,7 +18,7 @@ const CASES: [string, string[]][] = [
   ['?_type=Location,Organization&_tag=' + TAG, ['org-acme']],
   ['?_tag=' + TAG, ['obs-b1', 'org-acme', 'pat-a']],
   ['?_tag:not=' + TAG + '&_type=Patient', ['pat-b']],
-  ['?_profile=http://example.org/StructureDefinition/graph', ['pat-a']],
+  ['?_profile=http://hl7.org/fhir/StructureDefinition/Patient', ['pat-a']],
   ['?_type=Patient&_has:Observation:subject:code=2339-0', ['pat-a']],
   ['?_type=Observation&subject:Patient.name=jones&code=718-7', ['obs-b1']],
 ];
@@ -31,7 +31,7 @@ describe(`system-level search and _type (${storeName()})`, () => {
     await loadGraph(t.app);
     for (const id of ['Patient/pat-a', 'Organization/org-acme', 'Observation/obs-b1']) {
       const resource = (await request(t.app).get(`/fhir/${id}`)).body;
-      const meta = { tag: [{ system: 'http://example.org/tags', code: 'graph' }], ...(id === 'Patient/pat-a' ? { profile: ['http://example.org/StructureDefinition/graph'] } : {}) };
+      const meta = { tag: [{ system: 'http://example.org/tags', code: 'graph' }], ...(id === 'Patient/pat-a' ? { profile: ['http://hl7.org/fhir/StructureDefinition/Patient'] } : {}) };
       await request(t.app).put(`/fhir/${id}`).send({ ...resource, meta }).expect(200);
     }
   });

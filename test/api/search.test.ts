@@ -57,13 +57,13 @@ describe(`basic search (${storeName()})`, () => {
       meta: {
         tag: [{ system: 'http://example.org/tags', code: 'trial-data' }],
         security: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'PSY' }],
-        profile: ['http://example.org/StructureDefinition/p'],
+        profile: ['http://hl7.org/fhir/StructureDefinition/Patient'],
       },
     };
     const id = (await request(t.app).post('/fhir/Patient').send(tagged)).body.id;
     expect(ids((await search('Patient?_tag=http://example.org/tags|trial-data')).body)).toEqual([id]);
     expect(ids((await search('Patient?_security=PSY')).body)).toEqual([id]);
-    expect(ids((await search('Patient?_profile=http://example.org/StructureDefinition/p')).body)).toEqual([id]);
+    expect(ids((await search('Patient?_profile=http://hl7.org/fhir/StructureDefinition/Patient')).body)).toEqual([id]);
     expect((await search('Observation?_tag=trial-data')).body.total).toBe(0);
   });
 

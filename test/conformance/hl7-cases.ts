@@ -63,11 +63,6 @@ export async function supportingDefinitions(generator: SnapshotGenerator, files:
       continue;
     }
     if (!snapshots.has(file)) {
-      // Some upstream differentials omit element ids, which fhir-snapshot-generator requires; R4 makes
-      // the id the path when there is no slice (elementdefinition.html#id).
-      for (const element of sd.differential?.element ?? []) {
-        element.id ??= element.path;
-      }
       try {
         snapshots.set(file, await generator.generate(sd, context));
       } catch (err) {

@@ -32,6 +32,7 @@ export async function createTestApp(overrides: Partial<AppDependencies['config']
     deps,
     async close() {
       await built.repo.close();
+      await built.uploads.close();
       await database?.drop();
     },
   };

@@ -27,6 +27,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SEARCH_PARAMETER_REFRESH_MS: 'soon' })).toThrow(/SEARCH_PARAMETER_REFRESH_MS/);
   });
 
+  it('when the profile refresh is left out or set, then it defaults to one minute and 0 turns it off', () => {
+    expect(loadConfig({}).profileRefreshMs).toBe(60000);
+    expect(loadConfig({ PROFILE_REFRESH_MS: '0' }).profileRefreshMs).toBe(0);
+    expect(() => loadConfig({ PROFILE_REFRESH_MS: '-5' })).toThrow(/PROFILE_REFRESH_MS/);
+  });
+
   it('when the host is a wildcard, then the default base URL still names a reachable address', () => {
     expect(loadConfig({ HOST: '0.0.0.0', PORT: '81' }).baseUrl).toBe('http://127.0.0.1:81/fhir');
   });

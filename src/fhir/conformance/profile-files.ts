@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { CodeSystem, Resource, SearchParameter, StructureDefinition, ValueSet } from '@medplum/fhirtypes';
+import type { CodeSystem, OperationDefinition, Resource, SearchParameter, StructureDefinition, ValueSet } from '@medplum/fhirtypes';
 import { ConformanceResourceError, type ResourceValidator } from '../validation/types';
 
 /** A profiles/ file that cannot be used: the server refuses to start rather than run without it. */
@@ -28,10 +28,46 @@ export function readProfileValidationResources(profilesDir: string): (StructureD
   ];
 }
 
+/** Every conformance resource of profiles/, read once at start. */
+export interface ProfileFiles {
+  /** What the validator compiles: CodeSystems, ValueSets, then StructureDefinitions. */
+  validation: (StructureDefinition | ValueSet | CodeSystem)[];
+  searchParameters: SearchParameter[];
+  /** The OperationDefinitions of `operations/` (written by hand). */
+  operations: OperationDefinition[];
+}
+
+/** Reads every folder of profiles/ but `examples/`; two files with one type and id stop the start. */
+export function readProfileFiles(profilesDir: string): ProfileFiles {
+  const files: ProfileFiles = {
+    validation: readProfileValidationResources(profilesDir),
+    searchParameters: readProfileSearchParameters(profilesDir),
+    operations: readProfileFolder<OperationDefinition>(profilesDir, 'operations', 'OperationDefinition'),
+  };
+  const seen = new Set<string>();
+  for (const resource of profileConformanceResources(files)) {
+    const key = `${resource.resourceType}/${resource.id}`;
+    if (!resource.id || seen.has(key)) {
+      throw new ProfileFileError(`profiles: ${resource.id ? `two files hold ${key}` : `a ${resource.resourceType} without id`}`);
+    }
+    seen.add(key);
+  }
+  return files;
+}
+
+/** The resources the server stores and serves at /fhir/<Type> (every one of the files). */
+export function profileConformanceResources(files: ProfileFiles): Resource[] {
+  return [...files.validation, ...files.searchParameters, ...files.operations];
+}
+
 /** Compiles profiles/ into the validator; a profile that cannot be compiled stops the start. */
 export function registerProfileFiles(profilesDir: string, validator: ResourceValidator): void {
+  registerProfileResources(readProfileValidationResources(profilesDir), validator);
+}
+
+export function registerProfileResources(resources: readonly Resource[], validator: ResourceValidator): void {
   try {
-    validator.register(readProfileValidationResources(profilesDir));
+    validator.register(resources);
   } catch (error) {
     if (error instanceof ConformanceResourceError) throw new ProfileFileError(`profiles: ${error.message}`);
     throw error;

@@ -1,6 +1,7 @@
 import type { Resource, SearchParameter } from '@medplum/fhirtypes';
 import type { ReindexOptions, ReindexResult, Repository, ResourceWriter, StoredVersion } from '../../store/repository';
 import { issue, OperationOutcomeError, outcomeOf } from '../outcomes';
+import { isServerOwned } from './conformance-store';
 import { ProfileFileError } from './profile-files';
 import type { SearchParameterRegistry } from './search-parameter-registry';
 import { searchParameterProblems, type ValidationScope } from './search-parameter-validation';
@@ -190,13 +191,16 @@ export class SearchParameterDefinitions {
   }
 }
 
-/** Every stored SearchParameter, in the order they were first stored. */
+/**
+ * Every stored SearchParameter, in the order they were first stored, but the server's copies of
+ * the profiles/ ones (conformance-store.ts): those are the fixed definitions already.
+ */
 async function readStored(repo: Repository): Promise<SearchParameter[]> {
   const all: SearchParameter[] = [];
   let cursor: string | undefined;
   do {
     const page = await repo.search({ resourceType: 'SearchParameter', filters: [], sort: [], count: PAGE, offset: 0, cursor, total: 'none' });
-    all.push(...(page.resources as SearchParameter[]));
+    all.push(...(page.resources as SearchParameter[]).filter((definition) => !isServerOwned(definition)));
     cursor = page.nextCursor;
   } while (cursor);
   return all;

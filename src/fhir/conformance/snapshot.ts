@@ -72,22 +72,24 @@ export class SnapshotGenerator {
   /**
    * The profile with its snapshot generated from its differential. `context` holds the non-core
    * StructureDefinitions it may refer to: the project's profiles and those stored earlier. A context
-   * definition with the profile's own URL (its previous version) is left out.
+   * definition with the profile's own URL (its previous version) is left out. Differential elements
+   * without an id get the one R4 gives them (see withElementIds), in the result too.
    */
   async generate(profile: StructureDefinition, context: readonly StructureDefinition[]): Promise<StructureDefinition> {
     checkShape(profile);
+    const withIds = withDifferentialIds(profile);
     const url = profile.url as string;
-    const others = context.filter((sd) => sd.url !== url);
-    checkBaseChain(profile, others, this.coreUrls);
+    const others = context.filter((sd) => sd.url !== url).map(withDifferentialIds);
+    checkBaseChain(withIds, others, this.coreUrls);
     const version = `${++this.generations}.0.0`;
-    const packageDir = this.writePackage(version, { ...profile, snapshot: undefined }, others);
+    const packageDir = this.writePackage(version, { ...withIds, snapshot: undefined }, others);
     try {
-      const generated = await this.runGenerator(version, profile);
-      const problems = constraintProblems(profile.differential?.element ?? [], generated.snapshot, generated.baseSnapshot);
+      const generated = await this.runGenerator(version, withIds);
+      const problems = constraintProblems(withIds.differential?.element ?? [], generated.snapshot, generated.baseSnapshot);
       if (problems.length > 0) {
         throw new InvalidDifferentialError(`${url}: ${problems.join('; ')}`);
       }
-      return { ...profile, snapshot: { element: generated.snapshot } };
+      return { ...withIds, snapshot: { element: generated.snapshot } };
     } finally {
       rmSync(packageDir, { recursive: true, force: true });
     }
@@ -146,6 +148,42 @@ export class SnapshotGenerator {
     writeFileSync(path.join(contentDir, 'package.json'), JSON.stringify(manifest));
     return packageDir;
   }
+}
+
+/** The definition with an id on every differential element (the same object when all have one). */
+function withDifferentialIds(sd: StructureDefinition): StructureDefinition {
+  const elements = sd.differential?.element;
+  if (!elements || elements.every((e) => e.id)) return sd;
+  return { ...sd, differential: { ...sd.differential, element: withElementIds(elements) } };
+}
+
+/**
+ * The differential's elements, each with an id: one without keeps the id R4 gives it
+ * (elementdefinition.html#id): its path, with `:sliceName` after each part that names a slice, e.g.
+ * `Observation.component:systolic.code` for a child of the slice declared just before it.
+ * fhir-snapshot-generator needs the ids and, without them, fails on such a differential.
+ */
+export function withElementIds(elements: readonly ElementDefinition[]): ElementDefinition[] {
+  /** Path -> the id of the element most recently declared at that path (a slice, or the element itself). */
+  const idOfPath = new Map<string, string>();
+  const idFor = (path: string): string => {
+    const known = idOfPath.get(path);
+    if (known !== undefined) return known;
+    const dot = path.lastIndexOf('.');
+    return dot < 0 ? path : `${idFor(path.slice(0, dot))}${path.slice(dot)}`;
+  };
+  return elements.map((element) => {
+    const path = element.path;
+    const dot = path.lastIndexOf('.');
+    const own = dot < 0 ? path : `${idFor(path.slice(0, dot))}${path.slice(dot)}`;
+    const id = element.id ?? (element.sliceName ? `${own}:${element.sliceName}` : own);
+    // A new declaration at a path ends whatever slice its descendants were in.
+    for (const key of [...idOfPath.keys()]) {
+      if (key.startsWith(`${path}.`)) idOfPath.delete(key);
+    }
+    idOfPath.set(path, id);
+    return element.id === id ? element : { ...element, id };
+  });
 }
 
 function checkShape(profile: StructureDefinition): void {

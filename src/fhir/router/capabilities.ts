@@ -6,14 +6,14 @@ import type { HandlerContext, HandlerResult, InteractionCode, Route } from '../t
 import type { IndexedParameter } from '../../store/repository';
 
 const SYSTEM_INTERACTIONS = new Set<InteractionCode>(['transaction', 'batch', 'history-system', 'search-system']);
-const cache = new WeakMap<FhirRegistries, { version: number; statement: CapabilityStatement }>();
+const cache = new WeakMap<FhirRegistries, { version: string; statement: CapabilityStatement }>();
 
 /**
  * GET /metadata: built from the route table and the registries, so it lists exactly what is served,
- * and built again whenever the search parameters change.
+ * and built again whenever the search parameters or the profiles change.
  */
 export async function capabilities(routes: readonly Route[], ctx: HandlerContext): Promise<HandlerResult> {
-  const version = ctx.registries.searchParameters.version;
+  const version = `${ctx.registries.searchParameters.version}/${ctx.registries.profiles.version}`;
   let cached = cache.get(ctx.registries);
   if (cached?.version !== version) {
     cached = { version, statement: buildCapabilityStatement(routes, ctx.registries, ctx.baseUrl) };
@@ -45,6 +45,7 @@ export function buildCapabilityStatement(
     searchParam: registries.searchParameters.searchableFor(type).map((p) => searchParamOf(p, registries)),
     ...includesOf(type, registries),
     ...(typeOperations.length > 0 ? { operation: typeOperations } : {}),
+    ...supportedProfiles(type, registries),
   }));
   return {
     resourceType: 'CapabilityStatement',
@@ -79,6 +80,12 @@ function searchParamOf(param: IndexedParameter, registries: FhirRegistries): Cap
   // The definition's also-via extensions are the server's own; a client reading only the statement learns of them here.
   const documentation = chains.length > 0 ? `Also matches through ${chains.map((c) => `${c}=[value]`).join(' and ')} (":missing" tests the parameter's own element only)` : undefined;
   return { name: param.code, definition: registries.searchParameters.definitionOf(param)?.url, type: param.type as never, documentation };
+}
+
+/** Every registered profile of the type (profiles/ and uploaded), each a canonical URL. */
+function supportedProfiles(type: string, registries: FhirRegistries): Pick<CapabilityStatementRestResource, 'supportedProfile'> {
+  const urls = registries.profiles.profilesFor(type).map((p) => p.url);
+  return urls.length > 0 ? { supportedProfile: urls } : {};
 }
 
 /** _include and _revinclude values a type's search accepts, `*` for all of its references. */

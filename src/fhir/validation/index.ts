@@ -29,6 +29,18 @@ export function createValidator(): ResourceValidator {
     register(resources: readonly Resource[]): void {
       registry.register(resources);
     },
+    unregister(urls: readonly string[]): void {
+      registry.unregister(urls);
+    },
+    checkCompiles(resources: readonly Resource[]): void {
+      registry.compileAll(resources);
+    },
+    isBaseDefinition(url: string): boolean {
+      return registry.isCoreCanonical(url);
+    },
+    get version(): number {
+      return registry.version;
+    },
     knowsProfile(url: string): boolean {
       return registry.get(url) !== undefined;
     },

@@ -23,8 +23,12 @@ export class ProfileRegistry {
   /** Every base R4 constraint key with its expression: a profile's copy is not evaluated twice. */
   readonly baseConstraints = new Map<string, string>();
   private readonly choiceNames = new Set<string>();
-  /** profilesFor() answers, per resource type, until the next register(). */
+  /** profilesFor() answers, per resource type, until the next register() or unregister(). */
   private readonly summaries = new Map<string, ProfileSummary[]>();
+  /** The canonical URLs of everything loadCore() read: unregister() never removes them. */
+  private readonly coreCanonicals = new Set<string>();
+  /** Bumped by register() and unregister(). */
+  version = 0;
 
   loadCore(): void {
     for (const file of ['profiles-types.json', 'profiles-resources.json']) {
@@ -32,6 +36,7 @@ export class ProfileRegistry {
         if (sd.resourceType === 'StructureDefinition' && sd.derivation !== 'constraint') {
           this.definitions.set(sd.url, sd);
           this.baseUrls.add(sd.url);
+          this.coreCanonicals.add(sd.url);
           if (sd.kind === 'resource' && !sd.abstract) {
             this.resourceTypes.add(sd.type);
           }
@@ -50,6 +55,7 @@ export class ProfileRegistry {
       for (const sd of readDefinitions<StructureDefinition>(file)) {
         if (sd.resourceType === 'StructureDefinition' && sd.snapshot) {
           this.definitions.set(sd.url, sd);
+          this.coreCanonicals.add(sd.url);
         }
       }
     }
@@ -57,6 +63,7 @@ export class ProfileRegistry {
       for (const r of readDefinitions<ValueSet | CodeSystem>(file)) {
         if (r.resourceType === 'ValueSet' || r.resourceType === 'CodeSystem') {
           this.terminology.add(r);
+          if (r.url) this.coreCanonicals.add(r.url);
         }
       }
     }
@@ -64,16 +71,9 @@ export class ProfileRegistry {
 
   /** Compiles every StructureDefinition first, so a failing one leaves the registry unchanged. */
   register(resources: readonly Resource[]): void {
+    const compiled = this.compileAll(resources);
     this.summaries.clear();
-    const compiled: CompiledProfile[] = [];
-    for (const resource of resources) {
-      if (resource.resourceType === 'StructureDefinition') {
-        if (!resource.url) {
-          throw new ConformanceResourceError('A StructureDefinition without url cannot be registered');
-        }
-        compiled.push(compileStructureDefinition(resource, this.compileOptions(resource.url)));
-      }
-    }
+    this.version++;
     for (const profile of compiled) {
       const sd = resources.find((r) => r.resourceType === 'StructureDefinition' && r.url === profile.url);
       this.definitions.set(profile.url, sd as StructureDefinition);
@@ -85,6 +85,37 @@ export class ProfileRegistry {
         this.terminology.add(resource);
       }
     }
+  }
+
+  /** Compiles the StructureDefinitions among `resources`; throws ConformanceResourceError for the first that fails. */
+  compileAll(resources: readonly Resource[]): CompiledProfile[] {
+    const compiled: CompiledProfile[] = [];
+    for (const resource of resources) {
+      if (resource.resourceType === 'StructureDefinition') {
+        if (!resource.url) {
+          throw new ConformanceResourceError('A StructureDefinition without url cannot be registered');
+        }
+        compiled.push(compileStructureDefinition(resource, this.compileOptions(resource.url)));
+      }
+    }
+    return compiled;
+  }
+
+  /** Removes what register() added under these URLs; base R4's definitions are kept. */
+  unregister(urls: readonly string[]): void {
+    for (const url of urls) {
+      if (this.coreCanonicals.has(url)) continue;
+      this.definitions.delete(url);
+      this.compiled.delete(url);
+      this.userUrls.delete(url);
+      this.terminology.remove(url);
+    }
+    this.summaries.clear();
+    this.version++;
+  }
+
+  isCoreCanonical(url: string): boolean {
+    return this.coreCanonicals.has(url.split('|')[0]);
   }
 
   /** The compiled definition for a canonical URL (a `|version` suffix must match when given). */

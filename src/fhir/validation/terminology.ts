@@ -31,6 +31,13 @@ export class Terminology {
     this.expansions.clear();
   }
 
+  /** Forgets the ValueSet and CodeSystem with this URL; value sets that included them expand anew. */
+  remove(url: string): void {
+    if (this.valueSets.delete(url) || this.codeSystems.delete(url)) {
+      this.expansions.clear();
+    }
+  }
+
   hasValueSet(url: string): boolean {
     return this.valueSets.has(url);
   }

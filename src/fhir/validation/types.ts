@@ -36,6 +36,21 @@ export interface ResourceValidator {
    * nothing of the call is registered.
    */
   register(resources: readonly Resource[]): void;
+  /**
+   * Removes registered StructureDefinitions, ValueSets and CodeSystems by canonical URL (without
+   * `|version`): the next validate() treats a removed profile as unknown. Base R4's definitions stay:
+   * their URLs are ignored. Callers keep the project's own (profiles/) registered.
+   */
+  unregister(urls: readonly string[]): void;
+  /**
+   * Compiles the StructureDefinitions among `resources` as register() would, without registering
+   * anything: throws ConformanceResourceError naming the first that cannot be compiled.
+   */
+  checkCompiles(resources: readonly Resource[]): void;
+  /** Whether a canonical URL is one of base R4's StructureDefinitions, ValueSets or CodeSystems. */
+  isBaseDefinition(url: string): boolean;
+  /** Bumped by every register() and unregister(): what is derived from the profiles knows when to build again. */
+  readonly version: number;
   /** Whether a StructureDefinition with this canonical URL (optionally `|version`) is registered. */
   knowsProfile(url: string): boolean;
   /** The registered StructureDefinitions constraining a resource type (base R4 excluded). */

@@ -5,6 +5,7 @@ import {
   InvalidDifferentialError,
   SnapshotGenerator,
   UnknownBaseDefinitionError,
+  withElementIds,
 } from '../../../../src/fhir/conformance/snapshot';
 
 const EXAMPLE = 'https://example.org/fhir/StructureDefinition/';
@@ -95,5 +96,39 @@ describe('generating a snapshot from a differential', () => {
 
   it('when there is no differential, then it is refused as invalid', async () => {
     await expect(generator.generate({ ...hemoglobin, differential: undefined }, [])).rejects.toThrow('has no differential');
+  });
+
+  it('when differential elements have no id, then they get R4\'s ids (path, with the slice names) and the snapshot is generated', async () => {
+    const noIds = profile('bp-without-ids', 'http://hl7.org/fhir/StructureDefinition/Observation', 'Observation', [
+      { path: 'Observation.component', slicing: { discriminator: [{ type: 'pattern', path: 'code' }], rules: 'open' }, min: 1 },
+      { path: 'Observation.component', sliceName: 'systolic', min: 1, max: '1' },
+      { path: 'Observation.component.code', patternCodeableConcept: { coding: [{ system: 'http://loinc.org', code: '8480-6' }] } },
+      { path: 'Observation.note', max: '0' },
+    ]);
+    const result = await generator.generate(noIds, []);
+    expect(result.differential?.element.map((e) => e.id)).toEqual([
+      'Observation.component', 'Observation.component:systolic', 'Observation.component:systolic.code', 'Observation.note',
+    ]);
+    expect(element(result, 'Observation.component:systolic.code')?.patternCodeableConcept?.coding?.[0].code).toBe('8480-6');
+    expect(element(result, 'Observation.note')).toMatchObject({ max: '0' });
+  });
+});
+
+describe('element ids of a differential (R4 elementdefinition.html#id)', () => {
+  it('when an element is declared again after a slice, then its children belong to it, not to the slice', () => {
+    const ids = withElementIds([
+      { path: 'Patient.identifier', sliceName: 'mrn' },
+      { path: 'Patient.identifier.system', min: 1 },
+      { path: 'Patient.identifier' , min: 1 },
+      { path: 'Patient.identifier.value', min: 1 },
+      { id: 'Patient.name', path: 'Patient.name', min: 1 },
+      { path: 'Patient.extension', sliceName: 'birthPlace' },
+      { path: 'Patient.extension.value[x]', sliceName: 'valueAddress' },
+      { path: 'Patient.extension.value[x].city', min: 1 },
+    ]).map((e) => e.id);
+    expect(ids).toEqual([
+      'Patient.identifier:mrn', 'Patient.identifier:mrn.system', 'Patient.identifier', 'Patient.identifier.value', 'Patient.name',
+      'Patient.extension:birthPlace', 'Patient.extension:birthPlace.value[x]:valueAddress', 'Patient.extension:birthPlace.value[x]:valueAddress.city',
+    ]);
   });
 });
