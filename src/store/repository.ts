@@ -180,6 +180,11 @@ export interface ResourceReader {
   readVersion(resourceType: string, id: string, versionId: number): Promise<StoredVersion | undefined>;
   history(query: HistoryQuery): Promise<HistoryPage>;
   search(query: SearchQuery): Promise<SearchResult>;
+  /**
+   * Whether any current resource meets the query's filters (its sort, count and paging do not
+   * matter): cheaper than a search, for checks asked at every write (is this patient enrolled?).
+   */
+  exists(query: SearchQuery): Promise<boolean>;
   /** Current, not deleted resources reached from `from` by the requests, each once, in a stable order. */
   include(query: IncludeQuery): Promise<Resource[]>;
 }

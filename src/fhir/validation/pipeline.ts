@@ -84,18 +84,21 @@ interface CheckedWrite {
   profiles: readonly string[];
 }
 
-/** A reader answering a search it has answered before from memory: rules ask the same question per entry. */
+/** A reader answering a question it has answered before from memory: rules ask the same one per entry. */
 function memoized(reader: ResourceReader): ResourceReader {
-  const searches = new Map<string, ReturnType<ResourceReader['search']>>();
-  const search = (query: SearchQuery) => {
+  const answers = new Map<string, Promise<unknown>>();
+  const remember = <T>(kind: string, query: SearchQuery, ask: () => Promise<T>): Promise<T> => {
     // A parameter is known by its type and code; its definition need not be part of the key.
-    const key = JSON.stringify(query, (name, value) =>
+    const key = kind + JSON.stringify(query, (name, value) =>
       (name === 'param' || name === 'reference') && typeof value === 'object' ? `${value.resourceType}.${value.code}` : value);
-    let answer = searches.get(key);
-    if (!answer) searches.set(key, (answer = reader.search(query)));
+    let answer = answers.get(key) as Promise<T> | undefined;
+    if (!answer) answers.set(key, (answer = ask()));
     return answer;
   };
-  return Object.assign(Object.create(reader) as ResourceReader, { search });
+  return Object.assign(Object.create(reader) as ResourceReader, {
+    search: (query: SearchQuery) => remember('search', query, () => reader.search(query)),
+    exists: (query: SearchQuery) => remember('exists', query, () => reader.exists(query)),
+  });
 }
 
 function keyOf(resource: Resource): string {

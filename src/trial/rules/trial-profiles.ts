@@ -35,7 +35,7 @@ export function trialProfileRule(registries: FhirRegistries): ProfileRule {
   const individual = registries.searchParameters.get('ResearchSubject', 'individual') as IndexedParameter;
   const enrolled = async (patient: unknown, reader: ResourceReader): Promise<boolean> => {
     if (typeof patient !== 'string' || !patient.startsWith('Patient/')) return false;
-    const page = await reader.search({
+    return reader.exists({
       resourceType: 'ResearchSubject',
       filters: [{ param: individual, values: [{ value: patient }] }],
       sort: [],
@@ -43,7 +43,6 @@ export function trialProfileRule(registries: FhirRegistries): ProfileRule {
       offset: 0,
       total: 'none',
     });
-    return page.resources.length > 0;
   };
 
   return {

@@ -12,10 +12,10 @@ const LOINC = 'http://loinc.org';
 /** A reader whose only ResearchSubject enrols Patient/enrolled; it records the searches it answers. */
 function readerEnrolling(searches: SearchQuery[]): ResourceReader {
   return {
-    search: async (query: SearchQuery) => {
+    exists: async (query: SearchQuery) => {
       searches.push(query);
       const value = (query.filters[0] as { values: { value: string }[] }).values[0].value;
-      return { resources: value === 'Patient/enrolled' ? [{ resourceType: 'ResearchSubject' } as Resource] : [] };
+      return query.resourceType === 'ResearchSubject' && value === 'Patient/enrolled';
     },
   } as unknown as ResourceReader;
 }
