@@ -1,5 +1,4 @@
-import { freshDatabase } from '../helpers/test-app';
-import { startServer, type ServerProcess } from '../helpers/server-process';
+import { useTwoServers } from '../helpers/server-process';
 import { patient } from '../helpers/fixtures';
 
 const JSON_HEADERS = { 'Content-Type': 'application/fhir+json' };
@@ -8,21 +7,8 @@ const onPostgres = process.env.TEST_DATABASE_URL ? describe : describe.skip;
 // Stroma scales out as several stateless processes on one PostgreSQL: correctness under concurrency
 // must hold across processes, not only within one. (PGlite is single-process by nature.)
 onPostgres('two server processes on one PostgreSQL', () => {
-  let servers: ServerProcess[];
-  let drop: () => Promise<void>;
-  beforeAll(async () => {
-    const database = await freshDatabase();
-    drop = () => database?.drop() ?? Promise.resolve();
-    // Started together on an empty database: the migration lock lets exactly one create the schema.
-    servers = await Promise.all([startServer({ DATABASE_URL: database?.url as string }), startServer({ DATABASE_URL: database?.url as string })]);
-  });
-  afterAll(async () => {
-    for (const server of servers ?? []) {
-      server.child.kill('SIGKILL');
-      await server.exited;
-    }
-    await drop();
-  });
+  // Started together on an empty database: the migration lock lets exactly one create the schema.
+  const servers = useTwoServers();
 
   it('when ten identical conditional creates race across both processes, then exactly one resource exists', async () => {
     const criteria = 'identifier=http://hospital.example.org/mrn|TWO-PROC';

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { freshDatabase } from './test-app';
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -29,4 +30,38 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
     void exited.then((code) => reject(new Error(`server exited with ${code} before listening: ${stderr}`)));
   });
   return { child, baseUrl: `http://127.0.0.1:${port}/fhir`, exited };
+}
+
+/**
+ * Two server processes on one new PostgreSQL database (TEST_DATABASE_URL's server), started before
+ * the enclosing describe's tests and killed after them; the returned array is filled in by then.
+ * Stroma scales out as several stateless processes on one PostgreSQL: what must hold across
+ * processes is tested with two.
+ */
+export function useTwoServers(env: Record<string, string> = {}): ServerProcess[] {
+  const servers: ServerProcess[] = [];
+  let drop: () => Promise<void> = () => Promise.resolve();
+  beforeAll(async () => {
+    const database = await freshDatabase();
+    drop = () => database?.drop() ?? Promise.resolve();
+    const all = { DATABASE_URL: database?.url as string, ...env };
+    servers.push(...(await Promise.all([startServer(all), startServer(all)])));
+  });
+  afterAll(async () => {
+    for (const server of servers) {
+      server.child.kill('SIGKILL');
+      await server.exited;
+    }
+    await drop();
+  });
+  return servers;
+}
+
+/** Asks until `done` holds for the answer, at most 100 times 100 ms (other processes learn at their next refresh). */
+export async function eventually<T>(ask: () => Promise<T>, done: (answer: T) => boolean): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const answer = await ask();
+    if (done(answer) || attempt >= 100) return answer;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

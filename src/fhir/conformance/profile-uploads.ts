@@ -1,5 +1,6 @@
 import type { Resource, StructureDefinition } from '@medplum/fhirtypes';
 import type { IndexedParameter, Repository, ResourceWriter, StoredVersion, WriteMethod } from '../../store/repository';
+import { reloadEvery, reloadingRepository } from './reloading';
 import type { ResourceValidator } from '../validation/types';
 import { assertClientMayWrite, PROFILES_TAG, sameContent } from './conformance-store';
 import type { SearchParameterRegistry } from './search-parameter-registry';
@@ -60,20 +61,12 @@ export class ProfileUploads {
    * their transaction has committed the stored definitions are loaded again.
    */
   watch(repo: Repository): Repository {
-    const transaction = async <T>(fn: (tx: ResourceWriter) => Promise<T>): Promise<T> => {
-      let touched = false;
-      const result = await repo.transaction((tx) => fn(this.guard(tx, () => (touched = true))));
-      if (touched) await this.load(repo);
-      return result;
-    };
-    return Object.assign(Object.create(repo) as Repository, { transaction });
+    return reloadingRepository(repo, this);
   }
 
   /** Loads again every `intervalMs`, so that uploads through other server processes arrive. */
   startRefresh(repo: Repository, intervalMs: number, onError: (error: unknown) => void): () => void {
-    const timer = setInterval(() => void this.load(repo).catch(onError), intervalMs);
-    timer.unref();
-    return () => clearInterval(timer);
+    return reloadEvery(repo, this, intervalMs, onError);
   }
 
   /** Removes the snapshot generator's working files. */
@@ -83,7 +76,8 @@ export class ProfileUploads {
     (await generator?.catch(() => undefined))?.close();
   }
 
-  private guard(tx: ResourceWriter, touched: () => void): ResourceWriter {
+  /** Part of ReloadedDefinitions: used by watch(). */
+  guard(tx: ResourceWriter, touched: () => void): ResourceWriter {
     const write = async (resource: Resource, method: WriteMethod, previous?: StoredVersion) => {
       assertClientMayWrite(resource, previous);
       // Issue 5 (roles) puts the admin check here: only an admin may write conformance resources.

@@ -1,5 +1,6 @@
 import type { Resource, SearchParameter } from '@medplum/fhirtypes';
 import type { ReindexOptions, ReindexResult, Repository, ResourceWriter, StoredVersion } from '../../store/repository';
+import { reloadEvery, reloadingRepository } from './reloading';
 import { issue, OperationOutcomeError, outcomeOf } from '../outcomes';
 import { isServerOwned } from './conformance-store';
 import { ProfileFileError } from './profile-files';
@@ -98,23 +99,16 @@ export class SearchParameterDefinitions {
    * stored, and once their transaction has committed the definitions are loaded again.
    */
   watch(repo: Repository): Repository {
-    const transaction = async <T>(fn: (tx: ResourceWriter) => Promise<T>): Promise<T> => {
-      let touched = false;
-      const result = await repo.transaction((tx) => fn(this.guard(tx, () => (touched = true))));
-      if (touched) await this.load(repo);
-      return result;
-    };
-    return Object.assign(Object.create(repo) as Repository, { transaction });
+    return reloadingRepository(repo, this);
   }
 
   /** Loads again every `intervalMs`, so that changes made by other server processes or the CLI arrive. */
   startRefresh(repo: Repository, intervalMs: number, onError: (error: unknown) => void): () => void {
-    const timer = setInterval(() => void this.load(repo).catch(onError), intervalMs);
-    timer.unref();
-    return () => clearInterval(timer);
+    return reloadEvery(repo, this, intervalMs, onError);
   }
 
-  private guard(tx: ResourceWriter, touched: () => void): ResourceWriter {
+  /** Part of ReloadedDefinitions: used by watch(). */
+  guard(tx: ResourceWriter, touched: () => void): ResourceWriter {
     const write = (resource: Resource, method: Parameters<ResourceWriter['write']>[1], previous?: StoredVersion) => {
       if (resource.resourceType === 'SearchParameter') {
         this.validate(resource);
