@@ -3,6 +3,12 @@ import request from 'supertest';
 import { hemoglobin, patient } from '../helpers/fixtures';
 import { storeName, useTestApp } from '../helpers/test-app';
 
+/** A Bundle of two Patient creates, the second with a gender R4 does not have. */
+function validThenInvalid(type: 'transaction' | 'batch', valid: string, invalid: string): Bundle {
+  const entry = (resource: unknown): BundleEntry => ({ resource: resource as BundleEntry['resource'], request: { method: 'POST', url: 'Patient' } });
+  return { resourceType: 'Bundle', type, entry: [entry(patient(valid)), entry({ ...patient(invalid), gender: 'sometimes' })] };
+}
+
 const errorsOf = (outcome: OperationOutcome): OperationOutcomeIssue[] =>
   (outcome.issue ?? []).filter((i) => i.severity === 'error' || i.severity === 'fatal');
 
@@ -81,12 +87,7 @@ describe(`every write is validated against base R4 and meta.profile (${storeName
   });
 
   it('when a transaction has one invalid entry, then 422 names that entry and nothing of it is stored', async () => {
-    const entry = (resource: BundleEntry['resource']): BundleEntry => ({ resource, request: { method: 'POST', url: resource?.resourceType as string } });
-    const bundle: Bundle = {
-      resourceType: 'Bundle',
-      type: 'transaction',
-      entry: [entry(patient('TX-VALID')), entry({ ...patient('TX-INVALID'), gender: 'sometimes' } as unknown as BundleEntry['resource'])],
-    };
+    const bundle = validThenInvalid('transaction', 'TX-VALID', 'TX-INVALID');
     const res = await request(t.app).post('/fhir').send(bundle);
     expect(res.status).toBe(422);
     expect(errorsOf(res.body)[0].expression?.[0]).toBe('Bundle.entry[1].resource.gender');
@@ -94,12 +95,7 @@ describe(`every write is validated against base R4 and meta.profile (${storeName
   });
 
   it('when a batch has one invalid entry, then that entry answers 422 and the others are stored', async () => {
-    const entry = (resource: BundleEntry['resource']): BundleEntry => ({ resource, request: { method: 'POST', url: resource?.resourceType as string } });
-    const bundle: Bundle = {
-      resourceType: 'Bundle',
-      type: 'batch',
-      entry: [entry(patient('BATCH-VALID')), entry({ ...patient('BATCH-INVALID'), gender: 'sometimes' } as unknown as BundleEntry['resource'])],
-    };
+    const bundle = validThenInvalid('batch', 'BATCH-VALID', 'BATCH-INVALID');
     const res = await request(t.app).post('/fhir').send(bundle).expect(200);
     const [ok, bad] = res.body.entry as BundleEntry[];
     expect(ok.response?.status).toBe('201 Created');
