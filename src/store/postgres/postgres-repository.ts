@@ -3,6 +3,7 @@ import { WriteConflictError } from '../repository';
 import { bulkCreate } from './bulk-create';
 import { isRetryable, type Db } from './driver/db';
 import { GroupCommit } from './group-commit';
+import { ExistsCoalescer } from './exists-coalescer';
 import { ReadCoalescer } from './read-coalescer';
 import { reader } from './reader';
 import { PostgresSearchIndex } from './search-index';
@@ -23,13 +24,14 @@ export function createPostgresRepository(db: Db, options: PostgresRepositoryOpti
   const { ctx, indexer } = searchIndex;
   const groupCommit = new GroupCommit(db, indexer);
   const reads = new ReadCoalescer(db);
+  const questions = new ExistsCoalescer(db);
   return {
-    ...reader(async () => db, ctx),
+    ...reader(async () => db, ctx, questions),
     searchIndex,
     read: (resourceType, id) => reads.read(resourceType, id),
     async transaction<T>(fn: (tx: ResourceWriter) => Promise<T>): Promise<T> {
       for (let attempt = 1; ; attempt++) {
-        const session = new WriteSession(db, indexer, groupCommit, ctx);
+        const session = new WriteSession(db, indexer, groupCommit, ctx, questions);
         try {
           const result = await fn(session.writer);
           await session.finish();

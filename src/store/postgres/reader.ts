@@ -5,20 +5,18 @@ import { historySql } from './history-sql';
 import { buildIncludeSql } from './include-sql';
 import type { QueryContext } from './indexing/index-type';
 import { toVersion, VERSION_COLUMNS, withTypeFirst, type VersionRow } from './rows';
-import { createHash } from 'node:crypto';
+import { askOne, type ExistsCoalescer } from './exists-coalescer';
 import { searchPage } from './search-page';
 import { buildSearchSql } from './search-sql';
-
-/** A prepared statement's name for SQL text (at most 63 bytes, PostgreSQL's limit). */
-function statementName(sql: string): string {
-  return `stroma_exists_${createHash('sha1').update(sql).digest('hex')}`;
-}
 
 export const READ_SQL = `SELECT ${VERSION_COLUMNS} FROM resource WHERE resource_type = $1 AND id = $2`;
 const READ_VERSION_SQL = `SELECT ${VERSION_COLUMNS}, method FROM resource_history WHERE resource_type = $1 AND id = $2 AND version_id = $3`;
 
-/** Reads over whatever connection `db()` gives: the pool, or an open transaction. */
-export function reader(db: () => Promise<Queryable>, ctx: QueryContext): ResourceReader {
+/**
+ * Reads over whatever connection `db()` gives: the pool, or an open transaction. EXISTS questions
+ * that go to the pool share statements through `coalescer`, when given.
+ */
+export function reader(db: () => Promise<Queryable>, ctx: QueryContext, coalescer?: ExistsCoalescer): ResourceReader {
   return {
     async read(resourceType, id) {
       const rows = await (await db()).query<VersionRow>(READ_SQL, [resourceType, id], 'stroma_read');
@@ -39,10 +37,8 @@ export function reader(db: () => Promise<Queryable>, ctx: QueryContext): Resourc
     },
     async exists(query: SearchQuery): Promise<boolean> {
       const { matches, matchParams } = buildSearchSql(query, ctx);
-      const sql = `SELECT EXISTS (${matches}) AS found`;
-      // Named, so PostgreSQL parses and plans it once per connection: the same few shapes come at every write.
-      const rows = await (await db()).query<{ found: boolean }>(sql, matchParams, statementName(sql));
-      return rows[0].found;
+      const connection = await db();
+      return coalescer?.db === connection ? coalescer.exists(matches, matchParams) : askOne(connection, matches, matchParams);
     },
     async include(query: IncludeQuery): Promise<Resource[]> {
       if (query.from.length === 0 || query.requests.length === 0 || query.limit <= 0) {

@@ -2,6 +2,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { ResourceWriter, StoredVersion, WriteMethod } from '../repository';
 import type { Db, DbSession, Queryable } from './driver/db';
 import type { QueryContext } from './indexing/index-type';
+import type { ExistsCoalescer } from './exists-coalescer';
 import type { GroupCommit } from './group-commit';
 import type { Indexer } from './indexing/indexer';
 import { FOR_UPDATE_SQL, reader } from './reader';
@@ -25,11 +26,12 @@ export class WriteSession {
     private readonly indexer: Indexer,
     private readonly groupCommit: GroupCommit,
     ctx: QueryContext,
+    questions?: ExistsCoalescer,
   ) {
     const reads = reader(() => this.readConnection(), ctx);
     this.writer = {
       ...reads,
-      lookup: reader(() => Promise.resolve(this.session ?? this.db), ctx),
+      lookup: reader(() => Promise.resolve(this.session ?? this.db), ctx, questions),
       readForUpdate: async (resourceType, id) => {
         const rows = await (await this.connection()).query<VersionRow>(FOR_UPDATE_SQL, [resourceType, id], 'stroma_read_for_update');
         return rows.length > 0 ? toVersion(rows[0]) : undefined;

@@ -4,6 +4,7 @@ import type { Db } from '../../../../src/store/postgres/driver/db';
 import { GroupCommit } from '../../../../src/store/postgres/group-commit';
 import { Indexer } from '../../../../src/store/postgres/indexing/indexer';
 import { openDatabase, SEARCHABLE_TYPES } from '../../../../src/store/postgres';
+import { ExistsCoalescer } from '../../../../src/store/postgres/exists-coalescer';
 import { ReadCoalescer } from '../../../../src/store/postgres/read-coalescer';
 import { nextVersion } from '../../../../src/store/postgres/version-writer';
 import { freshDatabase, storeName } from '../../../helpers/test-app';
@@ -86,5 +87,22 @@ describe(`batching of concurrent reads and creates (${storeName()})`, () => {
     const version = await new ReadCoalescer(store.db).read('Observation', 'solo');
     expect(version?.versionId).toBe(1);
     expect(store.statements).toEqual(['stroma_read']);
+  });
+
+  it('when EXISTS questions arrive in one turn, then one statement answers them all, each with its own parameters', async () => {
+    await create('e1');
+    store.statements.length = 0;
+    const questions = new ExistsCoalescer(store.db);
+    const byId = 'SELECT r.rid FROM resource r WHERE r.resource_type = $1 AND r.id = $2';
+    const answers = await Promise.all([
+      questions.exists(byId, ['Observation', 'e1']),
+      questions.exists(byId, ['Observation', 'nowhere']),
+      questions.exists('SELECT r.rid FROM resource r WHERE r.id = $1', ['e1']),
+    ]);
+    expect(answers).toEqual([true, false, true]);
+    expect(store.statements).toHaveLength(1);
+    expect(store.statements[0]).toMatch(/^SELECT ARRAY\[EXISTS/);
+    expect(await questions.exists(byId, ['Patient', 'e1'])).toBe(false);
+    expect(store.statements[1]).toMatch(/^stroma_exists_/);
   });
 });
