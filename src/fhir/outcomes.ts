@@ -118,6 +118,13 @@ export const errors = {
   tooCostly: (message: string) => fail('too-large', 'too-costly', message),
 };
 
+const SEVERITY_ORDER: Record<NonNullable<OperationOutcomeIssue['severity']>, number> = { fatal: 0, error: 1, warning: 2, information: 3 };
+
+/** The issues, the most severe first (a stable sort: same-severity issues keep their order). */
+export function bySeverity<T extends OperationOutcomeIssue>(issues: readonly T[]): T[] {
+  return [...issues].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+}
+
 /** Prefixes every issue's expression, so an entry's failure names where in the Bundle it happened. */
 export function withLocation(outcome: OperationOutcome, location: string): OperationOutcome {
   return {

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { deepEquals } from '@medplum/core';
 import type { Coding, Resource } from '@medplum/fhirtypes';
 import type { IndexedParameter, ResourceReader, Repository, SearchFilter, StoredVersion } from '../../store/repository';
 import { fail } from '../outcomes';
+import { sameContent } from '../same-content';
+import { searchAll } from './search-all';
 import type { SearchParameterRegistry } from './search-parameter-registry';
 
 /**
@@ -29,7 +30,6 @@ const PROFILES_SOURCE = 'https://stroma-fhir.org/fhir/profiles';
 
 /** Every process that stores profiles/ takes this lock, so two starting at once write once. */
 const STORE_LOCK = 'stroma:profiles-conformance-resources';
-const PAGE = 1000;
 
 export interface ProfileStoreReport {
   /** `Type/id` of each copy written (new, or its file changed). */
@@ -99,7 +99,7 @@ export async function storeProfileResources(
 }
 
 function changesFrom(expected: ReadonlyMap<string, Resource>, stored: ReadonlyMap<string, Resource>): ProfileStoreReport {
-  const written = [...expected].filter(([key, resource]) => !sameContent(stored.get(key), resource)).map(([key]) => key);
+  const written = [...expected].filter(([key, resource]) => !sameStored(stored.get(key), resource)).map(([key]) => key);
   const deleted = [...stored.keys()].filter((key) => !expected.has(key));
   return { written, deleted };
 }
@@ -130,20 +130,7 @@ function tagFilter(type: string, params: SearchParameterRegistry): SearchFilter 
 async function readCopies(reader: ResourceReader, params: SearchParameterRegistry): Promise<Map<string, Resource>> {
   const copies = new Map<string, Resource>();
   for (const type of CONFORMANCE_TYPES) {
-    let cursor: string | undefined;
-    do {
-      const page = await reader.search({
-        resourceType: type,
-        filters: [tagFilter(type, params)],
-        sort: [],
-        count: PAGE,
-        offset: 0,
-        cursor,
-        total: 'none',
-      });
-      for (const resource of page.resources) copies.set(keyOf(resource), resource);
-      cursor = page.nextCursor;
-    } while (cursor);
+    for (const resource of await searchAll(reader, { resourceType: type, filters: [tagFilter(type, params)] })) copies.set(keyOf(resource), resource);
   }
   return copies;
 }
@@ -156,11 +143,8 @@ function asCopy(file: Resource): Resource {
   return { ...file, meta: { ...file.meta, source, tag: [...tags, PROFILES_TAG] } } as Resource;
 }
 
-/** Same content, the server-set versionId and lastUpdated aside. */
-export function sameContent(stored: Resource | undefined, expected: Resource): boolean {
-  if (!stored) return false;
-  const { versionId: _v, lastUpdated: _l, ...meta } = stored.meta ?? {};
-  return deepEquals({ ...stored, meta }, expected);
+function sameStored(stored: Resource | undefined, expected: Resource): boolean {
+  return stored !== undefined && sameContent(stored, expected);
 }
 
 function keyOf(resource: Resource): string {

@@ -20,7 +20,7 @@ export function readProfileStructureDefinitions(profilesDir: string): StructureD
 }
 
 /** What the validator needs from profiles/: StructureDefinitions, ValueSets and CodeSystems. */
-export function readProfileValidationResources(profilesDir: string): (StructureDefinition | ValueSet | CodeSystem)[] {
+function readProfileValidationResources(profilesDir: string): (StructureDefinition | ValueSet | CodeSystem)[] {
   return [
     ...readProfileFolder<CodeSystem>(profilesDir, 'code-systems', 'CodeSystem'),
     ...readProfileFolder<ValueSet>(profilesDir, 'value-sets', 'ValueSet'),
@@ -61,10 +61,6 @@ export function profileConformanceResources(files: ProfileFiles): Resource[] {
 }
 
 /** Compiles profiles/ into the validator; a profile that cannot be compiled stops the start. */
-export function registerProfileFiles(profilesDir: string, validator: ResourceValidator): void {
-  registerProfileResources(readProfileValidationResources(profilesDir), validator);
-}
-
 export function registerProfileResources(resources: readonly Resource[], validator: ResourceValidator): void {
   try {
     validator.register(resources);

@@ -2,7 +2,9 @@ import type { Resource, StructureDefinition } from '@medplum/fhirtypes';
 import type { IndexedParameter, Repository, ResourceWriter, StoredVersion, WriteMethod } from '../../store/repository';
 import { reloadEvery, reloadingRepository } from './reloading';
 import type { ResourceValidator } from '../validation/types';
-import { assertClientMayWrite, PROFILES_TAG, sameContent } from './conformance-store';
+import { sameContent } from '../same-content';
+import { assertClientMayWrite, PROFILES_TAG } from './conformance-store';
+import { searchAll } from './search-all';
 import type { SearchParameterRegistry } from './search-parameter-registry';
 import { SnapshotGenerator } from './snapshot';
 import { isValidationResource, UploadChecks, type ValidationResource } from './upload-checks';
@@ -13,7 +15,6 @@ export interface ProfileLoadReport {
 }
 
 const REGISTERED_TYPES = ['CodeSystem', 'ValueSet', 'StructureDefinition'] as const;
-const PAGE = 1000;
 
 /**
  * StructureDefinitions, ValueSets and CodeSystems that clients store, as the validator's: the
@@ -85,7 +86,7 @@ export class ProfileUploads {
         const prepared = await this.checks.prepare(tx, resource);
         // Sent without its snapshot, an unchanged definition differs from the stored one until it is
         // prepared: then, as for any update that changes nothing, no new version is written.
-        if (previous && !previous.deleted && sameContent(previous.resource, prepared)) return previous;
+        if (previous?.resource && !previous.deleted && sameContent(previous.resource, prepared)) return previous;
         touched();
         return tx.write(prepared, method, previous);
       }
@@ -139,20 +140,9 @@ export class ProfileUploads {
     const all: ValidationResource[] = [];
     for (const type of REGISTERED_TYPES) {
       const tag = this.params.get(type, '_tag') as IndexedParameter;
-      let cursor: string | undefined;
-      do {
-        const page = await repo.search({
-          resourceType: type,
-          filters: [{ param: tag, modifier: 'not', values: [{ value: `${PROFILES_TAG.system}|${PROFILES_TAG.code}` }] }],
-          sort: [{ param: '_id', descending: false }],
-          count: PAGE,
-          offset: 0,
-          cursor,
-          total: 'none',
-        });
-        all.push(...(page.resources as ValidationResource[]).filter((r) => typeof r.url === 'string'));
-        cursor = page.nextCursor;
-      } while (cursor);
+      const filters = [{ param: tag, modifier: 'not', values: [{ value: `${PROFILES_TAG.system}|${PROFILES_TAG.code}` }] }];
+      const stored = await searchAll<ValidationResource>(repo, { resourceType: type, filters, sort: [{ param: '_id', descending: false }] });
+      all.push(...stored.filter((r) => typeof r.url === 'string'));
     }
     return all;
   }

@@ -1,6 +1,7 @@
 import type { Resource, SearchParameter } from '@medplum/fhirtypes';
 import type { ReindexOptions, ReindexResult, Repository, ResourceWriter, StoredVersion } from '../../store/repository';
 import { reloadEvery, reloadingRepository } from './reloading';
+import { searchAll } from './search-all';
 import { issue, OperationOutcomeError, outcomeOf } from '../outcomes';
 import { isServerOwned } from './conformance-store';
 import { ProfileFileError } from './profile-files';
@@ -14,7 +15,6 @@ export interface SearchParameterLoadReport {
   incomplete: string[];
 }
 
-const PAGE = 1000;
 
 /**
  * Where the server's search parameters come from: the R4 core definitions, the project's
@@ -190,12 +190,6 @@ export class SearchParameterDefinitions {
  * the profiles/ ones (conformance-store.ts): those are the fixed definitions already.
  */
 async function readStored(repo: Repository): Promise<SearchParameter[]> {
-  const all: SearchParameter[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await repo.search({ resourceType: 'SearchParameter', filters: [], sort: [], count: PAGE, offset: 0, cursor, total: 'none' });
-    all.push(...(page.resources as SearchParameter[]).filter((definition) => !isServerOwned(definition)));
-    cursor = page.nextCursor;
-  } while (cursor);
-  return all;
+  const all = await searchAll<SearchParameter>(repo, { resourceType: 'SearchParameter', filters: [] });
+  return all.filter((definition) => !isServerOwned(definition));
 }

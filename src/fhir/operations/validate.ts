@@ -1,6 +1,6 @@
 import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
 import type { WriteMethod } from '../../store/repository';
-import { errors, issue, outcomeOf } from '../outcomes';
+import { bySeverity, errors, issue, outcomeOf } from '../outcomes';
 import { assertValidId, readerOf } from '../router/context';
 import type { FhirRequest, Handler, HandlerContext, HandlerResult } from '../types';
 
@@ -192,11 +192,9 @@ async function deletable(type: string, id: string, ctx: HandlerContext): Promise
   return answer([issue('information', 'informational', `${type}/${id} may be deleted`, type)], type);
 }
 
-const SEVERITY_ORDER: Record<string, number> = { fatal: 0, error: 1, warning: 2, information: 3 };
-
 /** 200 with every issue, the most severe first; none at all is one "All OK" information, as HAPI answers. */
 function answer(issues: OperationOutcomeIssue[], type: string): HandlerResult {
-  const ordered = [...issues].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  const ordered = bySeverity(issues);
   const outcome = outcomeOf(...(ordered.length > 0 ? ordered : [issue('information', 'informational', 'All OK', type)]));
   return [{ category: 'ok', outcome }, outcome];
 }

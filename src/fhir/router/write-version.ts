@@ -1,7 +1,7 @@
-import { deepEquals } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
-import type { ResourceWriter, StoredVersion, WriteMethod } from '../../store/repository';
+import type { ResourceWriter, WriteMethod } from '../../store/repository';
 import { success } from '../outcomes';
+import { sameContent } from '../same-content';
 import type { FhirRequest, HandlerResult } from '../types';
 import { checkIfMatch, prepareForWrite } from './context';
 
@@ -21,20 +21,10 @@ export async function writeNextVersion(
   const current = await tx.readForUpdate(type, id);
   checkIfMatch(request.ifMatch, current, `${type}/${id}`);
   const next = prepareForWrite(resource, id);
-  if (current && !current.deleted && current.resource && unchanged(current, next)) {
+  if (current && !current.deleted && current.resource && sameContent(current.resource, next)) {
     return [success('ok', `${type}/${id} is unchanged; no new version was written`), current.resource];
   }
   const existed = current !== undefined && !current.deleted;
   const stored = await tx.write(next, method, current);
   return [success(existed ? 'ok' : 'created', `${existed ? 'Updated' : 'Created'} ${type}/${id}`), stored.resource];
-}
-
-function unchanged(current: StoredVersion, next: Resource): boolean {
-  return deepEquals(withoutVersionMeta(current.resource as Resource), withoutVersionMeta(next));
-}
-
-function withoutVersionMeta(resource: Resource): Resource {
-  const { meta, ...rest } = resource;
-  const { versionId: _v, lastUpdated: _l, ...metaRest } = meta ?? {};
-  return (Object.keys(metaRest).length > 0 ? { ...rest, meta: metaRest } : rest) as Resource;
 }

@@ -1,6 +1,6 @@
 import type { Resource } from '@medplum/fhirtypes';
 import type { Repository, ResourceReader, ResourceWriter, SearchQuery, StoredVersion, WriteMethod } from '../../store/repository';
-import { OperationOutcomeError, outcomeOf } from '../outcomes';
+import { bySeverity, OperationOutcomeError, outcomeOf } from '../outcomes';
 import type { ResourceValidator, ValidationIssue } from './types';
 import type { ProfileRuleRegistry } from './write-rules';
 
@@ -113,7 +113,7 @@ function assertValid(issues: ValidationIssue[], resource: Resource, afterLinks =
   if (!issues.some((i) => i.severity === 'error' || i.severity === 'fatal')) {
     return;
   }
-  const ordered = [...issues].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  const ordered = bySeverity(issues);
   if (afterLinks) {
     // Found only at commit, so no Bundle entry names it: say which resource it is.
     for (const i of ordered) i.diagnostics = `${keyOf(resource)}: ${i.diagnostics}`;
@@ -121,5 +121,3 @@ function assertValid(issues: ValidationIssue[], resource: Resource, afterLinks =
   const notAResource = issues.some((i) => i.severity === 'fatal' && i.code === 'structure');
   throw new OperationOutcomeError(notAResource ? 'invalid' : 'business-rule', outcomeOf(...ordered));
 }
-
-const SEVERITY_ORDER: Record<ValidationIssue['severity'], number> = { fatal: 0, error: 1, warning: 2, information: 3 };

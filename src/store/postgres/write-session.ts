@@ -28,7 +28,7 @@ export class WriteSession {
     ctx: QueryContext,
     questions?: ExistsCoalescer,
   ) {
-    const reads = reader(() => this.readConnection(), ctx);
+    const reads = reader(() => this.connection(), ctx);
     this.writer = {
       ...reads,
       lookup: reader(() => Promise.resolve(this.session ?? this.db), ctx, questions),
@@ -58,17 +58,6 @@ export class WriteSession {
   async abort(): Promise<void> {
     this.pending = [];
     await this.session?.rollback();
-  }
-
-  /**
-   * Where a plain read goes. Transactions run at READ COMMITTED, where each statement sees what was
-   * committed when it started, inside a transaction or not: so until this session has written,
-   * locked or read for update, a read needs no transaction of its own, and a create whose
-   * validation reads first (is its patient enrolled?) stays one autocommitted statement that the
-   * group commit can share.
-   */
-  private readConnection(): Promise<Queryable> {
-    return !this.session && this.pending.length === 0 ? Promise.resolve(this.db) : this.connection();
   }
 
   /** An open transaction, with every buffered write applied, so reads see this session's writes. */

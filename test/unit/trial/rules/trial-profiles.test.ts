@@ -1,6 +1,6 @@
 import type { Observation, Resource } from '@medplum/fhirtypes';
 import { DEFAULT_PROFILES_DIR } from '../../../../src/config';
-import { registerProfileFiles } from '../../../../src/fhir/conformance/profile-files';
+import { readProfileFiles, registerProfileResources } from '../../../../src/fhir/conformance/profile-files';
 import { createRegistries } from '../../../../src/fhir/conformance/registries';
 import { SEARCHABLE_TYPES } from '../../../../src/store/postgres';
 import type { ResourceReader, SearchQuery } from '../../../../src/store/repository';
@@ -22,7 +22,7 @@ function readerEnrolling(searches: SearchQuery[]): ResourceReader {
 
 describe('the trial profile rule', () => {
   const registries = createRegistries(SEARCHABLE_TYPES);
-  registerProfileFiles(DEFAULT_PROFILES_DIR, registries.profiles);
+  registerProfileResources(readProfileFiles(DEFAULT_PROFILES_DIR).validation, registries.profiles);
   const rule = trialProfileRule(registries);
   const lab = (code: string, subject = 'Patient/enrolled'): Observation =>
     ({ resourceType: 'Observation', status: 'final', code: { coding: [{ system: LOINC, code }] }, subject: { reference: subject } });
