@@ -1,6 +1,6 @@
 import type { RequestListener } from 'node:http';
 import type { Logger } from 'pino';
-import { DEFAULT_PROFILES_DIR, type Config } from './config';
+import { DEFAULT_LOOKUP_CACHE_MS, DEFAULT_PROFILES_DIR, type Config } from './config';
 import { storeProfileResources } from './fhir/conformance/conformance-store';
 import { profileConformanceResources, readProfileFiles, registerProfileResources } from './fhir/conformance/profile-files';
 import { ProfileUploads } from './fhir/conformance/profile-uploads';
@@ -33,7 +33,7 @@ export interface AppDependencies {
 
 /** Opens the store the configuration names and builds everything the app needs. */
 export async function buildDependencies(
-  config: Pick<Config, 'databaseUrl' | 'dbPoolSize' | 'baseUrl'> & { dataDir?: string; profilesDir?: string },
+  config: Pick<Config, 'databaseUrl' | 'dbPoolSize' | 'baseUrl'> & Partial<Pick<Config, 'dataDir' | 'profilesDir' | 'lookupCacheMs'>>,
   logger: Logger,
 ): Promise<Omit<AppDependencies, 'config'>> {
   const files = readProfileFiles(config.profilesDir ?? DEFAULT_PROFILES_DIR);
@@ -41,7 +41,9 @@ export async function buildDependencies(
   const definitions = createSearchParameterDefinitions(registries, SEARCHABLE_TYPES, files.searchParameters);
   registerProfileResources(files.validation, registries.profiles);
   registerTrial(registries);
-  const validation = createWriteValidation(registries.profiles, registries.profileRules);
+  const validation = createWriteValidation(registries.profiles, registries.profileRules, {
+    lookupCacheMs: config.lookupCacheMs ?? DEFAULT_LOOKUP_CACHE_MS,
+  });
   const conformance = profileConformanceResources(files);
   const uploads = new ProfileUploads(registries.profiles, registries.searchParameters, conformance);
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });

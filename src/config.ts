@@ -23,10 +23,17 @@ export interface Config {
   searchParameterRefreshMs: number;
   /** How often stored StructureDefinitions, ValueSets and CodeSystems are read again from the store; 0: never. */
   profileRefreshMs: number;
+  /**
+   * How long the validation's existence lookups (is this patient enrolled?) are remembered; this
+   * process's own writes make them forgotten at once, other processes' reach it within this. 0: never.
+   */
+  lookupCacheMs: number;
 }
 
 /** profiles/ of this installation, beside src/ (or dist/ once compiled), whatever the working directory. */
 export const DEFAULT_PROFILES_DIR = path.resolve(__dirname, '..', 'profiles');
+
+export const DEFAULT_LOOKUP_CACHE_MS = 5000;
 
 export class ConfigError extends Error {}
 
@@ -54,6 +61,7 @@ export function loadConfig(env: Env = process.env): Config {
     profilesDir: env.PROFILES_DIR?.trim() ? path.resolve(env.PROFILES_DIR.trim()) : DEFAULT_PROFILES_DIR,
     searchParameterRefreshMs: integer(env, 'SEARCH_PARAMETER_REFRESH_MS', 60000, 0, 86_400_000, errors),
     profileRefreshMs: integer(env, 'PROFILE_REFRESH_MS', 60000, 0, 86_400_000, errors),
+    lookupCacheMs: integer(env, 'LOOKUP_CACHE_MS', DEFAULT_LOOKUP_CACHE_MS, 0, 3_600_000, errors),
   };
   if (errors.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  ${errors.join('\n  ')}`);

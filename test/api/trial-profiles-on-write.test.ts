@@ -54,6 +54,23 @@ describe(`trial data conforms to the trial profiles without meta.profile (${stor
     await write(lab).expect(201);
   });
 
+  it('when a patient in no study is enrolled, then its next lab is held to the trial profile at once; when unenrolled, base R4 again', async () => {
+    const participant = { ...unprofiledExample<Patient>('Patient-synthetic-participant-1'), id: 'enrolled-later' };
+    await write(participant).expect(201);
+    const lab = (id: string) => {
+      const obs = { ...hemoglobin('Patient/enrolled-later', 12.5), id } as Observation;
+      delete obs.effectiveDateTime;
+      return obs;
+    };
+    await write(lab('lab-before-enrolment')).expect(201);
+    const subject = { ...unprofiledExample<ResearchSubject>('ResearchSubject-synthetic-subject-1'), id: 'subject-enrolled-later' };
+    subject.individual = { reference: 'Patient/enrolled-later' };
+    await write(subject).expect(201);
+    expect((await write(lab('lab-after-enrolment'))).status).toBe(422);
+    await request(t.app).delete('/fhir/ResearchSubject/subject-enrolled-later').expect(200);
+    await write(lab('lab-after-withdrawal')).expect(201);
+  });
+
   it('when an enrolled patient loses its identifier, then 422 from the participant profile; a patient in no study may have none', async () => {
     const participant = unprofiledExample<Patient>('Patient-synthetic-participant-1');
     delete participant.identifier;

@@ -1,6 +1,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import type { Repository, ResourceReader, ResourceWriter, SearchQuery, StoredVersion, WriteMethod } from '../../store/repository';
 import { bySeverity, OperationOutcomeError, outcomeOf } from '../outcomes';
+import { LookupCache, queryKey } from './lookup-cache';
 import type { ResourceValidator, ValidationIssue } from './types';
 import type { ProfileRuleRegistry } from './write-rules';
 
@@ -20,7 +21,13 @@ export interface WriteValidation {
   guard(repo: Repository): Repository;
 }
 
-export function createWriteValidation(validator: ResourceValidator, rules: ProfileRuleRegistry): WriteValidation {
+export interface WriteValidationOptions {
+  /** How long the rules' existence lookups are remembered across transactions (see LookupCache); 0: not at all. */
+  lookupCacheMs: number;
+}
+
+export function createWriteValidation(validator: ResourceValidator, rules: ProfileRuleRegistry, options: WriteValidationOptions): WriteValidation {
+  const cache = new LookupCache(options.lookupCacheMs);
   const selectedProfiles = (resource: Resource, reader: ResourceReader, method: WriteMethod) =>
     rules.profilesFor(resource, reader, method);
 
@@ -33,17 +40,28 @@ export function createWriteValidation(validator: ResourceValidator, rules: Profi
    * Each write is checked at once, its rule-selected profiles chosen from a lookup that keeps the
    * transaction's writes buffered (ResourceWriter.lookup): reading through the writer would send
    * them out before every Observation of a 1,000-entry Bundle. What the transaction itself links is
-   * seen by the check again before commit (recheck), which reads through the writer.
+   * seen by the check again before commit (recheck), which reads through the writer. The types it
+   * writes are told to the lookup cache, which forgets what it knew of them.
    */
-  const guardWriter = (tx: ResourceWriter, checked: Map<string, CheckedWrite>): ResourceWriter => {
-    const lookup = memoized(tx.lookup);
+  const guardWriter = (tx: ResourceWriter, checked: Map<string, CheckedWrite>, writtenTypes: Set<string>): ResourceWriter => {
+    const lookup = memoized(cache.reader(tx.lookup));
+    const writing = (resourceType: string) => {
+      if (writtenTypes.has(resourceType)) return;
+      writtenTypes.add(resourceType);
+      cache.writeBegins(resourceType);
+    };
     const write = async (resource: Resource, method: WriteMethod, previous?: StoredVersion) => {
       const profiles = await selectedProfiles(resource, lookup, method);
       assertValid(validator.validate(resource, { profiles }), resource);
       checked.set(keyOf(resource), { resource, method, profiles });
+      writing(resource.resourceType);
       return tx.write(resource, method, previous);
     };
-    return Object.assign(Object.create(tx) as ResourceWriter, { write });
+    const remove = (previous: StoredVersion) => {
+      writing(previous.resourceType);
+      return tx.remove(previous);
+    };
+    return Object.assign(Object.create(tx) as ResourceWriter, { write, remove });
   };
 
   /**
@@ -62,15 +80,22 @@ export function createWriteValidation(validator: ResourceValidator, rules: Profi
   };
 
   const guard = (repo: Repository): Repository => {
-    const transaction = <T>(fn: (tx: ResourceWriter) => Promise<T>): Promise<T> =>
-      repo.transaction(async (tx) => {
-        const checked = new Map<string, CheckedWrite>();
-        const result = await fn(guardWriter(tx, checked));
-        if (checked.size > 1 && [...checked.values()].some((w) => rules.changesLinks(w.resource))) {
-          await recheck(tx, checked);
-        }
-        return result;
-      });
+    const transaction = async <T>(fn: (tx: ResourceWriter) => Promise<T>): Promise<T> => {
+      const writtenTypes = new Set<string>();
+      try {
+        return await repo.transaction(async (tx) => {
+          const checked = new Map<string, CheckedWrite>();
+          const result = await fn(guardWriter(tx, checked, writtenTypes));
+          if (checked.size > 1 && [...checked.values()].some((w) => rules.changesLinks(w.resource))) {
+            await recheck(tx, checked);
+          }
+          return result;
+        });
+      } finally {
+        // Committed or rolled back: what the cache knew of these types before is stale either way.
+        for (const type of writtenTypes) cache.writeEnds(type);
+      }
+    };
     return Object.assign(Object.create(repo) as Repository, { transaction });
   };
 
@@ -88,9 +113,7 @@ interface CheckedWrite {
 function memoized(reader: ResourceReader): ResourceReader {
   const answers = new Map<string, Promise<unknown>>();
   const remember = <T>(kind: string, query: SearchQuery, ask: () => Promise<T>): Promise<T> => {
-    // A parameter is known by its type and code; its definition need not be part of the key.
-    const key = kind + JSON.stringify(query, (name, value) =>
-      (name === 'param' || name === 'reference') && typeof value === 'object' ? `${value.resourceType}.${value.code}` : value);
+    const key = kind + queryKey(query);
     let answer = answers.get(key) as Promise<T> | undefined;
     if (!answer) answers.set(key, (answer = ask()));
     return answer;
