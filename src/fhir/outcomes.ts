@@ -116,6 +116,10 @@ export const errors = {
   methodNotAllowed: (message: string) => fail('method-not-allowed', 'not-supported', message),
   businessRule: (message: string, expression?: string) => fail('business-rule', 'business-rule', message, expression),
   tooCostly: (message: string) => fail('too-large', 'too-costly', message),
+  /** 401: no valid credentials (the HTTP layer adds WWW-Authenticate). */
+  login: (message: string) => fail('login', 'login', message),
+  /** 403: the requester may not do this, whether or not the resource exists. */
+  forbidden: (message: string) => fail('forbidden', 'forbidden', message),
 };
 
 const SEVERITY_ORDER: Record<NonNullable<OperationOutcomeIssue['severity']>, number> = { fatal: 0, error: 1, warning: 2, information: 3 };
