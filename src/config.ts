@@ -28,6 +28,21 @@ export interface Config {
    * process's own writes make them forgotten at once, other processes' reach it within this. 0: never.
    */
   lookupCacheMs: number;
+  /** Security settings (issue 5): tokens, CORS. */
+  auth: AuthConfig;
+}
+
+export interface AuthConfig {
+  /** False only with AUTH=off, for local demos: every request acts as an anonymous admin; refused on a non-loopback HOST. */
+  enabled: boolean;
+  /** Lifetime of the access tokens the token endpoint issues, in seconds. */
+  accessTokenSeconds: number;
+  /** How long one server signing key signs tokens before a new one replaces it, in hours. */
+  signingKeyRotationHours: number;
+  /** Token requests a client may make per minute (each server process counts its own). */
+  tokenRequestsPerMinute: number;
+  /** Origins allowed to call the API from a browser; empty: CORS off. `*` allows any. */
+  corsOrigins: string[];
 }
 
 /** profiles/ of this installation, beside src/ (or dist/ once compiled), whatever the working directory. */
@@ -62,6 +77,13 @@ export function loadConfig(env: Env = process.env): Config {
     searchParameterRefreshMs: integer(env, 'SEARCH_PARAMETER_REFRESH_MS', 60000, 0, 86_400_000, errors),
     profileRefreshMs: integer(env, 'PROFILE_REFRESH_MS', 60000, 0, 86_400_000, errors),
     lookupCacheMs: integer(env, 'LOOKUP_CACHE_MS', DEFAULT_LOOKUP_CACHE_MS, 0, 3_600_000, errors),
+    auth: {
+      enabled: authEnabled(env.AUTH, host, errors),
+      accessTokenSeconds: integer(env, 'ACCESS_TOKEN_SECONDS', 300, 30, 3600, errors),
+      signingKeyRotationHours: integer(env, 'SIGNING_KEY_ROTATION_HOURS', 24, 1, 24 * 365, errors),
+      tokenRequestsPerMinute: integer(env, 'TOKEN_REQUESTS_PER_MINUTE', 60, 1, 100_000, errors),
+      corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter((o) => o.length > 0),
+    },
   };
   if (errors.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  ${errors.join('\n  ')}`);
@@ -90,6 +112,21 @@ function byteSize(env: Env, name: string, fallback: string, errors: string[]): n
     return 16 * SIZE_UNITS.mb;
   }
   return Number(match[1]) * SIZE_UNITS[match[2] ?? 'b'];
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** AUTH=off is for demos on one's own machine: a server reachable from elsewhere never runs without it. */
+function authEnabled(raw: string | undefined, host: string, errors: string[]): boolean {
+  const value = (raw?.trim() || 'on').toLowerCase();
+  if (value !== 'on' && value !== 'off') {
+    errors.push(`AUTH=${raw}: expected on or off`);
+    return true;
+  }
+  if (value === 'off' && !LOOPBACK_HOSTS.has(host) && !host.startsWith('127.')) {
+    errors.push(`AUTH=off is allowed only on a loopback HOST (127.0.0.1, ::1, localhost), not ${host}`);
+  }
+  return value === 'on';
 }
 
 function logLevel(raw: string | undefined, errors: string[]): Config['logLevel'] {
