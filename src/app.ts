@@ -1,6 +1,6 @@
 import type { RequestListener } from 'node:http';
 import type { Logger } from 'pino';
-import { DEFAULT_LOOKUP_CACHE_MS, DEFAULT_PROFILES_DIR, type Config } from './config';
+import { DEFAULT_LOOKUP_CACHE_MS, DEFAULT_PROFILES_DIR, loadConfig, type AuthConfig, type Config } from './config';
 import { storeProfileResources } from './fhir/conformance/conformance-store';
 import { profileConformanceResources, readProfileFiles, registerProfileResources } from './fhir/conformance/profile-files';
 import { ProfileUploads } from './fhir/conformance/profile-uploads';
@@ -11,10 +11,11 @@ import { createWriteValidation, type WriteValidation } from './fhir/validation/p
 import type { HandlerContext } from './fhir/types';
 import { createRequestListener } from './http/request-listener';
 import type { Repository } from './store/repository';
-import { createPostgresRepository, openDatabase, SEARCHABLE_TYPES } from './store/postgres';
+import { buildSecurity, listenerSecurity, type SecurityDependencies } from './security';
+import { createPostgresAuthStore, createPostgresRepository, openDatabase, SEARCHABLE_TYPES } from './store/postgres';
 import { registerTrial } from './trial';
 
-export type AppConfig = Pick<Config, 'baseUrl' | 'bodyLimitBytes' | 'bundleMaxEntries'>;
+export type AppConfig = Pick<Config, 'baseUrl' | 'bodyLimitBytes' | 'bundleMaxEntries' | 'auth'>;
 
 export interface AppDependencies {
   config: AppConfig;
@@ -26,6 +27,8 @@ export interface AppDependencies {
   uploads: ProfileUploads;
   /** Validates every write (base R4, meta.profile, the profiles the rules select). */
   validation: WriteValidation;
+  /** Tokens, registered clients and the audit trail. */
+  security: SecurityDependencies;
   logger: Logger;
   /** False once shutdown has begun: /readyz then answers 503 so balancers stop sending work. */
   isAccepting?: () => boolean;
@@ -33,7 +36,7 @@ export interface AppDependencies {
 
 /** Opens the store the configuration names and builds everything the app needs. */
 export async function buildDependencies(
-  config: Pick<Config, 'databaseUrl' | 'dbPoolSize' | 'baseUrl'> & Partial<Pick<Config, 'dataDir' | 'profilesDir' | 'lookupCacheMs'>>,
+  config: Pick<Config, 'databaseUrl' | 'dbPoolSize' | 'baseUrl'> & Partial<Pick<Config, 'dataDir' | 'profilesDir' | 'lookupCacheMs' | 'auth'>>,
   logger: Logger,
 ): Promise<Omit<AppDependencies, 'config'>> {
   const files = readProfileFiles(config.profilesDir ?? DEFAULT_PROFILES_DIR);
@@ -48,6 +51,7 @@ export async function buildDependencies(
   const uploads = new ProfileUploads(registries.profiles, registries.searchParameters, conformance);
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
   const repo = createPostgresRepository(db, { parameters: registries.searchParameters.indexed(), baseUrl: config.baseUrl });
+  let security: SecurityDependencies | undefined;
   try {
     const report = await definitions.load(repo);
     for (const reason of report.skipped) logger.warn(`stored search parameter not used: ${reason}`);
@@ -60,17 +64,21 @@ export async function buildDependencies(
     logger.info({ written: stored.written.length, deleted: stored.deleted.length, ms }, 'profiles/ conformance resources in the store');
     const uploaded = await uploads.load(repo);
     for (const reason of uploaded.skipped) logger.warn(`stored conformance resource not used for validation: ${reason}`);
+    const auth: AuthConfig = config.auth ?? loadConfig({}).auth;
+    security = await buildSecurity({
+      store: createPostgresAuthStore(db), repo, registries, auth, baseUrl: config.baseUrl, dataDir: config.dataDir, logger,
+    });
   } catch (error) {
     await repo.close();
     throw error;
   }
-  return { repo, registries, definitions, uploads, validation, logger };
+  return { repo, registries, definitions, uploads, validation, security, logger };
 }
 
 /** The HTTP request listener: the only place that wires HTTP, FHIR and the store. */
 export function createApp(deps: AppDependencies): RequestListener {
-  const { config, repo, registries, definitions, uploads, validation, logger } = deps;
-  const context: HandlerContext = {
+  const { config, repo, registries, definitions, uploads, validation, security, logger } = deps;
+  const context: Omit<HandlerContext, 'access' | 'trail'> = {
     repo: uploads.watch(definitions.watch(validation.guard(repo))),
     registries,
     definitions,
@@ -85,5 +93,6 @@ export function createApp(deps: AppDependencies): RequestListener {
     logger,
     bodyLimitBytes: config.bodyLimitBytes,
     isAccepting: deps.isAccepting ?? (() => true),
+    security: listenerSecurity(security, registries, config.auth),
   });
 }

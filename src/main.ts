@@ -43,6 +43,8 @@ async function main(): Promise<void> {
     }, config.shutdownTimeoutMs);
     force.unref();
     server.close(async () => {
+      // The audit events of the last requests are written before the store closes.
+      await deps.security.close();
       await deps.repo.close();
       await deps.uploads.close();
       logger.info('store closed; bye');

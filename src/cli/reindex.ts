@@ -62,6 +62,7 @@ async function reindexLocally(args: ReindexArgs): Promise<number> {
     printSummary(result satisfies ReindexSummary);
     return result.finished ? 0 : 130;
   } finally {
+    await deps.security.close();
     await deps.repo.close();
   }
 }

@@ -34,6 +34,16 @@ export interface RequestedAccess {
   operation?: string;
   /** The resource type(s) the request concerns; empty at system level (then every type may be touched). */
   resourceTypes: readonly string[];
+  /** Whether it selects by search criteria (conditional create, update, patch or delete), which is a search too. */
+  conditional: boolean;
+}
+
+/** What the router notes of a request for its audit record. */
+export interface RequestTrail {
+  /** The interaction of the request itself (not of its Bundle entries), once routed. */
+  interaction?: string;
+  /** What it read and wrote, filled by the access-controlled repository. */
+  entities: AuditEntity[];
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Resource } from '@medplum/fhirtypes';
 import type { Repository, ResourceWriter } from '../store/repository';
+import type { AccessControl, RequestTrail } from './access';
 import type { Outcome } from './outcomes';
 import type { FhirRegistries } from './conformance/registries';
 import type { SearchParameterDefinitions } from './conformance/search-parameter-definitions';
@@ -34,7 +35,12 @@ export type HandlerResult = [Outcome, Resource?];
 
 /** What a handler may use; `tx` is set when it runs inside a transaction Bundle. */
 export interface HandlerContext {
+  /** The store as the requester may use it (see accessControlledRepository). */
   repo: Repository;
+  /** The requester's rights: the router asks it before every request and Bundle entry is routed. */
+  access: AccessControl;
+  /** Where the router notes the request's interaction for the audit trail. */
+  trail?: RequestTrail;
   tx?: ResourceWriter;
   registries: FhirRegistries;
   /** Where the registry's project search parameters come from; reindexing goes through it. */

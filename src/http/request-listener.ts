@@ -1,23 +1,47 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { errors } from '../fhir/outcomes';
+import type { AccessControl, AuditSink, Authenticator, Requester } from '../fhir/access';
+import { accessControlledRepository } from '../fhir/access-controlled-repository';
+import { errors, OperationOutcomeError } from '../fhir/outcomes';
 import { dispatch } from '../fhir/router/router';
 import type { HandlerContext } from '../fhir/types';
 import type { Repository } from '../store/repository';
 import { sendJson, sendResult, toFhirRequest } from './fhir-adapter';
 import { logWhenFinished } from './middleware/access-log';
+import { auditWhenFinished, failureOf, type AuditedRequest } from './middleware/audit-trail';
 import { readBody } from './middleware/body';
+import { handleCors } from './middleware/cors';
 import { sendError } from './middleware/error-handler';
 import { checkAcceptable } from './middleware/negotiation';
 import { requestIdOf } from './middleware/request-id';
+import { applySecurityHeaders } from './middleware/security-headers';
+import { findPlainRoute, servePlainRoute, type PlainRoute } from './plain-routes';
 
 export interface ListenerOptions {
-  context: HandlerContext;
+  /** The context every request starts from; its repo and access are replaced per requester. */
+  context: Omit<HandlerContext, 'access' | 'trail'>;
   repo: Repository;
   logger: Logger;
   bodyLimitBytes: number;
   isAccepting: () => boolean;
+  security: ListenerSecurity;
 }
+
+export interface ListenerSecurity {
+  authenticator: Authenticator;
+  /** The rights of an authenticated requester. */
+  accessFor(requester: Requester): AccessControl;
+  /** The rights of a request without a token, on the public FHIR endpoint (GET metadata) only. */
+  publicAccess: AccessControl;
+  audit: AuditSink;
+  /** Token, JWKS, SMART configuration and client administration endpoints. */
+  routes: readonly PlainRoute[];
+  /** Origins allowed by CORS; empty: CORS off. */
+  corsOrigins: readonly string[];
+}
+
+/** Paths that carry no patient data and are never audited (health probes, public discovery). */
+const UNAUDITED = new Set(['/healthz', '/readyz', '/fhir/metadata', '/auth/jwks.json', '/.well-known/smart-configuration', '/fhir/.well-known/smart-configuration']);
 
 /**
  * The HTTP adapter on node:http. Express 5 was the first choice; it was replaced because on the
@@ -33,13 +57,21 @@ export function createRequestListener(options: ListenerOptions): RequestListener
 async function handle(req: IncomingMessage, res: ServerResponse, options: ListenerOptions): Promise<void> {
   const requestId = requestIdOf(req);
   res.setHeader('X-Request-Id', requestId);
+  applySecurityHeaders(req, res);
+  if (handleCors(req, res, options.security.corsOrigins)) return;
   const url = new URL(req.url ?? '/', 'http://localhost');
   const query = [...url.searchParams.entries()];
   logWhenFinished(options.logger, req, res, requestId, url.pathname, query.map(([name]) => name));
+  const audited: AuditedRequest = UNAUDITED.has(url.pathname) ? { trail: { entities: [] } } : auditWhenFinished(options.security.audit, req, res, url, requestId);
   const pretty = url.searchParams.get('_pretty') === 'true';
   try {
-    if (url.pathname === '/fhir' || url.pathname.startsWith('/fhir/')) {
-      await handleFhir(req, res, url.pathname.slice('/fhir'.length), query, options, pretty);
+    const plain = findPlainRoute(options.security.routes, req.method ?? 'GET', url.pathname);
+    if (plain) {
+      const [route, params] = plain;
+      const requester = route.access === 'admin' ? await authenticateAdmin(req, options, audited) : undefined;
+      await servePlainRoute(req, res, url, route, params, requester, options.bodyLimitBytes);
+    } else if (url.pathname === '/fhir' || url.pathname.startsWith('/fhir/')) {
+      await handleFhir(req, res, url.pathname.slice('/fhir'.length), query, options, pretty, audited);
     } else if (url.pathname === '/healthz' && isRead(req)) {
       sendJson(res, 200, { status: 'ok' });
     } else if (url.pathname === '/readyz' && isRead(req)) {
@@ -49,16 +81,44 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: Listen
     }
   } catch (error) {
     req.resume();
+    audited.failure = failureOf(error);
+    if (error instanceof OperationOutcomeError && error.category === 'login') {
+      // RFC 6750 section 3: error="invalid_token" only when a token was sent.
+      res.setHeader('WWW-Authenticate', req.headers.authorization ? 'Bearer realm="stroma", error="invalid_token"' : 'Bearer realm="stroma"');
+    }
     sendError(res, error, options.logger, requestId, pretty);
   }
 }
 
-async function handleFhir(req: IncomingMessage, res: ServerResponse, rawPath: string, query: [string, string][], options: ListenerOptions, pretty: boolean): Promise<void> {
+async function handleFhir(
+  req: IncomingMessage, res: ServerResponse, rawPath: string, query: [string, string][], options: ListenerOptions, pretty: boolean, audited: AuditedRequest,
+): Promise<void> {
   checkAcceptable(req, query.find(([name]) => name === '_format')?.[1]);
   const path = decodePath(rawPath).replace(/^\/+/, '').replace(/\/+$/, '');
+  const access = isRead(req) && path === 'metadata' ? options.security.publicAccess : await authenticatedAccess(req, options, audited);
   const body = await readBody(req, options.bodyLimitBytes, req.method === 'POST' && /(^|\/)_search$/.test(path));
   const request = toFhirRequest(req, path, query, body);
-  sendResult(res, request, options.context.baseUrl, await dispatch(request, options.context), pretty);
+  const context: HandlerContext = {
+    ...options.context,
+    access,
+    trail: audited.trail,
+    repo: accessControlledRepository(options.context.repo, access, audited.trail.entities),
+  };
+  sendResult(res, request, options.context.baseUrl, await dispatch(request, context), pretty);
+}
+
+/** Before the body is read: a request without valid credentials costs the server nothing more. */
+async function authenticatedAccess(req: IncomingMessage, options: ListenerOptions, audited: AuditedRequest): Promise<AccessControl> {
+  const requester = await options.security.authenticator.authenticate(req.headers.authorization);
+  audited.requester = requester;
+  return options.security.accessFor(requester);
+}
+
+async function authenticateAdmin(req: IncomingMessage, options: ListenerOptions, audited: AuditedRequest): Promise<Requester> {
+  const requester = await options.security.authenticator.authenticate(req.headers.authorization);
+  audited.requester = requester;
+  if (requester.role !== 'admin') throw errors.forbidden(`The ${requester.role} role may not administer clients`);
+  return requester;
 }
 
 async function ready(res: ServerResponse, options: ListenerOptions): Promise<void> {

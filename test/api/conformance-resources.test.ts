@@ -7,7 +7,7 @@ import request from 'supertest';
 import { buildDependencies, createApp } from '../../src/app';
 import { DEFAULT_PROFILES_DIR } from '../../src/config';
 import { profileConformanceResources, readProfileFiles } from '../../src/fhir/conformance/profile-files';
-import { freshDatabase, storeName, TEST_BASE_URL, useTestApp } from '../helpers/test-app';
+import { AUTH_OFF, freshDatabase, storeName, TEST_BASE_URL, useTestApp } from '../helpers/test-app';
 
 const SD = 'https://stroma-fhir.org/fhir/StructureDefinition/';
 const TAG = 'https://stroma-fhir.org/fhir/CodeSystem/server-owned|profiles';
@@ -83,9 +83,9 @@ describe(`the profiles/ copies across restarts (${storeName()})`, () => {
   const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(line) });
   /** The app on this test's store, as a server process opens it at start. */
   const open = async () => {
-    const deps = await buildDependencies({ ...store, dbPoolSize: 2, baseUrl: TEST_BASE_URL, profilesDir }, logger);
-    const app = createApp({ ...deps, config: { baseUrl: TEST_BASE_URL, bodyLimitBytes: 1 << 24, bundleMaxEntries: 100 } });
-    return { app, close: () => deps.repo.close() };
+    const deps = await buildDependencies({ ...store, dbPoolSize: 2, baseUrl: TEST_BASE_URL, profilesDir, auth: AUTH_OFF }, logger);
+    const app = createApp({ ...deps, config: { baseUrl: TEST_BASE_URL, bodyLimitBytes: 1 << 24, bundleMaxEntries: 100, auth: AUTH_OFF } });
+    return { app, close: async () => { await deps.security.close(); await deps.repo.close(); } };
   };
   const versionOf = async (app: Awaited<ReturnType<typeof open>>['app'], url: string) => {
     const response = await request(app).get(`/fhir/${url}`);
@@ -135,7 +135,7 @@ describe(`the profiles/ copies across restarts (${storeName()})`, () => {
       const both = await Promise.all([buildDependencies(settings, logger), buildDependencies(settings, logger)]);
       const history = await both[0].repo.history({ resourceType: 'StructureDefinition', count: 1000 });
       expect(history.versions.length).toBe(countOf('StructureDefinition'));
-      await Promise.all(both.map((deps) => deps.repo.close()));
+      await Promise.all(both.map(async (deps) => { await deps.security.close(); await deps.repo.close(); }));
     } finally {
       await database?.drop();
     }

@@ -8,7 +8,7 @@ import request from 'supertest';
 import { buildDependencies, createApp } from '../../src/app';
 import { patient } from '../helpers/fixtures';
 import { startServer } from '../helpers/server-process';
-import { freshDatabase, storeName, TEST_BASE_URL } from '../helpers/test-app';
+import { AUTH_OFF, freshDatabase, storeName, TEST_BASE_URL } from '../helpers/test-app';
 
 const ROOT = path.resolve(__dirname, '../..');
 const BIRTH_PLACE = 'http://hl7.org/fhir/StructureDefinition/patient-birthPlace';
@@ -42,8 +42,8 @@ describe(`npm run reindex (${storeName()})`, () => {
   /** The app on this test's store, as a server process would open it. */
   const openApp = async () => {
     const settings = 'DATABASE_URL' in store ? { databaseUrl: store.DATABASE_URL } : { dataDir: store.DATA_DIR };
-    const deps = await buildDependencies({ ...settings, dbPoolSize: 2, baseUrl: TEST_BASE_URL, profilesDir }, pino({ level: 'silent' }));
-    return { app: createApp({ ...deps, config: { baseUrl: TEST_BASE_URL, bodyLimitBytes: 1 << 20, bundleMaxEntries: 100 } }), close: () => deps.repo.close() };
+    const deps = await buildDependencies({ ...settings, dbPoolSize: 2, baseUrl: TEST_BASE_URL, profilesDir, auth: AUTH_OFF }, pino({ level: 'silent' }));
+    return { app: createApp({ ...deps, config: { baseUrl: TEST_BASE_URL, bodyLimitBytes: 1 << 20, bundleMaxEntries: 100, auth: AUTH_OFF } }), close: async () => { await deps.security.close(); await deps.repo.close(); } };
   };
   const env = () => ({ ...store, PROFILES_DIR: profilesDir, DATABASE_URL: 'DATABASE_URL' in store ? store.DATABASE_URL : '' });
   const bornIn = (city: string, mrn: string): Patient => ({ ...patient(mrn), extension: [{ url: BIRTH_PLACE, valueAddress: { city } }] });

@@ -3,34 +3,52 @@ import type { RequestListener } from 'node:http';
 import { Client } from 'pg';
 import pino from 'pino';
 import { buildDependencies, createApp, type AppDependencies } from '../../src/app';
+import { loadConfig, type AuthConfig } from '../../src/config';
+import type { AuthStore } from '../../src/store/auth-store';
 import type { Repository } from '../../src/store/repository';
 
 export const TEST_BASE_URL = 'http://localhost/fhir';
+
+/** Authorization off (AUTH=off): suites about other features act as the anonymous admin. */
+export const AUTH_OFF: AuthConfig = { ...loadConfig({}).auth, enabled: false };
 
 export interface TestApp {
   app: RequestListener;
   repo: Repository;
   deps: AppDependencies;
+  /** Where clients are registered (test/helpers/auth.ts registers them here). */
+  authStore: AuthStore;
   close(): Promise<void>;
 }
+
+/**
+ * Settings of a test app. `auth`: authorization on (true, or the settings to change); off by default,
+ * so the suites about other features act as the anonymous admin of AUTH=off (their requests still
+ * pass the access control and the audit trail).
+ */
+export type TestAppOptions = Partial<Omit<AppDependencies['config'], 'auth'>> & { auth?: boolean | Partial<AuthConfig> };
 
 /**
  * The whole app on a fresh, empty store: in-memory PGlite, or when TEST_DATABASE_URL is set a new
  * database on that PostgreSQL server, dropped again on close.
  */
-export async function createTestApp(overrides: Partial<AppDependencies['config']> = {}): Promise<TestApp> {
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = await freshDatabase();
   const logger = pino({ level: 'silent' });
-  const built = await buildDependencies({ databaseUrl: database?.url, dbPoolSize: 10, baseUrl: TEST_BASE_URL }, logger);
+  const { auth: authOption, ...overrides } = options;
+  const auth: AuthConfig = { ...loadConfig({}).auth, enabled: authOption !== undefined && authOption !== false, ...(typeof authOption === 'object' ? authOption : {}) };
+  const built = await buildDependencies({ databaseUrl: database?.url, dbPoolSize: 10, baseUrl: TEST_BASE_URL, auth }, logger);
   const deps: AppDependencies = {
     ...built,
-    config: { baseUrl: TEST_BASE_URL, bodyLimitBytes: 16 * 1024 * 1024, bundleMaxEntries: 10000, ...overrides },
+    config: { baseUrl: TEST_BASE_URL, bodyLimitBytes: 16 * 1024 * 1024, bundleMaxEntries: 10000, auth, ...overrides },
   };
   return {
     app: createApp(deps),
     repo: built.repo,
     deps,
+    authStore: built.security.store,
     async close() {
+      await built.security.close();
       await built.repo.close();
       await built.uploads.close();
       await database?.drop();
@@ -74,10 +92,10 @@ export const FHIR_JSON = 'application/fhir+json';
  * Starts a test app before the enclosing describe's tests and closes it after them; the returned
  * object is filled in by then. Register it first, so later beforeAll hooks can use it.
  */
-export function useTestApp(overrides: Partial<AppDependencies['config']> = {}): TestApp {
+export function useTestApp(options: TestAppOptions = {}): TestApp {
   const handle = {} as TestApp;
   beforeAll(async () => {
-    Object.assign(handle, await createTestApp(overrides));
+    Object.assign(handle, await createTestApp(options));
   });
   afterAll(() => handle.close());
   return handle;

@@ -1,6 +1,7 @@
 import { InvalidSearchError, WriteConflictError } from '../../store/repository';
 import { loadR4Definitions } from '../conformance/r4-definitions';
 import { errors } from '../outcomes';
+import type { RequestedAccess } from '../access';
 import type { FhirRequest, HandlerContext, HandlerResult, Route, RouteParams } from '../types';
 import { ROUTES } from './routes';
 
@@ -11,6 +12,9 @@ const RESPONSE_SHAPING = new Set(['_format', '_pretty', '_summary', '_elements']
 export async function dispatch(request: FhirRequest, ctx: HandlerContext): Promise<HandlerResult> {
   const segments = request.path.split('/').filter((s) => s.length > 0);
   const [route, params] = findRoute(request, segments, ctx);
+  const access = requestedAccess(request, route, params);
+  if (ctx.trail && ctx.trail.interaction === undefined) ctx.trail.interaction = access.operation ? `$${access.operation}` : access.interaction;
+  ctx.access.authorize(access);
   try {
     return await route.handler(request, params, ctx);
   } catch (error) {
@@ -22,6 +26,19 @@ export async function dispatch(request: FhirRequest, ctx: HandlerContext): Promi
     }
     throw error;
   }
+}
+
+/** What the request does, for authorization: decided from the route alone, before the store is touched. */
+function requestedAccess(request: FhirRequest, route: Route, params: RouteParams): RequestedAccess {
+  const operation = route.operation?.name.replace(/^\$/, '');
+  const bundleType = (request.body as { type?: unknown } | undefined)?.type;
+  const interaction = operation ? 'operation' : route.interactions.length === 1 ? route.interactions[0] : bundleType === 'batch' ? 'batch' : 'transaction';
+  const resourceTypes = params.type
+    ? [params.type]
+    : request.query.filter(([name]) => name === '_type').flatMap(([, value]) => value.split(',').map((t) => t.trim()).filter((t) => t.length > 0));
+  const criteria = request.query.some(([name]) => !RESPONSE_SHAPING.has(name));
+  const conditional = request.ifNoneExist !== undefined || (criteria && ['update', 'patch', 'delete'].includes(interaction));
+  return { interaction, operation, resourceTypes, conditional };
 }
 
 function findRoute(request: FhirRequest, segments: string[], ctx: HandlerContext): [Route, RouteParams] {

@@ -39,7 +39,7 @@ export async function readBody(req: IncomingMessage, limit: number, formAllowed:
   }
 }
 
-function hasBody(req: IncomingMessage): boolean {
+export function hasBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 }
 
@@ -52,7 +52,7 @@ function parseContentType(header: string | undefined): { mediaType: string; char
   }
 }
 
-async function readText(req: IncomingMessage, limit: number): Promise<string> {
+export async function readText(req: IncomingMessage, limit: number): Promise<string> {
   try {
     return await getRawBody(req, { limit, encoding: 'utf-8', length: req.headers['content-length'] });
   } catch (error) {

@@ -1,0 +1,99 @@
+import type { Resource } from '@medplum/fhirtypes';
+import type {
+  HistoryPage, HistoryQuery, IncludeQuery, Repository, ResourceReader, ResourceWriter, SearchQuery, SearchResult, StoredVersion, WriteMethod,
+} from '../store/repository';
+import type { AccessControl, AuditEntity } from './access';
+import { errors } from './outcomes';
+
+/** Audit entities kept per request: enough to say what a request touched, bounded for a 10,000-entry Bundle. */
+const MAX_ENTITIES = 1000;
+
+/**
+ * The store as one requester may use it: every search constrained, every resource handed out
+ * filtered (hidden ones read as absent, masked ones masked), every write checked. Handlers, Bundle
+ * entries, _include, history and operations all reach the store through this wrapper, so none can
+ * forget the requester's rights. What was read and written is noted in `entities` for the audit trail.
+ *
+ * The validation pipeline sits below it (it wraps the store this wraps): its rule lookups ("is this
+ * patient enrolled?") see the store as it is, whoever asks.
+ */
+export function accessControlledRepository(repo: Repository, access: AccessControl, entities: AuditEntity[]): Repository {
+  const note = (version: StoredVersion, action: AuditEntity['action']) => {
+    if (entities.length < MAX_ENTITIES) {
+      entities.push({ resourceType: version.resourceType, id: version.id, versionId: String(version.versionId), action });
+    }
+  };
+  const reader = controlledReader(repo, access, (version) => note(version, 'read'));
+  const transaction = <T>(fn: (tx: ResourceWriter) => Promise<T>): Promise<T> =>
+    repo.transaction((tx) => fn(controlledWriter(tx, access, note)));
+  const bulkCreate: Repository['bulkCreate'] = () => {
+    throw errors.forbidden('Bulk loading is not available through the API');
+  };
+  return Object.assign(Object.create(repo) as Repository, reader, { transaction, bulkCreate });
+}
+
+type Noted = (version: StoredVersion) => void;
+
+function controlledReader(inner: ResourceReader, access: AccessControl, noteRead: Noted): ResourceReader {
+  const visible = (version: StoredVersion | undefined): StoredVersion | undefined => {
+    if (!version?.resource) return version; // absent, or a tombstone: nothing to show or hide
+    const resource = access.filterRead(version.resource);
+    if (!resource) return undefined;
+    noteRead(version);
+    return resource === version.resource ? version : { ...version, resource };
+  };
+  const visibleResources = (resources: Resource[]): Resource[] => {
+    const shown: Resource[] = [];
+    for (const resource of resources) {
+      const filtered = access.filterRead(resource);
+      if (!filtered) continue;
+      noteRead({ resourceType: resource.resourceType, id: resource.id ?? '', versionId: Number(resource.meta?.versionId ?? 0), lastUpdated: '', deleted: false });
+      shown.push(filtered);
+    }
+    return shown;
+  };
+  return {
+    read: async (resourceType: string, id: string) => visible(await inner.read(resourceType, id)),
+    readVersion: async (resourceType: string, id: string, versionId: number) => visible(await inner.readVersion(resourceType, id, versionId)),
+    history: async (query: HistoryQuery): Promise<HistoryPage> => {
+      const page = await inner.history(query);
+      const versions = page.versions.flatMap((v) => {
+        const shown = visible(v);
+        return shown ? [{ ...v, ...shown }] : [];
+      });
+      return { ...page, versions };
+    },
+    search: async (query: SearchQuery): Promise<SearchResult> => {
+      const result = await inner.search(access.constrainSearch(query));
+      return { ...result, resources: visibleResources(result.resources) };
+    },
+    exists: (query: SearchQuery) => inner.exists(access.constrainSearch(query)),
+    include: async (query: IncludeQuery) => visibleResources(await inner.include(query)),
+  };
+}
+
+function controlledWriter(tx: ResourceWriter, access: AccessControl, note: (version: StoredVersion, action: AuditEntity['action']) => void): ResourceWriter {
+  const reader = controlledReader(tx, access, (version) => note(version, 'read'));
+  const readForUpdate = async (resourceType: string, id: string) => visibleForUpdate(await tx.readForUpdate(resourceType, id), access);
+  const write = async (resource: Resource, method: WriteMethod, previous?: StoredVersion) => {
+    access.checkWrite(resource, method, previous);
+    const written = await tx.write(resource, method, previous);
+    note(written, 'write');
+    return written;
+  };
+  const remove = async (previous: StoredVersion) => {
+    access.checkWrite(previous.resource ?? ({ resourceType: previous.resourceType, id: previous.id } as Resource), 'DELETE', previous);
+    const removed = await tx.remove(previous);
+    note(removed, 'delete');
+    return removed;
+  };
+  return Object.assign(Object.create(tx) as ResourceWriter, reader, { readForUpdate, write, remove });
+}
+
+/** The current version a write replaces, as the requester sees it (hidden: as if absent). */
+function visibleForUpdate(version: StoredVersion | undefined, access: AccessControl): StoredVersion | undefined {
+  if (!version?.resource) return version;
+  const resource = access.filterRead(version.resource);
+  // The write replaces the stored content, not the masked view: keep the stored version when visible.
+  return resource ? version : undefined;
+}

@@ -1,0 +1,68 @@
+import type { Logger } from 'pino';
+import { AuditWriter } from './auth/audit/audit-writer';
+import { clientAdminRoutes } from './auth/clients/client-admin-routes';
+import { ClientRegistry } from './auth/clients/client-registry';
+import { ensureDevClient } from './auth/dev-client';
+import { anonymousAdmin, createAccessControl, registerDeidentificationMask } from './auth/policy';
+import { createTokenService, serviceUrls, type TokenService } from './auth/tokens/token-service';
+import type { AuthConfig } from './config';
+import type { Requester } from './fhir/access';
+import type { FhirRegistries } from './fhir/conformance/registries';
+import type { ListenerSecurity } from './http/request-listener';
+import type { AuthStore } from './store/auth-store';
+import type { Repository } from './store/repository';
+
+/** Everything issue 5 adds to a server process: tokens, clients, audit trail. */
+export interface SecurityDependencies {
+  store: AuthStore;
+  tokens: TokenService;
+  clients: ClientRegistry;
+  audit: AuditWriter;
+  /** Stops the timers and writes the audit events still queued. */
+  close(): Promise<void>;
+}
+
+/** No token: only the public CapabilityStatement (the policy allows `capabilities` to everyone). */
+const PUBLIC: Requester = { clientId: 'public', role: 'public', scope: '' };
+
+/**
+ * Builds the security side on an open store. On a store without any client it registers the local
+ * admin client and writes its key to `<dataDir>/dev-client.json` (first start; not for an in-memory
+ * store, which has no data directory).
+ */
+export async function buildSecurity(
+  options: { store: AuthStore; repo: Repository; registries: FhirRegistries; auth: AuthConfig; baseUrl: string; dataDir?: string; logger: Logger },
+): Promise<SecurityDependencies> {
+  const { store, repo, registries, auth, baseUrl, logger } = options;
+  registerDeidentificationMask(registries);
+  const clients = new ClientRegistry(store);
+  const tokens = createTokenService({ store, config: auth, baseUrl, logger });
+  if (auth.enabled && options.dataDir !== undefined) {
+    await ensureDevClient({ registry: clients, dataDir: options.dataDir, tokenUrl: serviceUrls(baseUrl).token, logger });
+  }
+  const audit = new AuditWriter(repo, { baseUrl, logger });
+  return {
+    store,
+    tokens,
+    clients,
+    audit,
+    async close() {
+      tokens.close();
+      await audit.close();
+    },
+  };
+}
+
+/** What the HTTP listener needs: with AUTH=off every request acts as an anonymous admin (loopback only). */
+export function listenerSecurity(security: SecurityDependencies, registries: FhirRegistries, auth: AuthConfig): ListenerSecurity {
+  const accessFor = (requester: Requester) => createAccessControl(requester, { registries });
+  const anonymous = anonymousAdmin();
+  return {
+    authenticator: auth.enabled ? security.tokens.authenticator : { authenticate: () => Promise.resolve(anonymous) },
+    accessFor,
+    publicAccess: accessFor(PUBLIC),
+    audit: security.audit,
+    routes: [...security.tokens.routes, ...clientAdminRoutes(security.clients)],
+    corsOrigins: auth.corsOrigins,
+  };
+}
