@@ -27,7 +27,10 @@ export interface ServerSigningKey {
 export interface ServerKeys {
   /** The key that signs now; made (and stored) when the newest one has retired or there is none. */
   signingKey(): Promise<ServerSigningKey>;
-  /** The published public key `kid` names; an unknown kid reloads the keys from the store (at most once a second). */
+  /**
+   * The published public key `kid` names. An unknown kid reloads the keys from the store (another
+   * process may have made a new key), at most once a second: a caller may wait up to that long.
+   */
   verificationKey(kid: string): Promise<KeyLike | undefined>;
   /** The JWKS served at /auth/jwks.json: every key whose tokens may still be valid. */
   publicJwks(): Promise<{ keys: JWK[] }>;
@@ -41,7 +44,7 @@ interface LoadedKey {
 
 /** Other processes' new or removed keys are seen within this long even when no unknown kid asks for a reload. */
 const REFRESH_MS = 60_000;
-/** A token with an unknown kid costs a store read at most this often, so a flood of them cannot. */
+/** Tokens with unknown kids cost one store read per this long, however many arrive. */
 const MIN_RELOAD_MS = 1_000;
 
 export function createServerKeys(options: ServerKeysOptions): ServerKeys {
@@ -51,6 +54,7 @@ export function createServerKeys(options: ServerKeysOptions): ServerKeys {
   let loadedAt = Number.NEGATIVE_INFINITY;
   let loading: Promise<LoadedKey[]> | undefined;
   let making: Promise<LoadedKey> | undefined;
+  let scheduled: Promise<LoadedKey[]> | undefined;
 
   const now = () => clock().getTime();
   const retired = (key: LoadedKey) => Date.parse(key.stored.retires) <= now();
@@ -66,6 +70,16 @@ export function createServerKeys(options: ServerKeysOptions): ServerKeys {
       })
       .finally(() => (loading = undefined));
     return loading;
+  }
+
+  /** A reload, delayed until MIN_RELOAD_MS after the last one; callers meanwhile share it. */
+  function reloadSoon(): Promise<LoadedKey[]> {
+    const wait = loadedAt + MIN_RELOAD_MS - now();
+    if (wait <= 0) return reload();
+    scheduled ??= new Promise((resolve) => setTimeout(resolve, Math.min(wait, MIN_RELOAD_MS)))
+      .then(reload)
+      .finally(() => (scheduled = undefined));
+    return scheduled;
   }
 
   async function current(): Promise<LoadedKey[]> {
@@ -94,7 +108,7 @@ export function createServerKeys(options: ServerKeysOptions): ServerKeys {
 
     async verificationKey(kid) {
       let found = (await current()).find((k) => k.stored.kid === kid);
-      if (!found && now() - loadedAt >= MIN_RELOAD_MS) found = (await reload()).find((k) => k.stored.kid === kid);
+      if (!found) found = (await reloadSoon()).find((k) => k.stored.kid === kid);
       return found && published(found) ? found.publicKey : undefined;
     },
 
