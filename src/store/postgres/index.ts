@@ -1,3 +1,4 @@
+export { createPostgresAuthStore } from './auth-store';
 export { openDatabase, type StoreSettings } from './open';
 export { createPostgresRepository } from './postgres-repository';
 import type { SearchParamType } from '../repository';

@@ -5,6 +5,7 @@ import { compositeUcumIdentifierSchema } from './003-composite-ucum-identifiers'
 import { indexStatisticsSchema } from './004-index-statistics';
 import { searchIndexStateSchema } from './005-search-index-state';
 import { coveringSearchIndexes } from './006-covering-search-indexes';
+import { authSchema } from './007-auth';
 
 interface Migration {
   version: number;
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'dependency statistics on the index tables', sql: indexStatisticsSchema },
   { version: 5, name: 'search index state and reindex jobs', sql: searchIndexStateSchema },
   { version: 6, name: 'covering indexes for search', sql: coveringSearchIndexes },
+  { version: 7, name: 'auth clients, signing keys, used assertion ids', sql: authSchema },
 ];
 
 // Any constant shared by all Stroma processes; they serialize on it so two starting servers never race.
