@@ -1,0 +1,51 @@
+import { errors } from '../../fhir/outcomes';
+import type { QueryFilter, SearchQuery } from '../../store/repository';
+import type { Rights } from './rights';
+
+/**
+ * The bounds a requester's rights set on a search: which types it may search, and which types a
+ * chain or `_has` may reach (a chain would otherwise reveal facts about resources of a type the
+ * requester may not read, through which resources match).
+ */
+
+/**
+ * `query` with a system-level search's types narrowed to those the requester may search; throws
+ * `forbidden` when none is left, or when a type-level search's type is not searchable.
+ */
+export function narrowTypes(query: SearchQuery, rights: Rights): SearchQuery {
+  const { role } = rights.requester;
+  if (!query.types) {
+    if (!rights.may('search-type', query.resourceType)) throw errors.forbidden(`Role ${role} may not search ${query.resourceType}`);
+    return query;
+  }
+  const types = query.types.filter((type) => rights.may('search-system', type));
+  if (types.length === 0) throw errors.forbidden(`Role ${role} may not search any of the types ${query.types.join(', ')}`);
+  return types.length === query.types.length ? query : { ...query, resourceType: types[0], types };
+}
+
+/** The types a filter reaches through chains and reverse chains (not the searched type itself). */
+export function reachedTypes(filter: QueryFilter): string[] {
+  if (!('kind' in filter)) return [];
+  switch (filter.kind) {
+    case 'chain':
+      return filter.targets.flatMap((t) => [t.resourceType, ...reachedTypes(t.filter)]);
+    case 'has':
+      return [filter.reference.resourceType, ...reachedTypes(filter.filter)];
+    case 'any':
+      return filter.filters.flatMap(reachedTypes);
+  }
+}
+
+/** Throws `forbidden` when a filter of the query reaches a type the requester may not read. */
+export function checkReachedTypes(query: SearchQuery, rights: Rights): void {
+  const reached = new Set(query.filters.flatMap(reachedTypes));
+  const forbidden = [...reached].filter((type) => !rights.mayRead(type));
+  if (forbidden.length > 0) {
+    throw errors.forbidden(`Role ${rights.requester.role} may not search through ${forbidden.join(', ')} (chained or _has)`);
+  }
+}
+
+/** Whether any filter of the query goes through a chain or `_has`. */
+export function reachesOtherResources(query: SearchQuery): boolean {
+  return query.filters.some((f) => reachedTypes(f).length > 0);
+}
