@@ -3,7 +3,7 @@ import type { AccessControl, RequestedAccess, Requester } from '../../fhir/acces
 import type { FhirRegistries } from '../../fhir/conformance/registries';
 import { errors } from '../../fhir/outcomes';
 import type { SearchQuery, StoredVersion, WriteMethod } from '../../store/repository';
-import { isResourceInteraction, isSystemLevel, scopePermission, type ResourceInteraction } from './interactions';
+import { isResourceInteraction, isSystemLevel, type ResourceInteraction } from './interactions';
 import { operationAllowed, operationRule, type OperationRule } from './operations';
 import { isOwnedBy, ownSourceFilter, stampSource } from './own-source';
 import { Rights } from './rights';
@@ -36,13 +36,8 @@ export function createAccessControl(requester: Requester, options: AccessControl
   const ownSourceOnly = rights.role.ownSourceOnly;
 
   const requireRight = (interaction: ResourceInteraction, resourceType: string): void => {
-    if (!rights.roleAllows(interaction, resourceType)) {
-      throw errors.forbidden(`Role ${requester.role} may not ${interaction} ${resourceType}`);
-    }
-    const permission = scopePermission(interaction);
-    if (!rights.scopeAllows(resourceType, permission)) {
-      throw errors.forbidden(`The token's scopes do not allow ${interaction} of ${resourceType} (needs system/${resourceType}.${permission})`);
-    }
+    const refusal = rights.refusal(interaction, resourceType);
+    if (refusal) throw errors.forbidden(refusal);
   };
 
   const authorizeInteraction = (interaction: ResourceInteraction, resourceTypes: readonly string[]): void => {

@@ -28,6 +28,16 @@ export class Rights {
     return this.role.allows(interaction, resourceType) && allows(this.scopes, resourceType, scopePermission(interaction));
   }
 
+  /** Why `interaction` on `resourceType` is refused (role first, then scopes), or undefined when it is allowed. */
+  refusal(interaction: ResourceInteraction, resourceType: string): string | undefined {
+    if (!this.role.allows(interaction, resourceType)) return `Role ${this.requester.role} may not ${interaction} ${resourceType}`;
+    const permission = scopePermission(interaction);
+    if (!allows(this.scopes, resourceType, permission)) {
+      return `The token's scopes do not allow ${interaction} of ${resourceType} (needs system/${resourceType}.${permission})`;
+    }
+    return undefined;
+  }
+
   /** Whether the role's rules allow `interaction` on `resourceType` (scopes aside). */
   roleAllows(interaction: ResourceInteraction, resourceType: string): boolean {
     return this.role.allows(interaction, resourceType);

@@ -13,13 +13,15 @@ import type { Rights } from './rights';
  * `forbidden` when none is left, or when a type-level search's type is not searchable.
  */
 export function narrowTypes(query: SearchQuery, rights: Rights): SearchQuery {
-  const { role } = rights.requester;
   if (!query.types) {
-    if (!rights.may('search-type', query.resourceType)) throw errors.forbidden(`Role ${role} may not search ${query.resourceType}`);
+    const refusal = rights.refusal('search-type', query.resourceType);
+    if (refusal) throw errors.forbidden(refusal);
     return query;
   }
   const types = query.types.filter((type) => rights.may('search-system', type));
-  if (types.length === 0) throw errors.forbidden(`Role ${role} may not search any of the types ${query.types.join(', ')}`);
+  if (types.length === 0) {
+    throw errors.forbidden(`Role ${rights.requester.role} with these scopes may not search any of ${query.types.join(', ')}`);
+  }
   return types.length === query.types.length ? query : { ...query, resourceType: types[0], types };
 }
 
