@@ -22,6 +22,12 @@ export interface ReadMask {
    * mutate `resource`: it may be a cached object that other requests share.
    */
   apply(resource: Resource, requester: Requester): Resource | undefined;
+  /**
+   * Whether searching or sorting `resourceType` by the parameter `code` would reveal what the mask
+   * hides from `requester` (which resources match a masked name, say). The access policy refuses
+   * such searches; absent, the mask hides no parameter.
+   */
+  hidesParameter?(resourceType: string, code: string, requester: Requester): boolean;
 }
 
 /** The read masks of a server; every resource the store hands out passes `apply` (through the access policy). */
@@ -52,6 +58,11 @@ export class ReadMaskRegistry {
       masked = true;
     }
     return masked ? labelMasked(result) : resource;
+  }
+
+  /** The name of a mask that hides the parameter `code` of `resourceType` from `requester`, if any. */
+  hidingParameter(resourceType: string, code: string, requester: Requester): string | undefined {
+    return this.masks.find((m) => m.hidesParameter?.(resourceType, code, requester))?.name;
   }
 }
 

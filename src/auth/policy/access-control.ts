@@ -7,7 +7,7 @@ import { isResourceInteraction, isSystemLevel, type ResourceInteraction } from '
 import { operationAllowed, operationRule, type OperationRule } from './operations';
 import { isOwnedBy, ownSourceFilter, stampSource } from './own-source';
 import { Rights } from './rights';
-import { checkReachedTypes, narrowTypes, reachesOtherResources } from './search-constraints';
+import { checkMaskedParameters, checkReachedTypes, narrowTypes, reachesOtherResources } from './search-constraints';
 
 /** Interactions every role may make: what they touch is authorized entry by entry, or is public. */
 const ALWAYS_ALLOWED = new Set(['capabilities', 'transaction', 'batch']);
@@ -70,6 +70,7 @@ export function createAccessControl(requester: Requester, options: AccessControl
     constrainSearch(query: SearchQuery): SearchQuery {
       const narrowed = narrowTypes(query, rights);
       checkReachedTypes(narrowed, rights);
+      checkMaskedParameters(narrowed, registries.readMasks, requester);
       if (!ownSourceOnly) return narrowed;
       // Chains could match on other clients' resources of the same type; the source constraint
       // only binds the searched resources themselves.

@@ -24,11 +24,39 @@ const IDENTIFYING_EXTENSIONS: ReadonlySet<string> = new Set([
   'http://hl7.org/fhir/StructureDefinition/patient-mothersMaidenName',
 ]);
 
+/**
+ * Patient parameters over the removed elements and the exact dates: matching or sorting by them
+ * would re-identify the masked results. (Year-precision date searches are refused too, for now.)
+ */
+const HIDDEN_PARAMETERS: ReadonlySet<string> = new Set([
+  'name',
+  'family',
+  'given',
+  'phonetic',
+  'telecom',
+  'phone',
+  'email',
+  'address',
+  'address-city',
+  'address-country',
+  'address-postalcode',
+  'address-state',
+  'address-use',
+  'identifier',
+  'birthdate',
+  'death-date',
+  '_text',
+  '_content',
+]);
+
 export const deidentificationMask: ReadMask = {
   name: DEIDENTIFICATION_MASK,
   apply(resource: Resource, requester: Requester): Resource | undefined {
     if (requester.role !== REGISTRY_ROLE || resource.resourceType !== 'Patient') return undefined;
     return deidentifyPatient(resource);
+  },
+  hidesParameter(resourceType: string, code: string, requester: Requester): boolean {
+    return requester.role === REGISTRY_ROLE && resourceType === 'Patient' && HIDDEN_PARAMETERS.has(code);
   },
 };
 

@@ -1,5 +1,7 @@
+import type { Requester } from '../../fhir/access';
 import { errors } from '../../fhir/outcomes';
-import type { QueryFilter, SearchQuery } from '../../store/repository';
+import type { ReadMaskRegistry } from '../../fhir/read-masks';
+import type { QueryFilter, SearchFilter, SearchQuery } from '../../store/repository';
 import type { Rights } from './rights';
 
 /**
@@ -50,4 +52,34 @@ export function checkReachedTypes(query: SearchQuery, rights: Rights): void {
 /** Whether any filter of the query goes through a chain or `_has`. */
 export function reachesOtherResources(query: SearchQuery): boolean {
   return query.filters.some((f) => reachedTypes(f).length > 0);
+}
+
+/** Every (type, parameter code) a query searches or sorts by, through chains and `_has` too. */
+export function searchedParameters(query: SearchQuery): { resourceType: string; code: string }[] {
+  const types = query.types ?? [query.resourceType];
+  const ofParam = (param: SearchFilter['param'], on: readonly string[]) =>
+    typeof param === 'string' ? [] : on.map((resourceType) => ({ resourceType, code: param.code }));
+  const walk = (filter: QueryFilter, on: readonly string[]): { resourceType: string; code: string }[] => {
+    if (!('kind' in filter)) return ofParam(filter.param, filter.resourceTypes ?? on);
+    switch (filter.kind) {
+      case 'chain':
+        return [...ofParam(filter.reference, on), ...filter.targets.flatMap((t) => walk(t.filter, [t.resourceType]))];
+      case 'has':
+        return [...ofParam(filter.reference, [filter.reference.resourceType]), ...walk(filter.filter, [filter.reference.resourceType])];
+      case 'any':
+        return filter.filters.flatMap((f) => walk(f, on));
+    }
+  };
+  return [...query.filters.flatMap((f) => walk(f, types)), ...query.sort.flatMap((rule) => ofParam(rule.param, types))];
+}
+
+/**
+ * Throws `forbidden` when the query searches or sorts by a parameter a read mask hides from the
+ * requester: the matches would reveal the masked values (a registry finding a Patient by name).
+ */
+export function checkMaskedParameters(query: SearchQuery, masks: ReadMaskRegistry, requester: Requester): void {
+  for (const { resourceType, code } of searchedParameters(query)) {
+    const mask = masks.hidingParameter(resourceType, code, requester);
+    if (mask) throw errors.forbidden(`Role ${requester.role} may not search ${resourceType} by ${code}: its values are masked (${mask})`);
+  }
 }

@@ -81,4 +81,13 @@ describe('ReadMaskRegistry', () => {
     expect(() => registry.register({ ...hideGender, name: 'hide-birth-date' })).toThrow(/hide-birth-date/);
     expect(registry.names()).toEqual(['hide-birth-date']);
   });
+
+  it('when a mask hides a search parameter from a requester, then the registry names the mask; else none', () => {
+    const registry = new ReadMaskRegistry();
+    registry.register(hideGender);
+    registry.register({ ...hideBirthDate, hidesParameter: (type, code, requester) => type === 'Patient' && code === 'birthdate' && requester.role === 'investigator' });
+    expect(registry.hidingParameter('Patient', 'birthdate', investigator)).toBe('hide-birth-date');
+    expect(registry.hidingParameter('Patient', 'birthdate', unblinded)).toBeUndefined();
+    expect(registry.hidingParameter('Patient', 'gender', investigator)).toBeUndefined();
+  });
 });

@@ -3,7 +3,8 @@ import { DEIDENTIFICATION_MASK, registerDeidentificationMask } from '../../../..
 import { createRegistries } from '../../../../src/fhir/conformance/registries';
 import { MASKED_LABEL } from '../../../../src/fhir/read-masks';
 import { SEARCHABLE_TYPES } from '../../../../src/store/postgres';
-import { control } from './policy-fixture';
+import { parseSearch } from '../../../../src/fhir/search/parse-search';
+import { control, refusal } from './policy-fixture';
 
 function identified(): Patient {
   return {
@@ -65,5 +66,30 @@ describe('registry de-identification (interim, until issue 10)', () => {
   it('when a registry reads another type, then the mask leaves it alone', () => {
     const organization = { resourceType: 'Organization' as const, id: 'o1', name: 'Hospital' };
     expect(control('registry', 'system/*.rs', { registries }).filterRead(organization)).toBe(organization);
+  });
+
+  describe('searching by what the mask hides', () => {
+    const registry = () => control('registry', 'system/*.rs', { registries });
+    const query = (type: string, params: [string, string][]) => parseSearch(type, params, registries, true).query;
+
+    it('when a registry searches Patients by name, identifier or exact birth date, then it is refused', () => {
+      for (const [code, value] of [['name', 'Chalmers'], ['identifier', '12345'], ['birthdate', 'ge1974-12-25'], ['address-city', 'PleasantVille']]) {
+        expect(refusal(() => registry().constrainSearch(query('Patient', [[code, value]])))).toBe(
+          `Role registry may not search Patient by ${code}: its values are masked (${DEIDENTIFICATION_MASK})`,
+        );
+      }
+    });
+
+    it('when a registry reaches Patient names through a chain or sorts by birth date, then it is refused', () => {
+      expect(refusal(() => registry().constrainSearch(query('Observation', [['subject:Patient.family', 'Chalmers']])))).toMatch(/Patient by family/);
+      expect(refusal(() => registry().constrainSearch(query('Patient', [['_sort', 'birthdate']])))).toMatch(/Patient by birthdate/);
+    });
+
+    it('when a registry searches by what it may see, or an investigator by name, then the search passes', () => {
+      const byGender = query('Patient', [['gender', 'male']]);
+      expect(registry().constrainSearch(byGender)).toBe(byGender);
+      const byName = query('Patient', [['name', 'Chalmers']]);
+      expect(control('investigator', 'system/*.rs', { registries }).constrainSearch(byName)).toBe(byName);
+    });
   });
 });
