@@ -89,16 +89,19 @@ export function createAccessControl(requester: Requester, options: AccessControl
 
     checkWrite(resource: Resource, method: WriteMethod, previous: StoredVersion | undefined): void {
       const type = resource.resourceType;
-      requireRight(WRITE_INTERACTION[method], type);
-      const creates = method === 'POST' || !previous || previous.deleted;
-      // An update that creates the resource is a create too, and needs that right as well.
-      if (creates && method !== 'POST') requireRight('create', type);
-      if (!ownSourceOnly) return;
-      if (method !== 'POST' && !(previous?.resource && isOwnedBy(previous.resource, requester.clientId))) {
-        // The same answer whether the resource is absent or another client's: existence is not revealed.
-        throw errors.forbidden(`Role ${requester.role} may ${WRITE_INTERACTION[method]} only ${type} resources it sent`);
+      const interaction = WRITE_INTERACTION[method];
+      requireRight(interaction, type);
+      if (ownSourceOnly) {
+        // Checked before anything else that depends on `previous`, so the answer is the same whether
+        // the resource is absent or another client's (even if `previous` was not filtered): existence is not revealed.
+        if (method !== 'POST' && !(previous?.resource && isOwnedBy(previous.resource, requester.clientId))) {
+          throw errors.forbidden(`Role ${requester.role} may ${interaction} only ${type} resources it sent`);
+        }
+        stampSource(resource, requester.clientId);
+        return;
       }
-      stampSource(resource, requester.clientId);
+      // An update that creates the resource (or brings a deleted one back) is a create too.
+      if (method === 'PUT' && (!previous || previous.deleted)) requireRight('create', type);
     },
   };
 }

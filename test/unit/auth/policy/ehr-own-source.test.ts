@@ -90,6 +90,13 @@ describe('ehr: only its own pushes', () => {
     expect(refusal(() => ehr().checkWrite(observation(ours), 'PATCH', version(observation(theirs))))).toMatch(/may patch only Observation/);
   });
 
+  it('when an ehr holding only the update permission updates an id it cannot see, then the answer still does not depend on existence', () => {
+    const updater = () => control('ehr', 'system/Observation.u', { clientId: 'lab-a' });
+    const absent = refusal(() => updater().checkWrite(observation(ours), 'PUT', undefined));
+    expect(absent).toBe('Role ehr may update only Observation resources it sent');
+    expect(refusal(() => updater().checkWrite(observation(ours), 'PUT', version(observation(theirs))))).toBe(absent);
+  });
+
   it('when an ehr deletes or reads type or system history, then it is refused', () => {
     const access = ehr();
     expect(refusal(() => access.checkWrite(observation(ours), 'DELETE', version(observation(ours))))).toBe('Role ehr may not delete Observation');
