@@ -1,5 +1,6 @@
 import type { SearchParameter } from '@medplum/fhirtypes';
 import type { SearchParamType } from '../../store/repository';
+import { ReadMaskRegistry } from '../read-masks';
 import { createValidator, type ResourceValidator } from '../validation';
 import { ProfileRuleRegistry } from '../validation/write-rules';
 import { loadR4Definitions } from './r4-definitions';
@@ -20,6 +21,8 @@ export interface FhirRegistries {
   readonly profiles: ResourceValidator;
   /** Rules that hold a resource to profiles its meta.profile does not name (domain layers add them). */
   profileRules: ProfileRuleRegistry;
+  /** Masks applied to every resource a requester reads (domain layers add them: blinding, de-identification). */
+  readMasks: ReadMaskRegistry;
 }
 
 export function createRegistries(searchableTypes: readonly SearchParamType[]): FhirRegistries {
@@ -34,6 +37,7 @@ export function createRegistries(searchableTypes: readonly SearchParamType[]): F
     },
     searchParameters: new SearchParameterRegistry(r4.searchParameters, resourceTypes, searchableTypes),
     profileRules: new ProfileRuleRegistry(),
+    readMasks: new ReadMaskRegistry(),
   };
 }
 

@@ -1,0 +1,44 @@
+import type { Permission } from '../scopes';
+import type { Rights } from './rights';
+
+/**
+ * Who may call each $operation. An operation not listed is for admins with every permission on the
+ * types it touches: a new operation must opt in to be open to other roles.
+ */
+export interface OperationRule {
+  /** The roles that may call it; absent: any role, as far as `needs` allows. */
+  roles?: readonly string[];
+  /**
+   * What the requester needs on each type the call touches (role and scopes both): `any` for any
+   * permission at all, else every one of the scope permissions listed. At system level (no type
+   * named) the permissions are needed on every type (a `*` scope).
+   */
+  needs: 'any' | readonly Permission[];
+}
+
+export const BUILT_IN_OPERATIONS: Readonly<Record<string, OperationRule>> = {
+  // $validate only reads what it is sent: anyone who can touch the type may check a resource of it.
+  validate: { needs: 'any' },
+  // $reindex rebuilds the search index of every resource of the types.
+  reindex: { roles: ['admin'], needs: ['u'] },
+};
+
+const UNKNOWN_OPERATION: OperationRule = { roles: ['admin'], needs: ['c', 'r', 'u', 'd', 's'] };
+
+export function operationRule(name: string, extra: Readonly<Record<string, OperationRule>>): OperationRule {
+  if (Object.hasOwn(extra, name)) return extra[name];
+  if (Object.hasOwn(BUILT_IN_OPERATIONS, name)) return BUILT_IN_OPERATIONS[name];
+  return UNKNOWN_OPERATION;
+}
+
+/** Whether `rights` satisfy `rule` for a call touching `resourceTypes` (none: the system level). */
+export function operationAllowed(rule: OperationRule, rights: Rights, resourceTypes: readonly string[]): boolean {
+  if (rule.roles && !rule.roles.includes(rights.requester.role)) return false;
+  const needs = rule.needs;
+  if (resourceTypes.length === 0) {
+    return needs === 'any' ? rights.someType((type) => rights.hasAnyAccess(type)) : needs.every((p) => rights.scopeAllows('*', p));
+  }
+  return resourceTypes.every((type) =>
+    needs === 'any' ? rights.hasAnyAccess(type) : needs.every((p) => rights.scopeAllows(type, p)) && rights.hasAnyAccess(type),
+  );
+}
