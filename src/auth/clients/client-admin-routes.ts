@@ -21,12 +21,33 @@ export function clientAdminRoutes(registry: ClientRegistry): PlainRoute[] {
       if (!client) throw new UnknownClientError(id);
       return json(200, clientView(client));
     }),
-    route('PUT', one, async (request, [id]) => json(200, clientView(await registry.update(id, parseJson(request))))),
-    route('DELETE', one, async (_request, [id]) => {
+    route('PUT', one, async (request, [id]) => {
+      const changes = parseJson(request);
+      if (locksOutItself(request, id, changes)) throw new SelfLockoutError();
+      return json(200, clientView(await registry.update(id, changes)));
+    }),
+    route('DELETE', one, async (request, [id]) => {
+      if (locksOutItself(request, id, undefined)) throw new SelfLockoutError();
       await registry.remove(id);
       return { status: 204 };
     }),
   ];
+}
+
+/** Refused so that an admin cannot lock out the only client able to undo it. */
+class SelfLockoutError extends Error {
+  constructor() {
+    super('a client cannot disable, remove or demote itself; use another admin client (or npm run client with the server stopped)');
+  }
+}
+
+/** Whether the request would disable, remove (`changes` undefined) or demote the client making it. */
+function locksOutItself(request: PlainRequest, id: string, changes: unknown): boolean {
+  if (request.requester?.clientId !== id) return false;
+  if (changes === undefined) return true;
+  if (typeof changes !== 'object' || changes === null) return false;
+  const { disabled, role } = changes as { disabled?: unknown; role?: unknown };
+  return disabled === true || (role !== undefined && role !== 'admin');
 }
 
 type Handler = (request: PlainRequest, params: string[]) => Promise<PlainResponse>;
@@ -62,6 +83,7 @@ function errorResponse(error: unknown): PlainResponse {
   if (error instanceof ClientRegistrationError) return json(400, { error: 'invalid_client_metadata', error_description: error.message });
   if (error instanceof UnknownClientError) return json(404, { error: 'not_found', error_description: error.message });
   if (error instanceof DuplicateClientError) return json(409, { error: 'client_exists', error_description: error.message });
+  if (error instanceof SelfLockoutError) return json(409, { error: 'invalid_request', error_description: error.message });
   // Anything else (the store failing) is the adapter's to log and answer 500 without details.
   throw error;
 }

@@ -1,18 +1,19 @@
 import { clientAdminRoutes } from '../../../../src/auth/clients/client-admin-routes';
 import { ClientRegistry } from '../../../../src/auth/clients/client-registry';
+import type { Requester } from '../../../../src/fhir/access';
 import type { PlainResponse, PlainRoute } from '../../../../src/auth/plain-http';
 import type { AuthStore } from '../../../../src/store/auth-store';
 import { keyPair } from './keys';
 import { MemoryAuthStore } from './memory-auth-store';
 
 /** Finds the route as the adapter would (method, exact path or pattern) and calls it. */
-async function call(routes: PlainRoute[], method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<PlainResponse> {
+async function call(routes: PlainRoute[], method: string, path: string, body?: unknown, contentType = 'application/json', requester?: Requester): Promise<PlainResponse> {
   for (const route of routes) {
     if (route.method !== method) continue;
     const match = typeof route.path === 'string' ? (route.path === path ? [path] : null) : route.path.exec(path);
     if (!match) continue;
     const raw = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
-    return route.handle({ method, path, query: new URLSearchParams(), headers: { 'content-type': contentType }, body: raw }, match.slice(1));
+    return route.handle({ method, path, query: new URLSearchParams(), headers: { 'content-type': contentType }, body: raw, requester }, match.slice(1));
   }
   throw new Error(`no route for ${method} ${path}`);
 }
@@ -73,6 +74,17 @@ describe('clientAdminRoutes', () => {
     const client = { id: 'lab', name: 'Lab', role: 'ehr', jwksUrl: 'https://lab.example/jwks' };
     await call(routes, 'POST', '/auth/clients', client);
     expect(await call(routes, 'POST', '/auth/clients', client)).toMatchObject({ status: 409, body: { error: 'client_exists' } });
+  });
+
+  it('when an admin would disable, demote or remove its own client, then 409 and the client is unchanged; other changes pass', async () => {
+    const admin: Requester = { clientId: 'boss', role: 'admin', scope: 'system/*.cruds' };
+    const created = await call(routes, 'POST', '/auth/clients', { id: 'boss', name: 'Boss', role: 'admin', jwksUrl: 'https://boss.example/jwks' });
+    for (const [method, body] of [['PUT', { disabled: true }], ['PUT', { role: 'registry' }], ['DELETE', undefined]] as const) {
+      expect(await call(routes, method, '/auth/clients/boss', body, 'application/json', admin)).toMatchObject({ status: 409, body: { error: 'invalid_request' } });
+    }
+    expect((await call(routes, 'GET', '/auth/clients/boss')).body).toEqual(created.body);
+    expect(await call(routes, 'PUT', '/auth/clients/boss', { name: 'Boss 2', role: 'admin' }, 'application/json', admin)).toMatchObject({ status: 200, body: { name: 'Boss 2' } });
+    expect((await call(routes, 'PUT', '/auth/clients/boss', { disabled: true }, 'application/json', { ...admin, clientId: 'other-admin' })).status).toBe(200);
   });
 
   it('when the store fails, then the error is left to the adapter (a 500 without details)', async () => {
