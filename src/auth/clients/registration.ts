@@ -42,11 +42,13 @@ const SHOWN_MEMBERS = new Set(['created']);
 export async function checkRegistration(input: unknown, now: Date = new Date()): Promise<RegisteredClient> {
   if (!isObject(input)) throw new ClientRegistrationError('body', 'expected a JSON object');
   checkMembers(input);
+  const id = checkId(input.id);
+  const name = checkName(input.name);
   const role = checkRole(input.role);
   const keys = await checkKeySource(input);
   return {
-    id: checkId(input.id),
-    name: checkName(input.name),
+    id,
+    name,
     role,
     ...keys,
     scope: input.scope === undefined ? DEFAULT_SCOPES[role] : checkScope(input.scope),
