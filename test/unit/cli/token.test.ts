@@ -4,7 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { decodeProtectedHeader, importJWK, jwtVerify, type JWK } from 'jose';
+import { ClientRegistry } from '../../../src/auth/clients/client-registry';
+import { DEV_CLIENT_ID, ensureDevClient } from '../../../src/auth/dev-client';
 import { runTokenCli } from '../../../src/cli/token';
+import { MemoryAuthStore } from '../auth/clients/memory-auth-store';
 import { keyPair } from '../auth/clients/keys';
 
 interface Seen {
@@ -14,14 +17,14 @@ interface Seen {
 }
 
 /** A token endpoint fake that checks the assertion as the real one must: signature, iss = sub, aud = its URL, short expiry. */
-async function fakeTokenEndpoint(publicJwk: JWK, seen: Seen[], refuse = false): Promise<{ server: Server; url: string }> {
+async function fakeTokenEndpoint(clientKey: () => JWK, seen: Seen[], refuse = false): Promise<{ server: Server; url: string }> {
   let url = '';
   const server = createServer((req, res) => {
     void (async () => {
       const form = new URLSearchParams(await text(req));
       const assertion = form.get('client_assertion') ?? '';
       try {
-        const { payload } = await jwtVerify(assertion, await importJWK(publicJwk, 'ES384'), { audience: url, algorithms: ['ES384'], maxTokenAge: '5m' });
+        const { payload } = await jwtVerify(assertion, await importJWK(clientKey(), 'ES384'), { audience: url, algorithms: ['ES384'], maxTokenAge: '5m' });
         seen.push({ form, claims: payload, header: decodeProtectedHeader(assertion) });
         if (refuse) throw new Error('client disabled');
         res.setHeader('Content-Type', 'application/json');
@@ -65,7 +68,7 @@ describe('npm run token', () => {
   async function setUp(options: { refuse?: boolean; scope?: string } = {}): Promise<{ seen: Seen[]; url: string }> {
     const { publicJwk, privateJwk } = await keyPair('ES384', { kid: 'dev-key' });
     const seen: Seen[] = [];
-    const endpoint = await fakeTokenEndpoint(publicJwk, seen, options.refuse);
+    const endpoint = await fakeTokenEndpoint(() => publicJwk, seen, options.refuse);
     server = endpoint.server;
     const file = { client_id: 'stroma-dev-admin', token_url: endpoint.url, private_jwk: { ...privateJwk, alg: 'ES384' }, scope: options.scope ?? 'system/*.cruds' };
     writeFileSync(path.join(dir, 'dev-client.json'), JSON.stringify(file));
@@ -83,6 +86,21 @@ describe('npm run token', () => {
     expect(Number(claims.exp) - Number(claims.iat)).toBe(60);
     expect(claims.jti).toEqual(expect.any(String));
     expect(header).toMatchObject({ alg: 'ES384', kid: 'dev-key', typ: 'JWT' });
+  });
+
+  it('when the first start wrote the dev client file, then the token endpoint verifies its assertion with the registered public key', async () => {
+    const store = new MemoryAuthStore();
+    const registry = new ClientRegistry(store);
+    const seen: Seen[] = [];
+    // The endpoint looks the client's key up in the store, as the real one does.
+    let registered: JWK | undefined;
+    const endpoint = await fakeTokenEndpoint(() => registered!, seen);
+    server = endpoint.server;
+    await ensureDevClient({ registry, dataDir: dir, tokenUrl: endpoint.url, logger: { info: () => undefined } });
+    registered = (await registry.get(DEV_CLIENT_ID))!.jwks![0] as JWK;
+    expect(await runTokenCli([], output, { DATA_DIR: dir })).toBe(0);
+    expect(out).toBe(`token-for-${DEV_CLIENT_ID}\n`);
+    expect(seen[0].form.get('scope')).toBe('system/*.cruds');
   });
 
   it('when it runs twice, then each assertion has its own jti (the endpoint refuses replays)', async () => {
