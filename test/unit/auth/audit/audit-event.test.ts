@@ -6,7 +6,6 @@ import { auditRecord } from './audit-fixture';
 const server = { baseUrl: 'https://stroma.example.org/fhir' };
 const RECORDED = '2026-12-02T14:00:00.250Z';
 
-
 /**
  * Every issue above information the base R4 validator raises, as `severity location: diagnostics`,
  * except dom-6 (a resource should have narrative): audit events are machine records, kept small.
