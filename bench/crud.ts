@@ -167,8 +167,8 @@ async function benchStore(kind: StoreKind, result: StoreResult, storeCleanup: Cl
 }
 
 async function runPhases(server: RunningServer, result: StoreResult): Promise<void> {
-  const { origin } = server;
-  const patientIds = await createPatients(origin);
+  const { origin, authorization } = server;
+  const patientIds = await createPatients(origin, authorization);
   log(`created ${patientIds.length} patients`);
 
   // 1. creates
@@ -180,7 +180,7 @@ async function runPhases(server: RunningServer, result: StoreResult): Promise<vo
   const createRequest = {
     method: 'POST' as const,
     path: '/fhir/Observation',
-    headers: { 'content-type': FHIR_JSON, accept: FHIR_JSON },
+    headers: { 'content-type': FHIR_JSON, accept: FHIR_JSON, authorization },
     setupRequest: (request: autocannon.Request) => ({ ...request, body: createBodies[nextBody++ % CREATE_BODIES] }),
   };
   const collectId = (_status: number, body: string) => {
@@ -202,7 +202,7 @@ async function runPhases(server: RunningServer, result: StoreResult): Promise<vo
   const readRequest = {
     method: 'GET' as const,
     path: '/fhir/Observation',
-    headers: { accept: FHIR_JSON },
+    headers: { accept: FHIR_JSON, authorization },
     setupRequest: (request: autocannon.Request) => ({
       ...request,
       path: `/fhir/Observation/${createdIds[Math.floor(Math.random() * createdIds.length)]}`,
@@ -221,12 +221,12 @@ async function runPhases(server: RunningServer, result: StoreResult): Promise<vo
   // 3. 1,000-entry transaction Bundles: bodies built before timing, each with fresh fullUrls.
   const bodies = Array.from({ length: BUNDLE_RUNS + 1 }, () => JSON.stringify(observationTransaction(BUNDLE_SIZE, patientIds)));
   log(`transaction: warm-up with one ${BUNDLE_SIZE}-entry bundle (${(bodies[0].length / 1024).toFixed(0)} KiB)…`);
-  const warm = await postTransaction(origin, bodies[0]);
+  const warm = await postTransaction(origin, authorization, bodies[0]);
   log(`  warm-up: ${warm.status} in ${warm.ms.toFixed(0)} ms`);
   if (!warm.ok) result.issues.push(`warm-up transaction answered ${warm.status}: ${warm.error ?? ''}`);
   meter = cpuMeter(server.pid, result.postmasterPid);
   for (let run = 1; run <= BUNDLE_RUNS; run++) {
-    const outcome = await postTransaction(origin, bodies[run]);
+    const outcome = await postTransaction(origin, authorization, bodies[run]);
     result.transactions.push({ ms: outcome.ms, status: outcome.status, ok: outcome.ok });
     log(`  run ${run}: ${outcome.status} in ${outcome.ms.toFixed(0)} ms`);
     if (!outcome.ok) result.issues.push(`transaction run ${run} answered ${outcome.status}: ${outcome.error ?? ''}`);
@@ -269,7 +269,7 @@ function checkLoad(result: StoreResult, load: LoadResult): void {
   }
 }
 
-async function createPatients(origin: string): Promise<string[]> {
+async function createPatients(origin: string, authorization: string): Promise<string[]> {
   const ids: string[] = new Array(PATIENTS);
   let next = 0;
   const worker = async () => {
@@ -277,7 +277,7 @@ async function createPatients(origin: string): Promise<string[]> {
       const i = next++;
       const res = await fetch(`${origin}/fhir/Patient`, {
         method: 'POST',
-        headers: { 'content-type': FHIR_JSON, accept: FHIR_JSON },
+        headers: { 'content-type': FHIR_JSON, accept: FHIR_JSON, authorization },
         body: JSON.stringify(patient(i)),
         signal: AbortSignal.any([abort.signal, AbortSignal.timeout(30_000)]),
       });
@@ -291,11 +291,11 @@ async function createPatients(origin: string): Promise<string[]> {
   return ids;
 }
 
-async function postTransaction(origin: string, body: string): Promise<TransactionRun & { error?: string }> {
+async function postTransaction(origin: string, authorization: string, body: string): Promise<TransactionRun & { error?: string }> {
   const start = performance.now();
   const res = await fetch(`${origin}/fhir`, {
     method: 'POST',
-    headers: { 'content-type': FHIR_JSON, accept: FHIR_JSON },
+    headers: { 'content-type': FHIR_JSON, accept: FHIR_JSON, authorization },
     body,
     signal: AbortSignal.any([abort.signal, AbortSignal.timeout(120_000)]),
   });

@@ -91,7 +91,7 @@ async function main(): Promise<number> {
   const meter = cpuMeter(server.pid, postmasterPid);
   for (const search of SEARCH_CASES) {
     log(`${search.label}: ${warmupRuns} warm-up + ${runs} runs…`);
-    const result = await measureCase(search, { origin: server.origin, sql, floor, draw, warmupRuns, runs, signal: abort.signal });
+    const result = await measureCase(search, { origin: server.origin, authorization: server.authorization, sql, floor, draw, warmupRuns, runs, signal: abort.signal });
     const s = result.stroma;
     log(s ? `  p50 ${s.p50.toFixed(2)} p95 ${s.p95.toFixed(2)} p99 ${s.p99.toFixed(2)} ms` : `  ${result.outcome}: ${result.message}`);
     cases.push(result);

@@ -22,6 +22,8 @@ export interface CaseResult {
 
 export interface MeasureOptions {
   origin: string;
+  /** The bearer token's Authorization header. */
+  authorization: string;
   sql: Client;
   floor: FixedBodyServer;
   draw: () => Sample;
@@ -44,7 +46,7 @@ const HEADERS = { accept: 'application/fhir+json', prefer: 'handling=strict' };
 export async function measureCase(search: SearchCase, o: MeasureOptions): Promise<CaseResult> {
   const result: CaseResult = { label: search.label, outcome: 'failed' };
   const first = o.draw();
-  const probe = await timedGet(o.origin + search.path(first), HEADERS, o.signal);
+  const probe = await timedGet(o.origin + search.path(first), { ...HEADERS, authorization: o.authorization }, o.signal);
   if (probe.status === 400) {
     return { ...result, outcome: 'not supported', message: `HTTP 400: ${diagnostics(probe.body)}` };
   }
@@ -56,7 +58,7 @@ export async function measureCase(search: SearchCase, o: MeasureOptions): Promis
 
   for (let i = 0; i < o.warmupRuns; i++) {
     const x = o.draw();
-    const answer = await timedGet(o.origin + search.path(x), HEADERS, o.signal);
+    const answer = await timedGet(o.origin + search.path(x), { ...HEADERS, authorization: o.authorization }, o.signal);
     const problem = answerProblem(search, answer.status, answer.body, x) ?? (await totalProblem(search, answer.body, x, o.sql));
     if (problem) return { ...result, message: `warm-up: ${problem}` };
   }
@@ -68,7 +70,7 @@ export async function measureCase(search: SearchCase, o: MeasureOptions): Promis
   const entries: number[] = [];
   for (let i = 0; i < o.runs; i++) {
     const x = o.draw();
-    const answer = await timedGet(o.origin + search.path(x), HEADERS, o.signal);
+    const answer = await timedGet(o.origin + search.path(x), { ...HEADERS, authorization: o.authorization }, o.signal);
     // Checked after timing: the check's SQL reads what the answer has just read.
     const problem = answerProblem(search, answer.status, answer.body, x) ?? (await totalProblem(search, answer.body, x, o.sql));
     if (problem) return { ...result, message: `run ${i + 1}: ${problem}` };

@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { benchAuthorization } from './bench-token';
 import { freePort, sleep } from './net';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -13,6 +16,8 @@ export interface RunningServer {
   /** e.g. http://127.0.0.1:41234 */
   origin: string;
   pid: number;
+  /** The Authorization header for every request (security is on, as in production). */
+  authorization: string;
   /** Lines the server wrote at level warn or above (pino level >= 40), or that were not JSON. */
   readonly problems: ServerLogLine[];
   /** Last lines of output, for diagnosing a failed start. */
@@ -41,7 +46,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   delete env.DATABASE_URL;
   delete env.DATA_DIR;
   delete env.BASE_URL;
-  Object.assign(env, { HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn' }, options.env);
+  // DATA_DIR also receives the first start's dev-client.json on PostgreSQL; tokens outlive the longest bench.
+  const dataDir = options.env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'stroma-bench-keys-'));
+  Object.assign(env, { HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ACCESS_TOKEN_SECONDS: '3600', DATA_DIR: dataDir }, options.env);
 
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: REPO_ROOT,
@@ -79,6 +86,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const server: RunningServer = {
     origin: `http://127.0.0.1:${port}`,
     pid,
+    authorization: '',
     problems,
     tail: () => tailLines.slice(-40).join('\n'),
     exited: () => exitInfo !== undefined,
@@ -89,6 +97,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
         await exitedPromise;
         clearTimeout(timer);
+        if (options.env.DATA_DIR === undefined) fs.rmSync(dataDir, { recursive: true, force: true });
       })();
       return stopping;
     },
@@ -106,7 +115,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     try {
       const res = await fetch(`${server.origin}/readyz`, { signal: AbortSignal.timeout(2000) });
       await res.arrayBuffer();
-      if (res.status === 200) return server;
+      if (res.status === 200) {
+        server.authorization = await benchAuthorization(server.origin, env);
+        return server;
+      }
     } catch {
       // not listening yet
     }

@@ -9,17 +9,6 @@ export const DEV_CLIENT_ID = 'stroma-dev-admin';
 export const DEV_CLIENT_SCOPE = 'system/*.cruds';
 export const DEV_CLIENT_FILE = 'dev-client.json';
 
-/**
- * The token endpoint's URL for a FHIR base URL: `/auth/token` beside `/fhir` at the server root
- * (`https://example.org/stroma/fhir` -> `https://example.org/stroma/auth/token`). Clients sign it
- * as their assertions' audience, so it must be the URL the token endpoint checks.
- */
-export function tokenUrlFor(baseUrl: string): string {
-  const url = new URL(baseUrl);
-  const root = url.pathname.replace(/\/+$/, '').replace(/\/fhir$/, '');
-  return `${url.origin}${root}/auth/token`;
-}
-
 export interface DevClientOptions {
   registry: ClientRegistry;
   /** Where the key file goes (DATA_DIR). */

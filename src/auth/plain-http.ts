@@ -33,5 +33,7 @@ export interface PlainRoute {
   path: string | RegExp;
   /** `public`: no token needed (the token endpoint itself); `admin`: a valid token of the admin role. */
   access: 'public' | 'admin';
+  /** What the audit trail calls a request to it (`token`, `client-admin`); unaudited when absent (public discovery). */
+  activity?: string;
   handle(request: PlainRequest, params: string[]): Promise<PlainResponse>;
 }

@@ -1,34 +1,20 @@
-import { tokenUrlFor } from '../auth/dev-client';
+import { serviceUrls } from '../auth/tokens/token-service';
 import { ConfigError, loadConfig, type Config } from '../config';
-import type { AuthStore } from '../store/auth-store';
-import * as postgres from '../store/postgres';
-import type { Db } from '../store/postgres/driver/db';
+import { createPostgresAuthStore, openDatabase } from '../store/postgres';
 import { runClientCli, type OpenedAuthStore } from './client-commands';
 
 /** `npm run client -- ...`: the commands are in client-commands.ts; this opens the store as the server does. */
-
-/**
- * The PostgreSQL AuthStore (createPostgresAuthStore, built on a parallel branch), looked up so this
- * file compiles before that branch is merged; once it is, import it directly instead.
- */
-function authStoreFactory(): (db: Db) => AuthStore {
-  const factory = (postgres as unknown as { createPostgresAuthStore?: (db: Db) => AuthStore }).createPostgresAuthStore;
-  if (!factory) throw new Error('This build has no PostgreSQL AuthStore (createPostgresAuthStore in src/store/postgres)');
-  return factory;
-}
-
 async function openAuthStore(config: Config): Promise<OpenedAuthStore> {
-  const createAuthStore = authStoreFactory();
   // One connection is plenty for a command; the embedded store's directory is locked while it is open.
-  const db = await postgres.openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 1 });
-  return { store: createAuthStore(db), close: () => db.close() };
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 1 });
+  return { store: createPostgresAuthStore(db), close: () => db.close() };
 }
 
 async function main(): Promise<number> {
   const config = loadConfig();
   return runClientCli(process.argv.slice(2), {
     openStore: () => openAuthStore(config),
-    tokenUrl: tokenUrlFor(config.baseUrl),
+    tokenUrl: serviceUrls(config.baseUrl).token,
     output: { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) },
   });
 }

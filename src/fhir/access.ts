@@ -34,8 +34,6 @@ export interface RequestedAccess {
   operation?: string;
   /** The resource type(s) the request concerns; empty at system level (then every type may be touched). */
   resourceTypes: readonly string[];
-  /** Whether it selects by search criteria (conditional create, update, patch or delete), which is a search too. */
-  conditional: boolean;
 }
 
 /** What the router notes of a request for its audit record. */

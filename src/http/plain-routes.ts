@@ -8,6 +8,7 @@ export interface PlainRoute {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string | RegExp;
   access: 'public' | 'admin';
+  activity?: string;
   handle(request: PlainRequestShape, params: string[]): Promise<{ status: number; headers?: Record<string, string>; body?: unknown }>;
 }
 

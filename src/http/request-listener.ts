@@ -68,6 +68,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: Listen
     const plain = findPlainRoute(options.security.routes, req.method ?? 'GET', url.pathname);
     if (plain) {
       const [route, params] = plain;
+      audited.trail.interaction = route.activity;
       const requester = route.access === 'admin' ? await authenticateAdmin(req, options, audited) : undefined;
       await servePlainRoute(req, res, url, route, params, requester, options.bodyLimitBytes);
     } else if (url.pathname === '/fhir' || url.pathname.startsWith('/fhir/')) {

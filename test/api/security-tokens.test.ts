@@ -18,14 +18,14 @@ describe(`the token endpoint and bearer tokens (${storeName()})`, () => {
   });
 
   it.each([
-    ['expired', { exp: Math.floor(Date.now() / 1000) - 600 }, {}],
-    ['more than 5 minutes ahead', { exp: Math.floor(Date.now() / 1000) + 3600 }, {}],
-    ['for another audience', { aud: 'https://elsewhere.example/token' }, {}],
-    ['issued for another client', { iss: 'someone-else' }, {}],
-    ['without jti', { jti: undefined }, {}],
-  ])('when the assertion is %s, then 401 invalid_client', async (_what, claims) => {
+    ['expired', { exp: Math.floor(Date.now() / 1000) - 600 }],
+    ['more than 5 minutes ahead', { exp: Math.floor(Date.now() / 1000) + 3600 }],
+    ['for another audience', { aud: 'https://elsewhere.example/token' }],
+    ['issued for another client', { iss: 'someone-else' }],
+    ['without jti', { jti: undefined }],
+  ] as [string, Record<string, unknown>][])('when the assertion is %s, then 401 invalid_client', async (_what, claims) => {
     const client = await registerClient(t.authStore, 'registry', { scope: 'system/*.rs' });
-    const res = await requestToken(t.app, await clientAssertion(client, claims as Record<string, unknown>), 'system/*.rs');
+    const res = await requestToken(t.app, await clientAssertion(client, claims), 'system/*.rs');
     expect([res.status, res.body.error]).toEqual([401, 'invalid_client']);
   });
 

@@ -47,11 +47,11 @@ type Action = NonNullable<AuditEvent['action']>;
 /** The R4 AuditEvent for one answered request. */
 export function toAuditEvent(record: AuditRecord, server: { baseUrl: string }, recorded = new Date().toISOString()): AuditEvent {
   const outcome = outcomeOf(record.status);
-  const subtype = subtypeOf(record.interaction);
+  const subtype = subtypesOf(record.interaction);
   return {
     resourceType: 'AuditEvent',
     type: REST_TYPE,
-    ...(subtype && { subtype: [subtype] }),
+    ...(subtype.length > 0 && { subtype }),
     action: actionOf(record.interaction),
     period: { start: record.started, end: recorded },
     recorded,
@@ -68,6 +68,18 @@ export function subtypeOf(interaction: string | undefined): Coding | undefined {
   if (!interaction) return undefined;
   const system = RESTFUL_INTERACTIONS.has(interaction) ? RESTFUL_INTERACTION_SYSTEM : AUDIT_ACTIVITY_SYSTEM;
   return { system, code: interaction };
+}
+
+/**
+ * The subtypes: the interaction; an operation (`$validate`, as the router names it) is the restful
+ * `operation` and, so that one can search for it, its name as a Stroma activity (`validate`).
+ */
+export function subtypesOf(interaction: string | undefined): Coding[] {
+  if (interaction?.startsWith('$')) {
+    return [{ system: RESTFUL_INTERACTION_SYSTEM, code: 'operation' }, { system: AUDIT_ACTIVITY_SYSTEM, code: interaction.slice(1) }];
+  }
+  const subtype = subtypeOf(interaction);
+  return subtype ? [subtype] : [];
 }
 
 /** BALP's actions: reads R, searches E (a query executed), writes C/U/D, everything else E. */

@@ -57,6 +57,7 @@ function route(method: PlainRoute['method'], path: string | RegExp, handler: Han
     method,
     path,
     access: 'admin',
+    activity: 'client-admin',
     handle: async (request, params) => {
       try {
         return await handler(request, params.map(decodeParam));

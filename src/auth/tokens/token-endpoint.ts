@@ -44,6 +44,7 @@ export function createTokenRoute(settings: TokenEndpointSettings): PlainRoute {
     method: 'POST',
     path: TOKEN_PATH,
     access: 'public',
+    activity: 'token',
     async handle(request) {
       const form = isForm(request) ? new URLSearchParams(request.body) : undefined;
       const retryAfter = await overLimit(limiter, rateKey(form, request));

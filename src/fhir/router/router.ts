@@ -36,9 +36,8 @@ function requestedAccess(request: FhirRequest, route: Route, params: RouteParams
   const resourceTypes = params.type
     ? [params.type]
     : request.query.filter(([name]) => name === '_type').flatMap(([, value]) => value.split(',').map((t) => t.trim()).filter((t) => t.length > 0));
-  const criteria = request.query.some(([name]) => !RESPONSE_SHAPING.has(name));
-  const conditional = request.ifNoneExist !== undefined || (criteria && ['update', 'patch', 'delete'].includes(interaction));
-  return { interaction, operation, resourceTypes, conditional };
+  // A conditional create, update, patch or delete searches too: the store wrapper's constrainSearch checks that.
+  return { interaction, operation, resourceTypes };
 }
 
 function findRoute(request: FhirRequest, segments: string[], ctx: HandlerContext): [Route, RouteParams] {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { compactVerify, CompactSign, importJWK, type JWK } from 'jose';
 import { ClientRegistry } from '../../../src/auth/clients/client-registry';
-import { DEV_CLIENT_ID, ensureDevClient, tokenUrlFor } from '../../../src/auth/dev-client';
+import { DEV_CLIENT_ID, ensureDevClient } from '../../../src/auth/dev-client';
 import { DuplicateClientError, type RegisteredClient } from '../../../src/store/auth-store';
 import { MemoryAuthStore } from './clients/memory-auth-store';
 
@@ -78,15 +78,5 @@ describe('ensureDevClient', () => {
   it('when the data directory does not exist yet, then it is created', async () => {
     const nested = path.join(dataDir, 'new', 'data');
     expect(await ensureDevClient({ registry: new ClientRegistry(store), dataDir: nested, tokenUrl, logger })).toBe(path.join(nested, 'dev-client.json'));
-  });
-});
-
-describe('tokenUrlFor', () => {
-  it.each([
-    ['http://127.0.0.1:8080/fhir', 'http://127.0.0.1:8080/auth/token'],
-    ['https://fhir.example.org/stroma/fhir/', 'https://fhir.example.org/stroma/auth/token'],
-    ['https://fhir.example.org/r4', 'https://fhir.example.org/r4/auth/token'],
-  ])('when the base URL is %s, then the token endpoint is %s', (baseUrl, tokenUrl) => {
-    expect(tokenUrlFor(baseUrl)).toBe(tokenUrl);
   });
 });
