@@ -6,7 +6,7 @@ import { ensureDevClient } from './auth/dev-client';
 import { anonymousAdmin, createAccessControl, registerDeidentificationMask } from './auth/policy';
 import { createTokenService, serviceUrls, type TokenService } from './auth/tokens/token-service';
 import type { AuthConfig } from './config';
-import type { Requester } from './fhir/access';
+import type { AccessControl, Requester } from './fhir/access';
 import type { FhirRegistries } from './fhir/conformance/registries';
 import type { ListenerSecurity } from './http/request-listener';
 import type { AuthStore } from './store/auth-store';
@@ -55,7 +55,14 @@ export async function buildSecurity(
 
 /** What the HTTP listener needs: with AUTH=off every request acts as an anonymous admin (loopback only). */
 export function listenerSecurity(security: SecurityDependencies, registries: FhirRegistries, auth: AuthConfig): ListenerSecurity {
-  const accessFor = (requester: Requester) => createAccessControl(requester, { registries });
+  // An access control holds no per-request state; the authenticator hands out one Requester per
+  // remembered token, so its policy is parsed once per token rather than once per request.
+  const controls = new WeakMap<Requester, AccessControl>();
+  const accessFor = (requester: Requester): AccessControl => {
+    let control = controls.get(requester);
+    if (!control) controls.set(requester, (control = createAccessControl(requester, { registries })));
+    return control;
+  };
   const anonymous = anonymousAdmin();
   return {
     authenticator: auth.enabled ? security.tokens.authenticator : { authenticate: () => Promise.resolve(anonymous) },

@@ -40,6 +40,9 @@ export interface ListenerSecurity {
   corsOrigins: readonly string[];
 }
 
+/** Token requests and client registrations are small: a larger body is refused before it is read. */
+const PLAIN_BODY_LIMIT = 256 * 1024;
+
 /** Paths that carry no patient data and are never audited (health probes, public discovery). */
 const UNAUDITED = new Set(['/healthz', '/readyz', '/fhir/metadata', '/auth/jwks.json', '/.well-known/smart-configuration', '/fhir/.well-known/smart-configuration']);
 
@@ -70,7 +73,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: Listen
       const [route, params] = plain;
       audited.trail.interaction = route.activity;
       const requester = route.access === 'admin' ? await authenticateAdmin(req, options, audited) : undefined;
-      await servePlainRoute(req, res, url, route, params, requester, options.bodyLimitBytes);
+      await servePlainRoute(req, res, url, route, params, requester, Math.min(options.bodyLimitBytes, PLAIN_BODY_LIMIT));
     } else if (url.pathname === '/fhir' || url.pathname.startsWith('/fhir/')) {
       await handleFhir(req, res, url.pathname.slice('/fhir'.length), query, options, pretty, audited);
     } else if (url.pathname === '/healthz' && isRead(req)) {

@@ -48,4 +48,16 @@ describe('loadConfig', () => {
       }
     }
   });
+  it('when nothing is said of security, then it is on, CORS is off and tokens live five minutes', () => {
+    expect(loadConfig({}).auth).toMatchObject({ enabled: true, corsOrigins: [], accessTokenSeconds: 300 });
+    expect(loadConfig({ CORS_ORIGINS: 'https://a.example, https://b.example' }).auth.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+  });
+
+  it('when AUTH=off, then it is allowed on a loopback host only', () => {
+    expect(loadConfig({ AUTH: 'off' }).auth.enabled).toBe(false);
+    expect(loadConfig({ AUTH: 'off', HOST: '::1' }).auth.enabled).toBe(false);
+    expect(() => loadConfig({ AUTH: 'off', HOST: '0.0.0.0' })).toThrow(/AUTH=off is allowed only on a loopback HOST/);
+    expect(() => loadConfig({ AUTH: 'off', HOST: '10.1.2.3' })).toThrow(ConfigError);
+    expect(() => loadConfig({ AUTH: 'maybe' })).toThrow(/AUTH=maybe/);
+  });
 });

@@ -108,14 +108,15 @@ function isForm(request: PlainRequest): boolean {
 }
 
 /**
- * Counted per client by the assertion's iss, unverified (so a request with a bad signature counts
- * against the client it names), or per address when there is no readable assertion.
+ * Counted per client by the assertion's iss, unverified, and per address: forged assertions naming a
+ * client from elsewhere use up their own address's quota, not the client's. Per address alone when
+ * there is no readable assertion.
  */
 function rateKey(form: URLSearchParams | undefined, request: PlainRequest): string {
   const assertion = form?.get('client_assertion');
   if (assertion) {
     try {
-      return `client:${unverifiedClientId(assertion)}`;
+      return `client:${unverifiedClientId(assertion)}@${request.address ?? 'unknown'}`;
     } catch {
       // Not a usable assertion: counted by address below.
     }
