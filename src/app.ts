@@ -12,7 +12,8 @@ import type { HandlerContext } from './fhir/types';
 import { createRequestListener } from './http/request-listener';
 import type { Repository } from './store/repository';
 import { buildSecurity, listenerSecurity, type SecurityDependencies } from './security';
-import { createPostgresAuthStore, createPostgresRepository, openDatabase, SEARCHABLE_TYPES } from './store/postgres';
+import { AUDIT_SEARCH_PARAMETERS, auditLogRepository } from './auth/audit/audit-log-repository';
+import { createPostgresAuditLog, createPostgresAuthStore, createPostgresRepository, openDatabase, SEARCHABLE_TYPES } from './store/postgres';
 import { registerTrial } from './trial';
 
 export type AppConfig = Pick<Config, 'baseUrl' | 'bodyLimitBytes' | 'bundleMaxEntries' | 'auth'>;
@@ -41,6 +42,7 @@ export async function buildDependencies(
 ): Promise<Omit<AppDependencies, 'config'>> {
   const files = readProfileFiles(config.profilesDir ?? DEFAULT_PROFILES_DIR);
   const registries = createRegistries(SEARCHABLE_TYPES);
+  registries.searchParameters.restrict('AuditEvent', AUDIT_SEARCH_PARAMETERS);
   const definitions = createSearchParameterDefinitions(registries, SEARCHABLE_TYPES, files.searchParameters);
   registerProfileResources(files.validation, registries.profiles);
   registerTrial(registries);
@@ -50,7 +52,9 @@ export async function buildDependencies(
   const conformance = profileConformanceResources(files);
   const uploads = new ProfileUploads(registries.profiles, registries.searchParameters, conformance);
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
-  const repo = createPostgresRepository(db, { parameters: registries.searchParameters.indexed(), baseUrl: config.baseUrl });
+  const auditLog = createPostgresAuditLog(db);
+  // AuditEvents live in the audit log, not the resource tables (see src/store/audit-log.ts).
+  const repo = auditLogRepository(createPostgresRepository(db, { parameters: registries.searchParameters.indexed(), baseUrl: config.baseUrl }), auditLog);
   let security: SecurityDependencies | undefined;
   try {
     const report = await definitions.load(repo);
@@ -66,7 +70,7 @@ export async function buildDependencies(
     for (const reason of uploaded.skipped) logger.warn(`stored conformance resource not used for validation: ${reason}`);
     const auth: AuthConfig = config.auth ?? loadConfig({}).auth;
     security = await buildSecurity({
-      store: createPostgresAuthStore(db), repo, registries, auth, baseUrl: config.baseUrl, dataDir: config.dataDir, logger,
+      store: createPostgresAuthStore(db), auditLog, registries, auth, baseUrl: config.baseUrl, dataDir: config.dataDir, logger,
     });
   } catch (error) {
     await repo.close();

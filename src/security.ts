@@ -9,8 +9,8 @@ import type { AuthConfig } from './config';
 import type { AccessControl, Requester } from './fhir/access';
 import type { FhirRegistries } from './fhir/conformance/registries';
 import type { ListenerSecurity } from './http/request-listener';
+import type { AuditLog } from './store/audit-log';
 import type { AuthStore } from './store/auth-store';
-import type { Repository } from './store/repository';
 
 /** Everything issue 5 adds to a server process: tokens, clients, audit trail. */
 export interface SecurityDependencies {
@@ -31,16 +31,16 @@ const PUBLIC: Requester = { clientId: 'public', role: 'public', scope: '' };
  * store, which has no data directory).
  */
 export async function buildSecurity(
-  options: { store: AuthStore; repo: Repository; registries: FhirRegistries; auth: AuthConfig; baseUrl: string; dataDir?: string; logger: Logger },
+  options: { store: AuthStore; auditLog: AuditLog; registries: FhirRegistries; auth: AuthConfig; baseUrl: string; dataDir?: string; logger: Logger },
 ): Promise<SecurityDependencies> {
-  const { store, repo, registries, auth, baseUrl, logger } = options;
+  const { store, auditLog, registries, auth, baseUrl, logger } = options;
   registerDeidentificationMask(registries);
   const clients = new ClientRegistry(store);
   const tokens = createTokenService({ store, config: auth, baseUrl, logger });
   if (auth.enabled && options.dataDir !== undefined) {
     await ensureDevClient({ registry: clients, dataDir: options.dataDir, tokenUrl: serviceUrls(baseUrl).token, logger });
   }
-  const audit = new AuditWriter(repo, { baseUrl, logger });
+  const audit = new AuditWriter(auditLog, { baseUrl, logger });
   return {
     store,
     tokens,

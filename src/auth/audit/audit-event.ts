@@ -120,6 +120,8 @@ function requesterAgent(record: AuditRecord): AuditEventAgent {
     ...(requester && {
       role: [{ text: requester.role }],
       who: { identifier: { system: CLIENT_IDENTIFIER_SYSTEM, value: requester.clientId }, display: requester.clientId },
+      // The standard `altid` search parameter: AuditEvent?altid={client id}.
+      altId: requester.clientId,
     }),
     requestor: true,
     ...(address && { network: { address, type: IP_ADDRESS } }),

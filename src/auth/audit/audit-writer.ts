@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { AuditEvent } from '@medplum/fhirtypes';
 import type { Logger } from 'pino';
 import type { AuditRecord, AuditSink } from '../../fhir/access';
-import type { Repository } from '../../store/repository';
+import type { AuditLog } from '../../store/audit-log';
 import { toAuditEvent } from './audit-event';
 import { BatchQueue } from './audit-queue';
 
@@ -11,7 +10,7 @@ export interface AuditWriterOptions {
   baseUrl: string;
   /** How long a record may wait before its batch is written. */
   flushMs?: number;
-  /** Events per transaction; a full batch is written at once. */
+  /** Events per append (one statement); a full batch is written at once. */
   maxBatch?: number;
   /** Events kept while the store cannot be written; beyond this the oldest are dropped. */
   maxQueued?: number;
@@ -25,9 +24,10 @@ const CLOSE_ATTEMPTS = 3;
 
 /**
  * The audit trail: each record becomes an AuditEvent at once and waits in memory; batches are
- * written in one transaction each (one statement), every flushMs or as soon as a batch is full,
- * so auditing costs the request path a conversion and a push. It writes to the store itself, not
- * through the access-controlled FHIR layer, so audit writes are never audited in turn.
+ * appended to the audit log in one statement each, every flushMs or as soon as a batch is full,
+ * so auditing costs the request path a conversion and a push. It writes to the log itself, not
+ * through the access-controlled FHIR layer, so audit writes are never audited in turn. A batch
+ * whose append failed is appended again: an event may then, rarely, be logged twice, never lost.
  */
 export class AuditWriter implements AuditSink {
   private readonly server: { baseUrl: string };
@@ -41,10 +41,9 @@ export class AuditWriter implements AuditSink {
   private failures = 0;
   private dropped = 0;
   private closed = false;
-  private readonly lockKey = `stroma-audit-writer:${randomUUID()}`;
 
   constructor(
-    private readonly repo: Repository,
+    private readonly log: AuditLog,
     options: AuditWriterOptions,
   ) {
     this.server = { baseUrl: options.baseUrl };
@@ -147,17 +146,8 @@ export class AuditWriter implements AuditSink {
     }
   }
 
-  private write(batch: AuditEvent[]): Promise<void> {
-    return this.repo.transaction(async (tx) => {
-      // Taking a lock opens a transaction of our own on its own connection. Without one, the store
-      // sends a write-only transaction through its group commit, one statement at a time, and every
-      // request's create would wait behind a statement writing hundreds of audit events (measured on
-      // PostgreSQL: creates' p99 8 -> 60 ms at 500 audit events/s; with this, 8 -> 15 ms). The key is
-      // this writer's own, so no other transaction ever waits for it.
-      await tx.lock(this.lockKey);
-      // A fresh id per attempt: a batch whose commit was in doubt cannot then block the queue on a duplicate id.
-      for (const event of batch) await tx.write({ ...event, id: randomUUID() }, 'POST');
-    });
+  private async write(batch: AuditEvent[]): Promise<void> {
+    await this.log.append(batch);
   }
 
   private reportDropped(): void {

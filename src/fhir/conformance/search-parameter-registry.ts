@@ -18,6 +18,9 @@ export class SearchParameterRegistry {
   private incomplete: ReadonlySet<string> = new Set();
   private indexedCache?: IndexedParameter[];
   private readonly searchable: ReadonlySet<string>;
+  /** Types searched by a store of their own that answers only these codes (see restrict). */
+  private readonly restricted = new Map<string, ReadonlySet<string>>();
+  private custom: readonly SearchParameter[] = [];
   /** Bumped at every change, so what is derived from the registry knows when to build again. */
   version = 0;
 
@@ -37,6 +40,7 @@ export class SearchParameterRegistry {
    * take a code that an earlier definition holds on the same base; callers validate that first.
    */
   useCustom(custom: readonly SearchParameter[]): void {
+    this.custom = custom;
     this.byType = new Map();
     this.definitions = new Map();
     this.indexedCache = undefined;
@@ -45,6 +49,16 @@ export class SearchParameterRegistry {
     for (const definition of active) this.add(definition);
     this.resolveComposites([...this.core, ...active]);
     this.version++;
+  }
+
+  /**
+   * Keeps only `codes` of `resourceType` (besides _id and _lastUpdated): for a type whose resources
+   * live in a store of their own that answers fewer parameters (the audit log), so the parser
+   * refuses the others and the CapabilityStatement lists only what is answered.
+   */
+  restrict(resourceType: string, codes: ReadonlySet<string>): void {
+    this.restricted.set(resourceType, codes);
+    this.useCustom(this.custom);
   }
 
   /** The parameters (by parameterKey) whose index is not complete yet; they are not advertised. */
@@ -108,6 +122,8 @@ export class SearchParameterRegistry {
       return;
     }
     for (const base of this.basesOf(definition)) {
+      const allowed = this.restricted.get(base);
+      if (allowed && !allowed.has(definition.code as string) && !RESOURCE_LEVEL.has(definition.code as string)) continue;
       const params = this.byType.get(base) ?? new Map<string, IndexedParameter>();
       params.set(definition.code as string, {
         resourceType: base,

@@ -46,6 +46,16 @@ describe('toAuditEvent', () => {
     expect(event.entity?.find((e) => e.what?.identifier)?.what?.identifier?.value).toBe('req-1');
   });
 
+  it('when an operation is called, then it is the restful operation and, searchably, its name; the client is its altId', () => {
+    const event = toAuditEvent(auditRecord({ interaction: '$validate', path: '/fhir/Observation/$validate' }), server, RECORDED);
+    expect(event.subtype).toEqual([
+      { system: 'http://hl7.org/fhir/restful-interaction', code: 'operation' },
+      { system: 'https://stroma-fhir.org/fhir/CodeSystem/audit-activity', code: 'validate' },
+    ]);
+    expect(requester(event)?.altId).toBe(requester(event)?.who?.identifier?.value);
+    expect(problemsOf(event)).toEqual([]);
+  });
+
   it('when a client searches, then one Query entity carries the raw query in base64 and the path, and the action is E', () => {
     const query = 'code=http://loinc.org|718-7&_count=10&subject:Patient.name=peter';
     const record = auditRecord({ path: '/fhir/Observation', query, interaction: 'search-type', entities: [{ resourceType: 'Observation', id: 'o2', versionId: '1', action: 'read' }] });

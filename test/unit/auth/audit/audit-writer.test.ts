@@ -1,42 +1,37 @@
 import type { AuditEvent } from '@medplum/fhirtypes';
 import pino from 'pino';
 import { AuditWriter, type AuditWriterOptions } from '../../../../src/auth/audit/audit-writer';
-import { createRegistries } from '../../../../src/fhir/conformance/registries';
-import { parseSearch } from '../../../../src/fhir/search/parse-search';
-import { createPostgresRepository, openDatabase, SEARCHABLE_TYPES } from '../../../../src/store/postgres';
-import type { Repository, ResourceWriter } from '../../../../src/store/repository';
+import type { AuditLog } from '../../../../src/store/audit-log';
+import { createPostgresAuditLog, openDatabase } from '../../../../src/store/postgres';
+import type { Db } from '../../../../src/store/postgres/driver/db';
 import { freshDatabase, storeName } from '../../../helpers/test-app';
 import { auditRecord } from './audit-fixture';
 
-/** The store as the writer sees it, counting transactions, and failing or holding them on demand. */
-class StoreProbe {
-  transactions = 0;
+/** The audit log as the writer sees it, counting appends, and failing or holding them on demand. */
+class LogProbe {
+  appends = 0;
   running = 0;
   mostAtOnce = 0;
-  /** Transactions still to fail, after their writes were sent (so the store must roll them back). */
+  /** Appends still to fail (before anything is stored, as a dropped connection would). */
   failNext = 0;
-  /** While set, transactions wait for it before they start. */
+  /** While set, appends wait for it before they start. */
   gate?: Promise<void>;
-  readonly repo: Repository;
+  readonly log: AuditLog;
 
-  constructor(inner: Repository) {
-    this.repo = { ...inner, transaction: <T>(fn: (tx: ResourceWriter) => Promise<T>) => this.transaction(inner, fn) };
+  constructor(inner: AuditLog) {
+    this.log = { ...inner, append: (events) => this.append(inner, events) };
   }
 
-  private async transaction<T>(inner: Repository, fn: (tx: ResourceWriter) => Promise<T>): Promise<T> {
-    this.transactions++;
+  private async append(inner: AuditLog, events: AuditEvent[]): Promise<string[]> {
+    this.appends++;
     this.mostAtOnce = Math.max(this.mostAtOnce, ++this.running);
     try {
       await this.gate;
-      return await inner.transaction(async (tx) => {
-        const result = await fn(tx);
-        await tx.read('AuditEvent', 'none'); // sends the buffered writes, so a failure below undoes real rows
-        if (this.failNext > 0) {
-          this.failNext--;
-          throw Object.assign(new Error('connection terminated'), { code: '57P01' });
-        }
-        return result;
-      });
+      if (this.failNext > 0) {
+        this.failNext--;
+        throw Object.assign(new Error('connection terminated'), { code: '57P01' });
+      }
+      return await inner.append(events);
     } finally {
       this.running--;
     }
@@ -50,21 +45,21 @@ interface LogLine {
 }
 
 describe(`AuditWriter (${storeName()})`, () => {
-  const registries = createRegistries(SEARCHABLE_TYPES);
-  let repo: Repository;
+  let db: Db;
+  let log: AuditLog;
   let drop: (() => Promise<void>) | undefined;
-  let probe: StoreProbe;
+  let probe: LogProbe;
   let logs: LogLine[];
   const writers: AuditWriter[] = [];
 
   beforeAll(async () => {
     const database = await freshDatabase();
     drop = database?.drop;
-    const db = await openDatabase({ databaseUrl: database?.url, poolSize: 4 });
-    repo = createPostgresRepository(db, { parameters: registries.searchParameters.indexed(), baseUrl: 'http://localhost/fhir' });
+    db = await openDatabase({ databaseUrl: database?.url, poolSize: 4 });
+    log = createPostgresAuditLog(db);
   });
   beforeEach(() => {
-    probe = new StoreProbe(repo);
+    probe = new LogProbe(log);
     logs = [];
   });
   afterEach(async () => {
@@ -73,22 +68,21 @@ describe(`AuditWriter (${storeName()})`, () => {
     await Promise.all(writers.splice(0).map((w) => w.close()));
   });
   afterAll(async () => {
-    await repo.close();
+    await db.close();
     await drop?.();
   });
 
   function writer(options: Partial<AuditWriterOptions> = {}): AuditWriter {
     const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line) as LogLine) });
-    const created = new AuditWriter(probe.repo, { baseUrl: 'http://localhost/fhir', flushMs: 60_000, logger, ...options });
+    const created = new AuditWriter(probe.log, { baseUrl: 'http://localhost/fhir', flushMs: 60_000, logger, ...options });
     writers.push(created);
     return created;
   }
 
   /** The stored AuditEvents of one test, told apart by their request ids. */
   async function stored(requestPrefix: string): Promise<string[]> {
-    const query = parseSearch('AuditEvent', [['_count', '1000']], registries, true).query;
-    const { resources } = await repo.search(query);
-    return (resources as AuditEvent[])
+    const { events } = await log.search({ count: 1000, newestFirst: false, total: false });
+    return events
       .map((e) => e.entity?.find((x) => x.what?.identifier)?.what?.identifier?.value ?? '')
       .filter((id) => id.startsWith(requestPrefix))
       .sort();
@@ -102,24 +96,24 @@ describe(`AuditWriter (${storeName()})`, () => {
     }
   };
 
-  it('when many records arrive, then a full batch is written at once (not after flushMs), one transaction per batch, each event once', async () => {
+  it('when many records arrive, then a full batch is written at once (not after flushMs), one append per batch, each event once', async () => {
     const audit = writer({ maxBatch: 100 }); // flushMs is a minute: only a full batch can start this flush
     for (let i = 0; i < 250; i++) audit.record(record('batch', i));
-    expect(probe.transactions).toBe(0);
+    expect(probe.appends).toBe(0);
 
     await waitFor(() => audit.queued === 0 && probe.running === 0);
 
-    expect(probe.transactions).toBe(3);
+    expect(probe.appends).toBe(3);
     expect(await stored('batch')).toEqual(ids('batch', 250));
   });
 
-  it('when a few records arrive, then the timer writes them after flushMs in one transaction', async () => {
+  it('when a few records arrive, then the timer writes them after flushMs in one append', async () => {
     const audit = writer({ flushMs: 30 });
     for (let i = 0; i < 3; i++) audit.record(record('timer', i));
-    expect(probe.transactions).toBe(0);
+    expect(probe.appends).toBe(0);
 
     await waitFor(async () => (await stored('timer')).length === 3);
-    expect(probe.transactions).toBe(1);
+    expect(probe.appends).toBe(1);
     expect(audit.queued).toBe(0);
   });
 
@@ -134,7 +128,7 @@ describe(`AuditWriter (${storeName()})`, () => {
     await new Promise((r) => setTimeout(r, 50)); // timers fire; the first flush is held at the gate
 
     expect(elapsed).toBeLessThan(50);
-    expect(probe.transactions).toBe(1);
+    expect(probe.appends).toBe(1);
     expect(audit.queued).toBe(90);
     open();
     await audit.flush();
@@ -142,7 +136,7 @@ describe(`AuditWriter (${storeName()})`, () => {
     expect(await stored('slow')).toEqual(ids('slow', 100));
   });
 
-  it('when a flush fails, then it is logged without patient data and retried, and nothing is lost or written twice', async () => {
+  it('when a flush fails, then it is logged without patient data and retried, and nothing is lost', async () => {
     probe.failNext = 2;
     const audit = writer({ maxBatch: 10, flushMs: 10 });
     for (let i = 0; i < 25; i++) audit.record(record('retry', i));
@@ -199,10 +193,8 @@ describe(`AuditWriter (${storeName()})`, () => {
     audit.record(auditRecord({ requestId: 'readback-0', interaction: 'search-type', path: '/fhir/Observation', query: 'code=718-7' }));
     await audit.flush();
 
-    const [event] = (await repo.search(parseSearch('AuditEvent', [['_count', '1000']], registries, true).query)).resources.filter(
-      (e) => JSON.stringify(e).includes('readback-0'),
-    ) as AuditEvent[];
-    expect(event.id).toMatch(/^[0-9a-f-]{36}$/);
+    const [event] = (await log.search({ count: 1000, newestFirst: false, total: false })).events.filter((e) => JSON.stringify(e).includes('readback-0'));
+    expect(event.id).toMatch(/^\d+$/);
     expect(event.meta?.versionId).toBe('1');
     expect(event).toMatchObject({ action: 'E', subtype: [{ code: 'search-type' }], source: { observer: { display: 'Stroma' } } });
   });
