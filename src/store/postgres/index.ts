@@ -1,3 +1,4 @@
+export { createPostgresAuditLog } from './audit-log';
 export { createPostgresAuthStore } from './auth-store';
 export { openDatabase, type StoreSettings } from './open';
 export { createPostgresRepository } from './postgres-repository';

@@ -6,6 +6,7 @@ import { indexStatisticsSchema } from './004-index-statistics';
 import { searchIndexStateSchema } from './005-search-index-state';
 import { coveringSearchIndexes } from './006-covering-search-indexes';
 import { authSchema } from './007-auth';
+import { auditLogSchema } from './008-audit-log';
 
 interface Migration {
   version: number;
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'search index state and reindex jobs', sql: searchIndexStateSchema },
   { version: 6, name: 'covering indexes for search', sql: coveringSearchIndexes },
   { version: 7, name: 'auth clients, signing keys, used assertion ids', sql: authSchema },
+  { version: 8, name: 'append-only audit log', sql: auditLogSchema },
 ];
 
 // Any constant shared by all Stroma processes; they serialize on it so two starting servers never race.
