@@ -51,4 +51,17 @@ describe(`the audit trail (${storeName()})`, () => {
   it('when the token endpoint is used, then the token request is recorded', async () => {
     expect(await events('subtype=token')).not.toHaveLength(0);
   });
+  it('when an admin pages through one client\'s events newest first, then each page links the next and each event can be read by id', async () => {
+    const clientId = (await events('subtype=read&entity=Patient/p1'))[0].agent?.[0]?.altId as string;
+    const first = await request(t.app).get(`/fhir/AuditEvent?altid=${clientId}&_sort=-date&_count=1&_total=accurate`).set(as(admin)).expect(200);
+    expect(first.body.total).toBeGreaterThan(1);
+    const next = first.body.link.find((l: { relation: string }) => l.relation === 'next')?.url as string;
+    expect(next).toBeDefined();
+    const second = await request(t.app).get(next.replace('http://localhost', '')).set(as(admin)).expect(200);
+    const [newest, older] = [first.body.entry[0].resource, second.body.entry[0].resource] as AuditEvent[];
+    expect(newest.recorded >= older.recorded).toBe(true);
+    const read = await request(t.app).get(`/fhir/AuditEvent/${older.id}`).set(as(admin)).expect(200);
+    expect(read.body).toEqual(older);
+    await request(t.app).get(`/fhir/AuditEvent?date=ge${older.recorded.slice(0, 10)}&agent-name=x`).set(as(admin)).set('Prefer', 'handling=strict').expect(400);
+  });
 });

@@ -63,7 +63,10 @@ function isAuditSearch(query: SearchQuery): boolean {
 }
 
 async function searchLog(log: AuditLog, query: SearchQuery): Promise<SearchResult> {
-  const page = await log.search(toLogQuery(query));
+  const page = await log.search(toLogQuery(query)).catch((error: unknown) => {
+    if (error instanceof RangeError) throw new InvalidSearchError('AuditEvent search: the page cursor is not one this server gave');
+    throw error;
+  });
   return { resources: page.events, ...(page.total !== undefined && { total: page.total }), ...(page.nextCursor && { nextCursor: page.nextCursor }) };
 }
 
