@@ -61,6 +61,11 @@ export class SearchParameterRegistry {
     this.useCustom(this.custom);
   }
 
+  /** Whether `resourceType` is searched by a store of its own (restrict): a system-level search leaves it out. */
+  isRestricted(resourceType: string): boolean {
+    return this.restricted.has(resourceType);
+  }
+
   /** The parameters (by parameterKey) whose index is not complete yet; they are not advertised. */
   setIncomplete(keys: ReadonlySet<string>): void {
     if (keys.size === this.incomplete.size && [...keys].every((k) => this.incomplete.has(k))) return;

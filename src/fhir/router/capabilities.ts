@@ -103,7 +103,7 @@ function includesOf(type: string, registries: FhirRegistries): Pick<CapabilitySt
  * parameters every resource type has, and _type to name the types.
  */
 function systemSearchParams(registries: FhirRegistries): CapabilityStatementRestResourceSearchParam[] {
-  const types = [...registries.resourceTypes];
+  const types = [...registries.resourceTypes].filter((t) => !registries.searchParameters.isRestricted(t));
   const common = registries.searchParameters
     .searchableFor(types[0])
     .filter((p) => types.every((t) => registries.searchParameters.get(t, p.code)?.type === p.type))

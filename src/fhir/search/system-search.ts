@@ -20,7 +20,8 @@ export function parseSystemSearch(params: readonly [string, string][], registrie
       throw errors.invalid(`_type names an unknown resource type "${type}"`, '_type');
     }
   }
-  const types = named.length > 0 ? [...new Set(named)] : [...registries.resourceTypes].sort();
+  // Without _type: every type in the resource tables (a type with a store of its own, such as the audit log, is searched by itself).
+  const types = named.length > 0 ? [...new Set(named)] : [...registries.resourceTypes].filter((t) => !registries.searchParameters.isRestricted(t)).sort();
   const parsed =
     types.length === 1
       ? parseSearch(types[0], rest, registries, strict)
