@@ -47,8 +47,10 @@ export class AuditWriter implements AuditSink {
     options: AuditWriterOptions,
   ) {
     this.server = { baseUrl: options.baseUrl };
-    this.flushMs = options.flushMs ?? 200;
-    this.maxBatch = options.maxBatch ?? 500;
+    // Small batches often: serializing a batch holds the event loop, and at 3,000 reads/s batches of
+    // 500 every 200 ms raised the reads' p99 from 4-5 to 12-18 ms; batches of 100 every 50 ms, to 5-7 ms.
+    this.flushMs = options.flushMs ?? 50;
+    this.maxBatch = options.maxBatch ?? 100;
     this.logger = options.logger;
     this.queue = new BatchQueue(this.maxBatch, options.maxQueued ?? 100_000);
   }
