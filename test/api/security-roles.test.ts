@@ -32,6 +32,7 @@ describe(`roles and scopes on every interaction (${storeName()})`, () => {
     ['POST', '/fhir/AuditEvent', () => ({ resourceType: 'AuditEvent' }), [403, 403, 403, 403, 403]],
     ['GET', '/fhir/StructureDefinition?_count=1', undefined, [200, 200, 200, 200, 403]],
     ['PUT', '/fhir/SearchParameter/x', () => ({ resourceType: 'SearchParameter', id: 'x' }), [400, 403, 403, 403, 403]],
+    ['POST', '/fhir/StructureDefinition', () => ({ resourceType: 'StructureDefinition' }), [-1, 403, 403, 403, 403]],
     ['GET', '/fhir/_history?_count=1', undefined, [200, 200, 200, 200, 403]],
     ['GET', '/fhir/Observation/_history?_count=1', undefined, [200, 200, 200, 200, 403]],
     ['GET', '/fhir/Observation/obs-1/_history', undefined, [200, 200, 200, 200, 404]],

@@ -81,7 +81,9 @@ export class ProfileUploads {
   guard(tx: ResourceWriter, touched: () => void): ResourceWriter {
     const write = async (resource: Resource, method: WriteMethod, previous?: StoredVersion) => {
       assertClientMayWrite(resource, previous);
-      // Issue 5 (roles) puts the admin check here: only an admin may write conformance resources.
+      // Only an admin may write conformance resources: the requester's access policy refuses anyone
+      // else before a write reaches this guard (the access-controlled repository wraps the store
+      // outside it), so the check is made once, where every path passes.
       if (isValidationResource(resource)) {
         const prepared = await this.checks.prepare(tx, resource);
         // Sent without its snapshot, an unchanged definition differs from the stored one until it is
