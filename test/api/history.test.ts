@@ -51,6 +51,12 @@ describe(`history (${storeName()})`, () => {
     expect(system.body.entry).toHaveLength(8);
   });
 
+  it('when a type has no history, then the Bundle has no entry at all (FHIR JSON has no empty arrays)', async () => {
+    const res = await request(t.app).get('/fhir/Basic/_history').expect(200);
+    expect(res.body).toMatchObject({ resourceType: 'Bundle', type: 'history' });
+    expect(res.body).not.toHaveProperty('entry');
+  });
+
   it('when _since is given, then only versions written since then come back', async () => {
     const res = await request(t.app).get(`/fhir/Patient/${id}/_history?_since=${encodeURIComponent(afterFirst)}`);
     expect(res.body.entry.map((e: Entry) => e.request.method)).toEqual(['DELETE', 'PUT']);

@@ -41,7 +41,8 @@ async function historyBundle(
     resourceType: 'Bundle',
     type: 'history',
     link,
-    entry: page.versions.map((v) => historyEntry(ctx.baseUrl, v)),
+    // FHIR JSON has no empty arrays: an empty history has no entry.
+    ...(page.versions.length > 0 && { entry: page.versions.map((v) => historyEntry(ctx.baseUrl, v)) }),
   };
   return [success('ok', 'History'), bundle];
 }

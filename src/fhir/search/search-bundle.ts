@@ -45,7 +45,8 @@ export function searchBundle(
     type: 'searchset',
     ...(result.total !== undefined ? { total: result.total } : {}),
     link,
-    entry,
+    // FHIR JSON has no empty arrays: a search that finds nothing has no entry (as HAPI answers).
+    ...(entry.length > 0 && { entry }),
   };
 }
 
