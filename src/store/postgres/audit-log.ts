@@ -28,6 +28,9 @@ export function createPostgresAuditLog(db: Db): AuditLog {
   };
 }
 
+/** Any constant of its own: the appends of every server process take it in turn (see APPEND_SQL). */
+const APPEND_LOCK = 72_640_118;
+
 /** The search columns of one event, as the append statement reads them from its jsonb parameter. */
 interface AppendRow {
   recorded: string;
@@ -42,12 +45,17 @@ interface AppendRow {
 
 // One fixed text for any batch size, so PostgreSQL plans it once per connection: the batch travels
 // as one jsonb array and WITH ORDINALITY keeps its order through the insert.
+//
+// The advisory lock, held until the statement's own transaction commits, makes appends of all server
+// processes take their seqs one batch after another, in commit order: a reader paging by seq then never
+// passes a seq that a batch still in flight would fill in below it.
 const APPEND_SQL = `
+WITH turn AS (SELECT pg_advisory_xact_lock(${APPEND_LOCK}) AS taken)
 INSERT INTO audit_event (recorded, client_id, address, subtypes, outcome, action, entities, content)
 SELECT (e->>'recorded')::timestamptz, e->>'client', e->>'address',
        ARRAY(SELECT jsonb_array_elements_text(e->'subtypes')), e->>'outcome', e->>'action',
        ARRAY(SELECT jsonb_array_elements_text(e->'entities')), e->'content'
-FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS batch(e, n)
+FROM turn CROSS JOIN jsonb_array_elements($1::jsonb) WITH ORDINALITY AS batch(e, n)
 ORDER BY n
 RETURNING seq::text AS seq`;
 

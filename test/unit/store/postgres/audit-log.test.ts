@@ -137,6 +137,16 @@ describe(`the PostgreSQL AuditLog (${storeName()})`, () => {
     expect(await found({ clients: ['lab-a', 'registry-b'], newestFirst: true })).toEqual([ids[3], ids[2], ids[1], ids[0]]);
   });
 
+  it('when batches are appended at once over several connections, then each batch takes its ids in one run: seq order is commit order', async () => {
+    const batches = Array.from({ length: 12 }, (_, b) =>
+      Array.from({ length: 25 }, (_, i) => auditEvent({ recorded: '2026-12-03T00:00:00.000Z', client: `turns-${b}`, entities: [`Basic/turn-${b}-${i}`] })));
+    const results = await Promise.all(batches.map((batch) => log.append(batch)));
+    for (const ids of results) {
+      const seqs = ids.map(Number);
+      expect(seqs[seqs.length - 1] - seqs[0]).toBe(seqs.length - 1); // no other batch's id in between
+    }
+  });
+
   it('when paged 3 by 3 through 8 events with the cursors, then every event comes exactly once, in order, both ways', async () => {
     const paged = await log.append(Array.from({ length: 8 }, (_, i) => auditEvent({ recorded: `2026-12-03T00:00:0${i}.000Z`, entities: ['Group/paged'] })));
     for (const newestFirst of [false, true]) {
