@@ -1,0 +1,41 @@
+import type { Address, Location } from '@medplum/fhirtypes';
+import { derivedKey, type KeyedResource } from './entries';
+import { type Node, objectList, optString } from './record-reader';
+
+function address(node: Node): Address | undefined {
+  const city = optString(node, 'city');
+  const state = optString(node, 'state');
+  const postalCode = optString(node, 'zip');
+  const country = optString(node, 'country');
+  const parts = { city, state, postalCode, country };
+  const present = Object.entries(parts).filter(([, v]) => v !== undefined);
+  return present.length > 0 ? (Object.fromEntries(present) as Address) : undefined;
+}
+
+/** A site's name: its facility, or where v2 gives none, its city and country. */
+function siteName(node: Node, index: number): string {
+  const facility = optString(node, 'facility');
+  if (facility) return facility;
+  const place = [optString(node, 'city'), optString(node, 'country')].filter(Boolean).join(', ');
+  return place || `Site ${index + 1}`;
+}
+
+/**
+ * One Location per contactsLocationsModule.locations entry, keyed by the NCT number and the site's
+ * position and facility, so a re-import updates the same Location.
+ */
+export function mapLocations(nctId: string, module: Node | undefined): KeyedResource[] {
+  if (!module) return [];
+  return objectList(module, 'locations').map((node, index) => {
+    const name = siteName(node, index);
+    const key = derivedKey(nctId, 'site', name);
+    const where = address(node);
+    const resource: Location = {
+      resourceType: 'Location',
+      identifier: [key],
+      name,
+      ...(where ? { address: where } : {}),
+    };
+    return { resource, key };
+  });
+}
