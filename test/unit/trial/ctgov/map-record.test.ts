@@ -19,7 +19,7 @@ describe('ctgovToBundle: NCT04356287 (UCMSC in systemic sclerosis)', () => {
     expect(bundle).toMatchObject({ resourceType: 'Bundle', type: 'transaction' });
     expect(study.identifier?.[0]).toEqual({ use: 'official', system: 'https://clinicaltrials.gov', value: 'NCT04356287' });
     expect(study.status).toBe('active');
-    expect(study.phase.coding?.[0].code).toBe('phase-1');
+    expect(study.phase?.coding?.[0].code).toBe('phase-1');
     expect(study.primaryPurposeType?.coding?.[0].code).toBe('treatment');
     expect(study.title).toBe('Treatment With Human Umbilical Cord-derived Mesenchymal Stromal Cells in Systemic Sclerosis');
   });
@@ -82,7 +82,7 @@ describe('ctgovToBundle: NCT02213705 (bone-marrow MSC in systemic sclerosis)', (
     expect(groupOf(bundle).quantity).toBe(20);
     expect(groupOf(bundle).characteristic?.[0].valueRange).toMatchObject({ low: { value: 18 }, high: { value: 70 } });
     expect(study.status).toBe('completed');
-    expect(study.phase.coding?.[0].code).toBe('phase-1-phase-2');
+    expect(study.phase?.coding?.[0].code).toBe('phase-1-phase-2');
     expect(study.period).toEqual({ start: '2014-05-06', end: '2022-06-16' });
   });
 
@@ -114,10 +114,13 @@ describe('ctgovToBundle: NCT03562065 (umbilical-cord MSC in lupus)', () => {
   });
 
   test('when mapped, then the SRI definition is among the outcome measures', () => {
-    const descriptions = (study.extension ?? [])
-      .filter((e) => e.url === OUTCOME)
-      .map((e) => `${sub(e, 'name')?.valueString} ${sub(e, 'description')?.valueMarkdown ?? ''}`);
-    expect(descriptions.some((d) => /SRI/.test(d) && /SELENA/i.test(d))).toBe(true);
+    const sri = (study.extension ?? []).filter((e) => e.url === OUTCOME && sub(e, 'name')?.valueString === 'SRI Month 3');
+    expect(sri).toHaveLength(1);
+    expect(sub(sri[0], TIME_FRAME)?.valueString).toBe('3 months');
+    const definition = sub(sri[0], 'description')?.valueMarkdown ?? '';
+    for (const part of ['Responder Index', '4 points reduction of SELENA SLEDAI-score', 'no new BILAG A score', 'no more than one new BILAG B score']) {
+      expect(definition).toContain(part);
+    }
   });
 
   test('when mapped, then the central contacts, estimated dates and planned 10 participants are kept', () => {
