@@ -21,14 +21,16 @@ function siteName(node: Node, index: number): string {
 }
 
 /**
- * One Location per contactsLocationsModule.locations entry, keyed by the NCT number and the site's
- * position and facility, so a re-import updates the same Location.
+ * One Location per contactsLocationsModule.locations entry, keyed by the NCT number, the facility and
+ * the city (not the position, which a record update may change), so a re-import updates the same Location.
  */
 export function mapLocations(nctId: string, module: Node | undefined): KeyedResource[] {
   if (!module) return [];
   return objectList(module, 'locations').map((node, index) => {
     const name = siteName(node, index);
-    const key = derivedKey(nctId, 'site', name);
+    // The city too: a multi-site record may name two sites alike ("University Hospital") in two cities.
+    const city = optString(node, 'city');
+    const key = city && city !== name ? derivedKey(nctId, 'site', name, city) : derivedKey(nctId, 'site', name);
     const where = address(node);
     const resource: Location = {
       resourceType: 'Location',

@@ -119,7 +119,7 @@ export function ctgovToBundle(record: unknown): Bundle {
     ...(period ? { period } : {}),
     ...(orgs.sponsor ? { sponsor: referenceTo(orgs.sponsor, orgs.sponsor.key.value) } : {}),
     ...(officials.principalInvestigator ? { principalInvestigator: referenceTo(officials.principalInvestigator) } : {}),
-    ...nonEmpty('site', sites.map((site) => referenceTo<Location>(site, site.key.value.split('/').pop()))),
+    ...nonEmpty('site', sites.map((site) => referenceTo<Location>(site, (site.resource as Location).name))),
     ...nonEmpty('arm', mapArms(m.arms)),
     ...nonEmpty('objective', outcomes.objectives),
   };
