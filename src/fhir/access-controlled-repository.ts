@@ -18,12 +18,10 @@ const MAX_ENTITIES = 1000;
  * patient enrolled?") see the store as it is, whoever asks.
  */
 export function accessControlledRepository(repo: Repository, access: AccessControl, entities: AuditEntity[]): Repository {
-  const note = (version: StoredVersion, action: AuditEntity['action']) => {
-    if (entities.length < MAX_ENTITIES) {
-      entities.push({ resourceType: version.resourceType, id: version.id, versionId: String(version.versionId), action });
-    }
+  const note: Note = (entity) => {
+    if (entities.length < MAX_ENTITIES) entities.push(entity);
   };
-  const reader = controlledReader(repo, access, (version) => note(version, 'read'));
+  const reader = controlledReader(repo, access, note);
   const transaction = <T>(fn: (tx: ResourceWriter) => Promise<T>): Promise<T> =>
     repo.transaction((tx) => fn(controlledWriter(tx, access, note)));
   const bulkCreate: Repository['bulkCreate'] = () => {
@@ -32,14 +30,17 @@ export function accessControlledRepository(repo: Repository, access: AccessContr
   return Object.assign(Object.create(repo) as Repository, reader, { transaction, bulkCreate });
 }
 
-type Noted = (version: StoredVersion) => void;
+type Note = (entity: AuditEntity) => void;
 
-function controlledReader(inner: ResourceReader, access: AccessControl, noteRead: Noted): ResourceReader {
+const entityOf = (version: StoredVersion, action: AuditEntity['action']): AuditEntity =>
+  ({ resourceType: version.resourceType, id: version.id, versionId: String(version.versionId), action });
+
+function controlledReader(inner: ResourceReader, access: AccessControl, note: Note): ResourceReader {
   const visible = (version: StoredVersion | undefined): StoredVersion | undefined => {
     if (!version?.resource) return version; // absent, or a tombstone: nothing to show or hide
     const resource = access.filterRead(version.resource);
     if (!resource) return undefined;
-    noteRead(version);
+    note(entityOf(version, 'read'));
     return resource === version.resource ? version : { ...version, resource };
   };
   const visibleResources = (resources: Resource[]): Resource[] => {
@@ -47,7 +48,7 @@ function controlledReader(inner: ResourceReader, access: AccessControl, noteRead
     for (const resource of resources) {
       const filtered = access.filterRead(resource);
       if (!filtered) continue;
-      noteRead({ resourceType: resource.resourceType, id: resource.id ?? '', versionId: Number(resource.meta?.versionId ?? 0), lastUpdated: '', deleted: false });
+      note({ resourceType: resource.resourceType, id: resource.id ?? '', versionId: resource.meta?.versionId, action: 'read' });
       shown.push(filtered);
     }
     return shown;
@@ -72,19 +73,19 @@ function controlledReader(inner: ResourceReader, access: AccessControl, noteRead
   };
 }
 
-function controlledWriter(tx: ResourceWriter, access: AccessControl, note: (version: StoredVersion, action: AuditEntity['action']) => void): ResourceWriter {
-  const reader = controlledReader(tx, access, (version) => note(version, 'read'));
+function controlledWriter(tx: ResourceWriter, access: AccessControl, note: Note): ResourceWriter {
+  const reader = controlledReader(tx, access, note);
   const readForUpdate = async (resourceType: string, id: string) => visibleForUpdate(await tx.readForUpdate(resourceType, id), access);
   const write = async (resource: Resource, method: WriteMethod, previous?: StoredVersion) => {
     access.checkWrite(resource, method, previous);
     const written = await tx.write(resource, method, previous);
-    note(written, 'write');
+    note(entityOf(written, 'write'));
     return written;
   };
   const remove = async (previous: StoredVersion) => {
     access.checkWrite(previous.resource ?? ({ resourceType: previous.resourceType, id: previous.id } as Resource), 'DELETE', previous);
     const removed = await tx.remove(previous);
-    note(removed, 'delete');
+    note(entityOf(removed, 'delete'));
     return removed;
   };
   return Object.assign(Object.create(tx) as ResourceWriter, reader, { readForUpdate, write, remove });

@@ -43,8 +43,8 @@ export interface ListenerSecurity {
 /** Token requests and client registrations are small: a larger body is refused before it is read. */
 const PLAIN_BODY_LIMIT = 256 * 1024;
 
-/** Paths that carry no patient data and are never audited (health probes, public discovery). */
-const UNAUDITED = new Set(['/healthz', '/readyz', '/fhir/metadata', '/auth/jwks.json', '/.well-known/smart-configuration', '/fhir/.well-known/smart-configuration']);
+/** Paths that carry no patient data and are never audited; plain routes without an activity (public discovery) neither. */
+const UNAUDITED = new Set(['/healthz', '/readyz', '/fhir/metadata']);
 
 /**
  * The HTTP adapter on node:http. Express 5 was the first choice; it was replaced because on the
@@ -65,13 +65,15 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: Listen
   const url = new URL(req.url ?? '/', 'http://localhost');
   const query = [...url.searchParams.entries()];
   logWhenFinished(options.logger, req, res, requestId, url.pathname, query.map(([name]) => name));
-  const audited: AuditedRequest = UNAUDITED.has(url.pathname) ? { trail: { entities: [] } } : auditWhenFinished(options.security.audit, req, res, url, requestId);
   const pretty = url.searchParams.get('_pretty') === 'true';
+  let audited: AuditedRequest | undefined;
+  const audit = (interaction?: string) => auditWhenFinished(options.security.audit, req, res, url, requestId, interaction);
   try {
     const plain = findPlainRoute(options.security.routes, req.method ?? 'GET', url.pathname);
+    const unaudited = plain ? plain[0].activity === undefined : UNAUDITED.has(url.pathname);
+    audited = unaudited ? { trail: { entities: [] } } : audit(plain?.[0].activity);
     if (plain) {
       const [route, params] = plain;
-      audited.trail.interaction = route.activity;
       const requester = route.access === 'admin' ? await authenticateAdmin(req, options, audited) : undefined;
       await servePlainRoute(req, res, url, route, params, requester, Math.min(options.bodyLimitBytes, PLAIN_BODY_LIMIT));
     } else if (url.pathname === '/fhir' || url.pathname.startsWith('/fhir/')) {
@@ -85,6 +87,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: Listen
     }
   } catch (error) {
     req.resume();
+    // Refused before the audit decision (a method the path does not serve): audited like any refusal.
+    audited ??= audit();
     audited.failure = failureOf(error);
     if (error instanceof OperationOutcomeError && error.category === 'login') {
       // RFC 6750 section 3: error="invalid_token" only when a token was sent.
@@ -99,7 +103,7 @@ async function handleFhir(
 ): Promise<void> {
   checkAcceptable(req, query.find(([name]) => name === '_format')?.[1]);
   const path = decodePath(rawPath).replace(/^\/+/, '').replace(/\/+$/, '');
-  const access = isRead(req) && path === 'metadata' ? options.security.publicAccess : await authenticatedAccess(req, options, audited);
+  const access = isRead(req) && path === 'metadata' ? options.security.publicAccess : options.security.accessFor(await authenticate(req, options, audited));
   const body = await readBody(req, options.bodyLimitBytes, req.method === 'POST' && /(^|\/)_search$/.test(path));
   const request = toFhirRequest(req, path, query, body);
   const context: HandlerContext = {
@@ -111,16 +115,15 @@ async function handleFhir(
   sendResult(res, request, options.context.baseUrl, await dispatch(request, context), pretty);
 }
 
-/** Before the body is read: a request without valid credentials costs the server nothing more. */
-async function authenticatedAccess(req: IncomingMessage, options: ListenerOptions, audited: AuditedRequest): Promise<AccessControl> {
+/** The requester of the bearer token, noted for the audit trail; before the body is read, so a request without valid credentials costs nothing more. */
+async function authenticate(req: IncomingMessage, options: ListenerOptions, audited: AuditedRequest): Promise<Requester> {
   const requester = await options.security.authenticator.authenticate(req.headers.authorization);
   audited.requester = requester;
-  return options.security.accessFor(requester);
+  return requester;
 }
 
 async function authenticateAdmin(req: IncomingMessage, options: ListenerOptions, audited: AuditedRequest): Promise<Requester> {
-  const requester = await options.security.authenticator.authenticate(req.headers.authorization);
-  audited.requester = requester;
+  const requester = await authenticate(req, options, audited);
   if (requester.role !== 'admin') throw errors.forbidden(`The ${requester.role} role may not administer clients`);
   return requester;
 }

@@ -49,11 +49,15 @@ describe(`roles in Bundles and includes (${storeName()})`, () => {
     expect(types).not.toContain('Patient');
   });
 
-  it('when the registry role reverse-includes audit events, then none comes back', async () => {
-    await t.deps.security.audit.flush();
-    const res = await request(t.app).get('/fhir/Patient?_id=p1&_revinclude=AuditEvent:entity').set(as(registry)).expect(200);
+  it('when the registry role includes the Patient of a lab, then the Patient comes de-identified as a direct read would', async () => {
+    const lab = await request(t.app).post('/fhir/Observation').set(as(admin)).send(hemoglobin('Patient/p1', 10.9)).expect(201);
+    const res = await request(t.app).get(`/fhir/Observation?_id=${lab.body.id}&_include=Observation:subject`).set(as(registry)).expect(200);
     const types = res.body.entry.map((e: BundleEntry) => e.resource?.resourceType);
-    expect(types).toEqual(['Patient']);
+    expect(types).toEqual(['Observation', 'Patient']);
+    const included = res.body.entry[1].resource;
+    expect(included).not.toHaveProperty('name');
+    expect(included).not.toHaveProperty('identifier');
+    expect(included.meta.security).toEqual([expect.objectContaining({ code: 'MASKED' })]);
   });
 
   it('when the ehr role searches every type at once, then it finds only its own labs', async () => {

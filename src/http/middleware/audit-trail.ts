@@ -13,8 +13,10 @@ export interface AuditedRequest {
  * Records the request in the audit trail once its answer has gone out (or the connection closed
  * first): after the status is known, and off the request's path (the sink only queues).
  */
-export function auditWhenFinished(sink: AuditSink, req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): AuditedRequest {
-  const audited: AuditedRequest = { trail: { entities: [] } };
+export function auditWhenFinished(
+  sink: AuditSink, req: IncomingMessage, res: ServerResponse, url: URL, requestId: string, interaction?: string,
+): AuditedRequest {
+  const audited: AuditedRequest = { trail: { entities: [], interaction } };
   const started = new Date().toISOString();
   let done = false;
   const record = () => {

@@ -31,9 +31,14 @@ const ARM_TYPES: Readonly<Record<string, [string, string]>> = {
   OTHER: ['other-arm-type', 'Other'],
 };
 
+/** The coding a v2 enum value maps to in a table of [code, display], or undefined when it has none. */
+function codingOf(system: string, table: Readonly<Record<string, [string, string]>>, value: string): CodeableConcept | undefined {
+  const entry = table[value];
+  return entry && { coding: [{ system, code: entry[0], display: entry[1] }] };
+}
+
 export function armType(ctgovType: string): CodeableConcept | undefined {
-  const entry = ARM_TYPES[ctgovType];
-  return entry && { coding: [{ system: ARM_TYPE_SYSTEM, code: entry[0], display: entry[1] }] };
+  return codingOf(ARM_TYPE_SYSTEM, ARM_TYPES, ctgovType);
 }
 
 const PURPOSE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/research-study-prim-purp-type';
@@ -50,9 +55,7 @@ const PURPOSES: Readonly<Record<string, [string, string]>> = {
 
 /** ECT and OTHER have no FHIR code: they travel as text. */
 export function primaryPurpose(ctgovPurpose: string): CodeableConcept {
-  const entry = PURPOSES[ctgovPurpose];
-  if (!entry) return { text: ctgovPurpose };
-  return { coding: [{ system: PURPOSE_SYSTEM, code: entry[0], display: entry[1] }] };
+  return codingOf(PURPOSE_SYSTEM, PURPOSES, ctgovPurpose) ?? { text: ctgovPurpose };
 }
 
 const OBJECTIVE_TYPE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/research-study-objective-type';
