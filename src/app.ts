@@ -8,7 +8,10 @@ import { createRegistries, createSearchParameterDefinitions, type FhirRegistries
 import type { SearchParameterDefinitions } from './fhir/conformance/search-parameter-definitions';
 import { dispatch } from './fhir/router/router';
 import { createWriteValidation, type WriteValidation } from './fhir/validation/pipeline';
-import type { HandlerContext } from './fhir/types';
+import type { FhirRequest, HandlerContext, HandlerResult } from './fhir/types';
+import type { Requester } from './fhir/access';
+import { accessControlledRepository } from './fhir/access-controlled-repository';
+import { createAccessControl } from './auth/policy';
 import { createRequestListener } from './http/request-listener';
 import type { Repository } from './store/repository';
 import { buildSecurity, listenerSecurity, type SecurityDependencies } from './security';
@@ -79,10 +82,10 @@ export async function buildDependencies(
   return { repo, registries, definitions, uploads, validation, security, logger };
 }
 
-/** The HTTP request listener: the only place that wires HTTP, FHIR and the store. */
-export function createApp(deps: AppDependencies): RequestListener {
-  const { config, repo, registries, definitions, uploads, validation, security, logger } = deps;
-  const context: Omit<HandlerContext, 'access' | 'trail'> = {
+/** What every FHIR request runs with, before the requester's access is added. */
+function fhirContext(deps: AppDependencies): Omit<HandlerContext, 'access' | 'trail'> {
+  const { config, repo, registries, definitions, uploads, validation } = deps;
+  return {
     repo: uploads.watch(definitions.watch(validation.guard(repo))),
     registries,
     definitions,
@@ -91,6 +94,26 @@ export function createApp(deps: AppDependencies): RequestListener {
     limits: { bundleMaxEntries: config.bundleMaxEntries },
     dispatch,
   };
+}
+
+/** Who the server is when it writes on its own behalf (the seed trials at first start, the CLIs' local mode). */
+export const SERVER_REQUESTER: Requester = { clientId: 'stroma-server', role: 'admin', scope: 'system/*.cruds' };
+
+/**
+ * A FHIR request made by the server itself: the same router, validation and store as a client's, as an
+ * admin. Throws the OperationOutcomeError a client would get as an error response.
+ */
+export function serverDispatcher(deps: AppDependencies): (request: FhirRequest) => Promise<HandlerResult> {
+  const base = fhirContext(deps);
+  const access = createAccessControl(SERVER_REQUESTER, { registries: deps.registries });
+  const context: HandlerContext = { ...base, access, repo: accessControlledRepository(base.repo, access, []) };
+  return (request) => dispatch(request, context);
+}
+
+/** The HTTP request listener: the only place that wires HTTP, FHIR and the store. */
+export function createApp(deps: AppDependencies): RequestListener {
+  const { config, repo, registries, security, logger } = deps;
+  const context = fhirContext(deps);
   return createRequestListener({
     context,
     repo,
