@@ -14,6 +14,8 @@ export interface ProfileCase {
   expression: string;
   /** Text the error's diagnostics must contain: the invariant key, or the element and its rule. */
   finding: string;
+  /** The constraint is a warning (the write is accepted with it in the outcome), not an error. */
+  warning?: boolean;
   /** When set, the validation engine cannot find this yet: the case is kept as test.failing. */
   engineGap?: string;
 }
@@ -27,6 +29,11 @@ export function breaking<T extends Resource>(
   finding: string,
 ): ProfileCase {
   return { example, name, breakIt: breakIt as unknown as (resource: Resource) => void, expression, finding };
+}
+
+/** The same case, expecting a warning rather than an error. */
+export function warning(c: ProfileCase): ProfileCase {
+  return { ...c, warning: true };
 }
 
 /** The extension with this url (first match), which a case then breaks. */

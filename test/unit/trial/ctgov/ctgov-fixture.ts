@@ -42,3 +42,10 @@ export function errorsOf(resource: unknown, profiles?: string[]): string[] {
     .filter((i) => i.severity === 'error' || i.severity === 'fatal')
     .map((i) => `${i.expression[0]}: ${i.diagnostics}`);
 }
+
+export function warningsOf(resource: unknown, profiles?: string[]): string[] {
+  return projectValidator()
+    .validate(resource, { profiles })
+    .filter((i) => i.severity === 'warning')
+    .map((i) => `${i.expression[0]}: ${i.diagnostics}`);
+}
