@@ -80,7 +80,7 @@ export interface Route {
   /**
    * An operation the route serves ($name), listed with its OperationDefinition's canonical URL: in
    * rest.operation when the route is at system level, in every resource type's operation when its
-   * segments start with ":type" (type or instance level).
+   * segments start with ":type" (type or instance level; only the `types` it is limited to, if any).
    */
   operation?: { name: string; definition: string };
   /**
@@ -88,5 +88,7 @@ export interface Route {
    * OperationOutcome...): $validate checks content of every type, stored or not.
    */
   anyResourceType?: boolean;
+  /** Limits ":type" to these resource types (an operation defined on ResearchStudy only). */
+  types?: readonly string[];
   handler: Handler;
 }

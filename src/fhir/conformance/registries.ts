@@ -1,5 +1,6 @@
 import type { SearchParameter } from '@medplum/fhirtypes';
 import type { SearchParamType } from '../../store/repository';
+import { OperationRegistry } from '../operations/operation-registry';
 import { ReadMaskRegistry } from '../read-masks';
 import { createValidator, type ResourceValidator } from '../validation';
 import { ProfileRuleRegistry } from '../validation/write-rules';
@@ -23,6 +24,8 @@ export interface FhirRegistries {
   profileRules: ProfileRuleRegistry;
   /** Masks applied to every resource a requester reads (domain layers add them: blinding, de-identification). */
   readMasks: ReadMaskRegistry;
+  /** Operations beyond the built-in routes (domain layers add them). */
+  operations: OperationRegistry;
 }
 
 export function createRegistries(searchableTypes: readonly SearchParamType[]): FhirRegistries {
@@ -38,6 +41,7 @@ export function createRegistries(searchableTypes: readonly SearchParamType[]): F
     searchParameters: new SearchParameterRegistry(r4.searchParameters, resourceTypes, searchableTypes),
     profileRules: new ProfileRuleRegistry(),
     readMasks: new ReadMaskRegistry(),
+    operations: new OperationRegistry(),
   };
 }
 

@@ -31,7 +31,7 @@ export function buildCapabilityStatement(
   const typeInteractions = all.filter((i) => !SYSTEM_INTERACTIONS.has(i) && i !== 'capabilities');
   const systemInteractions = all.filter((i) => SYSTEM_INTERACTIONS.has(i));
   const conditional = (code: InteractionCode) => routes.some((r) => r.conditional && r.interactions.includes(code));
-  const typeOperations = operationsOf(routes.filter((r) => r.segments[0] === ':type'));
+  const typeOperations = (type: string) => operationsOf(routes.filter((r) => r.segments[0] === ':type' && (!r.types || r.types.includes(type))));
   const resource: CapabilityStatementRestResource[] = [...registries.resourceTypes].sort().map((type) => ({
     type: type as CapabilityStatementRestResource["type"],
     interaction: typeInteractions.map((code) => ({ code: code as never })),
@@ -44,7 +44,7 @@ export function buildCapabilityStatement(
     conditionalDelete: conditional('delete') ? 'single' : 'not-supported',
     searchParam: registries.searchParameters.searchableFor(type).map((p) => searchParamOf(p, registries)),
     ...includesOf(type, registries),
-    ...(typeOperations.length > 0 ? { operation: typeOperations } : {}),
+    ...(typeOperations(type).length > 0 ? { operation: typeOperations(type) } : {}),
     ...supportedProfiles(type, registries),
   }));
   return {

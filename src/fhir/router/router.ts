@@ -43,8 +43,9 @@ function requestedAccess(request: FhirRequest, route: Route, params: RouteParams
 function findRoute(request: FhirRequest, segments: string[], ctx: HandlerContext): [Route, RouteParams] {
   const method = request.method === 'HEAD' ? 'GET' : request.method;
   const type = segments[0];
-  let shaped = ROUTES.flatMap((route) => {
+  let shaped = [...ctx.registries.operations.routes, ...ROUTES].flatMap((route) => {
     const params = matchSegments(route.segments, segments);
+    if (params && route.types && !route.types.includes(params.type as string)) return [];
     return params ? [{ route, params }] : [];
   });
   if (type !== undefined && /^[A-Z]/.test(type) && !ctx.registries.resourceTypes.has(type)) {

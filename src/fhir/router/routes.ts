@@ -14,7 +14,7 @@ import { reindex, REINDEX_OPERATION } from '../operations/reindex';
 import { validate, VALIDATE_OPERATION } from '../operations/validate';
 
 export const ROUTES: readonly Route[] = [
-  { method: 'GET', segments: ['metadata'], interactions: ['capabilities'], handler: (_request, _params, ctx) => capabilities(ROUTES, ctx) },
+  { method: 'GET', segments: ['metadata'], interactions: ['capabilities'], handler: (_request, _params, ctx) => capabilities([...ROUTES, ...ctx.registries.operations.routes], ctx) },
   { method: 'POST', segments: [], interactions: ['transaction', 'batch'], handler: bundle },
   { method: 'GET', segments: [], interactions: ['search-system'], handler: systemSearch },
   { method: 'POST', segments: ['_search'], interactions: ['search-system'], handler: systemSearch },
