@@ -1,26 +1,8 @@
 import type { ResearchStudyArm } from '@medplum/fhirtypes';
 import { armType, DOSE_PER_KG_URL, UCUM } from './codes';
 import { doseLabel, dosesPerKg } from './doses';
-import { CtgovRecordError, type Node, objectList, optString, reqString, stringList, unescapeMarkdown } from './record-reader';
-
-interface Intervention {
-  readonly heading: string;
-  readonly description?: string;
-  readonly armLabels: readonly string[];
-}
-
-function readInterventions(module: Node): Intervention[] {
-  return objectList(module, 'interventions').map((node) => {
-    const name = reqString(node, 'name');
-    const type = optString(node, 'type');
-    const description = optString(node, 'description');
-    return {
-      heading: type ? `${type}: ${name}` : name,
-      description: description && unescapeMarkdown(description),
-      armLabels: stringList(node, 'armGroupLabels'),
-    };
-  });
-}
+import { type Intervention, readInterventions } from './interventions';
+import { CtgovRecordError, type Node, objectList, optString, reqString, unescapeMarkdown } from './record-reader';
 
 /** Arms that infuse nothing active never carry a dose (the profile forbids one on a placebo arm). */
 const NO_DOSE_TYPES = new Set(['PLACEBO_COMPARATOR', 'SHAM_COMPARATOR', 'NO_INTERVENTION']);

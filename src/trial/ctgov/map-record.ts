@@ -3,6 +3,7 @@ import { mapArms } from './arms';
 import { condition, NCT_SYSTEM, primaryPurpose } from './codes';
 import { enrollmentGroup } from './eligibility';
 import { conditionalPut, derivedKey, type KeyedResource, referenceTo } from './entries';
+import { mapInterventions } from './interventions';
 import { mapInvestigators } from './investigators';
 import { mapLocations } from './locations';
 import { mapOrganizations } from './organizations';
@@ -85,7 +86,8 @@ function nonEmpty<K extends string, T>(key: K, items: T[]): Partial<Record<K, T[
 
 /**
  * A ClinicalTrials.gov API v2 study record as a FHIR R4 transaction Bundle: the ResearchStudy, its
- * enrollment Group, sponsor and collaborator Organizations, site Locations and officials. Every entry is a
+ * enrollment Group, sponsor and collaborator Organizations, site Locations, officials and interventions (a
+ * Medication per product, an ActivityDefinition per intervention, a PlanDefinition per arm). Every entry is a
  * conditional PUT on an identifier (the NCT number, or one derived from it), so importing the same record
  * again updates in place. Throws CtgovRecordError, naming the field, for a malformed record.
  */
@@ -98,6 +100,8 @@ export function ctgovToBundle(record: unknown): Bundle {
   const sites = mapLocations(nctId, m.locations);
   const officials = mapInvestigators(nctId, m.locations);
   const outcomes = mapOutcomes(m.outcomes);
+  const arms = mapArms(m.arms);
+  const interventions = mapInterventions(nctId, m.arms, arms);
   const description = descriptionOf(m.description);
   const purpose = purposeOf(m.design);
   const period = studyPeriod(m.status);
@@ -107,6 +111,7 @@ export function ctgovToBundle(record: unknown): Bundle {
     ...nonEmpty('extension', extension),
     identifier: studyIdentifiers(nctId, m.identification),
     title: reqString(m.identification, 'briefTitle'),
+    ...nonEmpty('protocol', interventions.protocol),
     status: statusOf(m.status),
     ...(purpose ? { primaryPurposeType: purpose } : {}),
     phase: phaseOf(m.design),
@@ -120,11 +125,12 @@ export function ctgovToBundle(record: unknown): Bundle {
     ...(orgs.sponsor ? { sponsor: referenceTo(orgs.sponsor, orgs.sponsor.key.value) } : {}),
     ...(officials.principalInvestigator ? { principalInvestigator: referenceTo(officials.principalInvestigator) } : {}),
     ...nonEmpty('site', sites.map((site) => referenceTo<Location>(site, (site.resource as Location).name))),
-    ...nonEmpty('arm', mapArms(m.arms)),
+    ...nonEmpty('arm', arms),
     ...nonEmpty('objective', outcomes.objectives),
   };
   const studyEntry: KeyedResource = { key: { system: NCT_SYSTEM, value: nctId }, resource: study };
   const keyed = [studyEntry, group, ...(orgs.sponsor ? [orgs.sponsor] : []), ...orgs.collaborators, ...sites, ...officials.resources];
+  keyed.push(...interventions.resources);
   return { resourceType: 'Bundle', type: 'transaction', entry: dedupe(keyed).map(conditionalPut) };
 }
 
