@@ -41,15 +41,23 @@ const PLAN_TYPE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/plan-definition-
 const PRODUCT_TYPES = new Set(['DRUG', 'BIOLOGICAL']);
 
 /**
+ * A placebo is a product too, whatever type the record gives it (NCT04356287 registers "Other: Placebo"):
+ * DOMAIN.md has placebo infusions as MedicationAdministrations of the placebo product, so blinding holds.
+ */
+function namesProduct(intervention: Intervention): boolean {
+  return (intervention.type !== undefined && PRODUCT_TYPES.has(intervention.type)) || /\bplacebo\b/i.test(intervention.name);
+}
+
+/**
  * R4 binds ActivityDefinition.kind (required) to request-resource-types: the request that applying the
  * definition creates, not the event. So a drug is a MedicationRequest (MedicationAdministration and
  * Procedure are not in R4's value set), a device a DeviceRequest, and any other intervention a
  * ServiceRequest, R4's request for a procedure or other service. No type, no kind.
  */
-function activityKind(type: string | undefined): ActivityDefinition['kind'] | undefined {
-  if (!type) return undefined;
-  if (PRODUCT_TYPES.has(type)) return 'MedicationRequest';
-  return type === 'DEVICE' ? 'DeviceRequest' : 'ServiceRequest';
+function activityKind(intervention: Intervention): ActivityDefinition['kind'] | undefined {
+  if (namesProduct(intervention)) return 'MedicationRequest';
+  if (!intervention.type) return undefined;
+  return intervention.type === 'DEVICE' ? 'DeviceRequest' : 'ServiceRequest';
 }
 
 /**
@@ -72,7 +80,7 @@ function planUrl(nctId: string, index: number): string {
   return `${CANONICAL_BASE}/PlanDefinition/${nctId.toLowerCase()}-arm-${index}`;
 }
 
-/** The product a DRUG or BIOLOGICAL intervention names, by its registered name only (no code is known). */
+/** The product a DRUG, BIOLOGICAL or placebo intervention names, by its registered name only (no code is known). */
 function medicationOf(nctId: string, intervention: Intervention): KeyedResource {
   const key = derivedKey(nctId, 'intervention', intervention.index);
   const medication: Medication = { resourceType: 'Medication', identifier: [key], code: { text: intervention.name }, status: 'active' };
@@ -81,7 +89,7 @@ function medicationOf(nctId: string, intervention: Intervention): KeyedResource 
 
 function activityOf(nctId: string, intervention: Intervention, medication: KeyedResource | undefined): KeyedResource {
   const key = derivedKey(nctId, 'activity', intervention.index);
-  const kind = activityKind(intervention.type);
+  const kind = activityKind(intervention);
   const activity: ActivityDefinition = {
     resourceType: 'ActivityDefinition',
     url: activityUrl(nctId, intervention.index),
@@ -135,7 +143,7 @@ export function mapInterventions(
   arms: readonly ResearchStudyArm[],
 ): { resources: KeyedResource[]; protocol: Reference<PlanDefinition>[] } {
   const interventions = module ? readInterventions(module) : [];
-  const medications = interventions.map((i) => (i.type && PRODUCT_TYPES.has(i.type) ? medicationOf(nctId, i) : undefined));
+  const medications = interventions.map((i) => (namesProduct(i) ? medicationOf(nctId, i) : undefined));
   const activities = interventions.map((i) => activityOf(nctId, i, medications[i.index]));
   const plans = arms.map((arm, index) => {
     const actions = interventions

@@ -7,6 +7,7 @@ import { errorsOf, resourcesOf, studyOf, warningsOf } from '../trial/ctgov/ctgov
 
 const STUDY_PROFILE = 'https://stroma-fhir.org/fhir/StructureDefinition/stroma-research-study';
 const DOSE_PER_KG = 'https://stroma-fhir.org/fhir/StructureDefinition/dose-per-kg';
+const PROTOCOL_PROFILE = 'https://stroma-fhir.org/fhir/StructureDefinition/stroma-study-protocol';
 const SCHEME = 'https://stroma-fhir.org/fhir/StructureDefinition/randomization-scheme';
 const NCT_IDS = ['NCT04356287', 'NCT02213705', 'NCT03562065'];
 
@@ -63,7 +64,7 @@ describe('bundles/trials', () => {
   ])('when %s is built, then its protocol references the visit schedule, whose visits are all in the bundle', (nctId, visits) => {
     const bundle = trial(nctId);
     const plans = resourcesOf<PlanDefinition>(bundle, 'PlanDefinition');
-    const schedule = bundle.entry?.find((e) => studyOf(bundle).protocol?.some((p) => p.reference === e.fullUrl) && (e.resource as PlanDefinition).action?.[0]?.definitionCanonical);
+    const schedule = bundle.entry?.find((e) => studyOf(bundle).protocol?.some((p) => p.reference === e.fullUrl) && e.resource?.meta?.profile?.includes(PROTOCOL_PROFILE));
     const protocol = schedule?.resource as PlanDefinition;
     expect(protocol.action?.map((a) => a.title)).toEqual(visits);
     for (const action of protocol.action ?? []) expect(plans.some((p) => p.url === action.definitionCanonical)).toBe(true);

@@ -31,19 +31,20 @@ describe('interventions: NCT04356287 (UCMSC or placebo in 50 mL PlasmaLyte A)', 
   const ucmsc = `${AD_BASE}/nct04356287-intervention-0`;
   const placebo = `${AD_BASE}/nct04356287-intervention-1`;
 
-  test('when mapped, then the UCMSC product is the one Medication, named as registered, and the placebo (OTHER) has none', () => {
+  test('when mapped, then the UCMSC product and the placebo (registered as OTHER) are the Medications, named as registered', () => {
     expect(medications).toEqual([
       { resourceType: 'Medication', identifier: [{ system: DERIVED, value: 'NCT04356287/intervention/0' }], code: { text: 'UCMSC' }, status: 'active' },
+      { resourceType: 'Medication', identifier: [{ system: DERIVED, value: 'NCT04356287/intervention/1' }], code: { text: 'Placebo' }, status: 'active' },
     ]);
   });
 
-  test('when mapped, then each intervention is an ActivityDefinition, the UCMSC one a MedicationRequest for the Medication', () => {
+  test('when mapped, then each intervention is an ActivityDefinition, a MedicationRequest for its Medication', () => {
     expect(activities.map((a) => [a.url, a.identifier?.[0].value, a.name, a.title, a.kind, a.code?.text, a.status])).toEqual([
       [ucmsc, 'NCT04356287/activity/0', 'UCMSC', 'BIOLOGICAL: UCMSC', 'MedicationRequest', 'UCMSC', 'active'],
-      [placebo, 'NCT04356287/activity/1', 'Placebo', 'OTHER: Placebo', 'ServiceRequest', 'Placebo', 'active'],
+      [placebo, 'NCT04356287/activity/1', 'Placebo', 'OTHER: Placebo', 'MedicationRequest', 'Placebo', 'active'],
     ]);
     expect(activities[0].productReference?.reference).toBe(fullUrlOf(bundle, medications[0]));
-    expect(activities[1].productReference).toBeUndefined();
+    expect(activities[1].productReference?.reference).toBe(fullUrlOf(bundle, medications[1]));
     // The record describes neither intervention: the doses and volumes are in the arms' text.
     expect(activities.map((a) => a.description)).toEqual([undefined, undefined]);
   });
