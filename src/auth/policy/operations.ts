@@ -21,6 +21,9 @@ export const BUILT_IN_OPERATIONS: Readonly<Record<string, OperationRule>> = {
   validate: { needs: 'any' },
   // $reindex rebuilds the search index of every resource of the types.
   reindex: { roles: ['admin'], needs: ['u'] },
+  // $import-ctgov creates or updates a study from its registry record (issue 6: admin and investigator).
+  // Its entries (Group, Organization, Location, ...) are each authorized again as they are written.
+  'import-ctgov': { roles: ['admin', 'investigator'], needs: ['c', 'u'] },
 };
 
 const UNKNOWN_OPERATION: OperationRule = { roles: ['admin'], needs: ['c', 'r', 'u', 'd', 's'] };

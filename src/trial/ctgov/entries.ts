@@ -29,11 +29,17 @@ export function derivedKey(nctId: string, ...parts: (string | number)[]): KeyedR
   return { system: DERIVED_ID_SYSTEM, value: [nctId, ...parts].join('/') };
 }
 
+/** R4 search, "Escaping search parameters": a literal , | $ or \\ in a value is preceded by a backslash. */
+function escapeSearchValue(value: string): string {
+  return value.replace(/[\\,|$]/g, (c) => `\\${c}`);
+}
+
 /** A conditional update: created if no resource has the key, updated in place if one does. */
 export function conditionalPut(keyed: KeyedResource): BundleEntry {
   const { resourceType } = keyed.resource;
-  // The system is a plain URL; the value may hold spaces or '&' (organization names), so it is encoded.
-  const query = `identifier=${keyed.key.system}|${encodeURIComponent(keyed.key.value)}`;
+  // The system is a plain URL. The value may hold ',' '|' '$' or '\\' ("Marie Hudson, MD"), which FHIR
+  // search escapes with a backslash, then spaces or '&', which the URL encodes.
+  const query = `identifier=${keyed.key.system}|${encodeURIComponent(escapeSearchValue(keyed.key.value))}`;
   return {
     fullUrl: fullUrlOf(keyed.key),
     resource: keyed.resource,
