@@ -1,5 +1,6 @@
 import type { Group, GroupCharacteristic, Quantity } from '@medplum/fhirtypes';
 import { SNOMED, UCUM } from './codes';
+import { thresholdCharacteristics } from './eligibility-thresholds';
 import { CtgovRecordError, type Node, optNumber, optObject, optString, unescapeMarkdown } from './record-reader';
 
 const AGE_CODE = { coding: [{ system: SNOMED, code: '424144002', display: 'Current chronological age' }], text: 'Age' };
@@ -56,7 +57,8 @@ function criteriaNarrative(criteria: string): Group['text'] {
 
 /**
  * The enrollment Group: the planned participants (type person, not an actual list), the target size,
- * age range and sex as characteristics, and the eligibility criteria kept as text.
+ * age range, sex and the simple numeric thresholds of the criteria as characteristics, and the
+ * eligibility criteria kept as text.
  */
 export function enrollmentGroup(nctId: string, design: Node | undefined, eligibility: Node | undefined): Group {
   const enrollment = design && optObject(design, 'enrollmentInfo');
@@ -64,10 +66,13 @@ export function enrollmentGroup(nctId: string, design: Node | undefined, eligibi
   if (count !== undefined && (!Number.isInteger(count) || count < 0)) {
     throw new CtgovRecordError(`${enrollment?.path}.count`, 'is not a whole number');
   }
-  const characteristic = (eligibility ? [ageCharacteristic(eligibility), sexCharacteristic(eligibility)] : []).filter(
-    (c): c is GroupCharacteristic => c !== undefined,
-  );
   const criteria = eligibility && optString(eligibility, 'eligibilityCriteria');
+  const characteristic = [
+    ...(eligibility ? [ageCharacteristic(eligibility), sexCharacteristic(eligibility)] : []).filter(
+      (c): c is GroupCharacteristic => c !== undefined,
+    ),
+    ...(criteria ? thresholdCharacteristics(criteria) : []),
+  ];
   return {
     resourceType: 'Group',
     ...(criteria ? { text: criteriaNarrative(criteria) } : {}),
