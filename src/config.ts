@@ -28,6 +28,13 @@ export interface Config {
    * process's own writes make them forgotten at once, other processes' reach it within this. 0: never.
    */
   lookupCacheMs: number;
+  /**
+   * Whether the seed trials (bundles/trials) are loaded when the store has never held a ResearchStudy:
+   * SEED_TRIALS=auto (the default) loads them into the embedded store only, on or off decide.
+   */
+  seedTrials: boolean;
+  /** The trial bundles loaded on first start. */
+  trialBundlesDir: string;
   /** Security settings (issue 5): tokens, CORS. */
   auth: AuthConfig;
 }
@@ -49,6 +56,7 @@ export interface AuthConfig {
 export const DEFAULT_PROFILES_DIR = path.resolve(__dirname, '..', 'profiles');
 
 export const DEFAULT_LOOKUP_CACHE_MS = 5000;
+export const DEFAULT_TRIAL_BUNDLES_DIR = path.resolve(__dirname, '..', 'bundles', 'trials');
 
 export class ConfigError extends Error {}
 
@@ -77,6 +85,8 @@ export function loadConfig(env: Env = process.env): Config {
     searchParameterRefreshMs: integer(env, 'SEARCH_PARAMETER_REFRESH_MS', 60000, 0, 86_400_000, errors),
     profileRefreshMs: integer(env, 'PROFILE_REFRESH_MS', 60000, 0, 86_400_000, errors),
     lookupCacheMs: integer(env, 'LOOKUP_CACHE_MS', DEFAULT_LOOKUP_CACHE_MS, 0, 3_600_000, errors),
+    seedTrials: seedTrials(env.SEED_TRIALS, env.DATABASE_URL?.trim() ? 'postgres' : 'embedded', errors),
+    trialBundlesDir: env.TRIAL_BUNDLES_DIR?.trim() ? path.resolve(env.TRIAL_BUNDLES_DIR.trim()) : DEFAULT_TRIAL_BUNDLES_DIR,
     auth: {
       enabled: authEnabled(env.AUTH, host, errors),
       accessTokenSeconds: integer(env, 'ACCESS_TOKEN_SECONDS', 300, 30, 3600, errors),
@@ -125,6 +135,20 @@ function authEnabled(raw: string | undefined, host: string, errors: string[]): b
   }
   if (value === 'off' && !LOOPBACK_HOSTS.has(host) && !host.startsWith('127.')) {
     errors.push(`AUTH=off is allowed only on a loopback HOST (127.0.0.1, ::1, localhost), not ${host}`);
+  }
+  return value === 'on';
+}
+
+/**
+ * auto: the embedded store is the quick start (`npm start`, then the three trials are there); a
+ * PostgreSQL deployment decides for itself what it holds.
+ */
+function seedTrials(raw: string | undefined, store: 'embedded' | 'postgres', errors: string[]): boolean {
+  const value = (raw?.trim() || 'auto').toLowerCase();
+  if (value === 'auto') return store === 'embedded';
+  if (value !== 'on' && value !== 'off') {
+    errors.push(`SEED_TRIALS=${raw}: expected auto, on or off`);
+    return false;
   }
   return value === 'on';
 }

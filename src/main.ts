@@ -1,15 +1,20 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildDependencies, createApp } from './app';
+import { buildDependencies, createApp, serverDispatcher } from './app';
 import { ConfigError, loadConfig } from './config';
 import { ProfileFileError } from './fhir/conformance/profile-files';
 import { createLogger } from './logger';
 import { StoreUnavailableError } from './store/repository';
+import { loadSeedTrials, readTrialBundles } from './trial/seed-trials';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const deps = await buildDependencies(config, logger);
+  if (config.seedTrials) {
+    const seeded = await loadSeedTrials(serverDispatcher({ ...deps, config }), readTrialBundles(config.trialBundlesDir));
+    if (seeded.loaded.length > 0) logger.info({ trials: seeded.loaded, resources: seeded.resources }, 'first start: the seed trials are loaded');
+  }
   let accepting = true;
   const app = createApp({ ...deps, config, isAccepting: () => accepting });
   const stopRefresh = config.searchParameterRefreshMs > 0

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { Bundle, ResearchStudy } from '@medplum/fhirtypes';
 import { startServer, type ServerProcess } from '../helpers/server-process';
 import { freshDatabase, storeName } from '../helpers/test-app';
 
@@ -35,7 +36,8 @@ describe(`first start (${storeName()})`, () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'stroma-first-start-'));
     const database = await freshDatabase();
     drop = database?.drop;
-    env = { AUTH: 'on', PORT: String(await freePort()), DATA_DIR: dataDir, ...(database ? { DATABASE_URL: database.url } : {}) };
+    // The quick start's defaults (AUTH and SEED_TRIALS unset); PostgreSQL loads the seed trials only when asked.
+    env = { AUTH: '', SEED_TRIALS: database ? 'on' : '', PORT: String(await freePort()), DATA_DIR: dataDir, ...(database ? { DATABASE_URL: database.url } : {}) };
     server = await startServer(env);
   });
   afterAll(async () => {
@@ -58,6 +60,16 @@ describe(`first start (${storeName()})`, () => {
     expect(res.status).toBe(200);
   });
 
+  const studies = async (token: string): Promise<Bundle> =>
+    (await fetch(`${server.baseUrl}/ResearchStudy`, { headers: { Authorization: `Bearer ${token}` } })).json() as Promise<Bundle>;
+  const nctIds = (bundle: Bundle) =>
+    (bundle.entry ?? []).map((e) => (e.resource as ResearchStudy).identifier?.find((i) => i.system === 'https://clinicaltrials.gov')?.value).sort();
+
+  it('when the server has started on an empty store, then GET ResearchStudy returns the three seed trials', async () => {
+    const found = await studies(await tokenCli(dataDir));
+    expect(nctIds(found)).toEqual(['NCT02213705', 'NCT03562065', 'NCT04356287']);
+  });
+
   it('when the server starts again, then the key file is kept and still works', async () => {
     const before = readFileSync(path.join(dataDir, 'dev-client.json'), 'utf8');
     server.child.kill('SIGTERM');
@@ -66,5 +78,22 @@ describe(`first start (${storeName()})`, () => {
     expect(readFileSync(path.join(dataDir, 'dev-client.json'), 'utf8')).toBe(before);
     const token = await tokenCli(dataDir);
     expect((await fetch(`${server.baseUrl}/Patient`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
+  });
+
+  it('when the server has started again, then the seed trials are neither duplicated nor rewritten', async () => {
+    const found = await studies(await tokenCli(dataDir));
+    expect(nctIds(found)).toEqual(['NCT02213705', 'NCT03562065', 'NCT04356287']);
+    expect(found.entry?.map((e) => e.resource?.meta?.versionId)).toEqual(['1', '1', '1']);
+  });
+
+  it('when a seed study was deleted and the server starts again, then it stays deleted', async () => {
+    const token = await tokenCli(dataDir);
+    const [first] = (await studies(token)).entry ?? [];
+    const deleted = await fetch(`${server.baseUrl}/ResearchStudy/${first.resource?.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } });
+    expect(deleted.status).toBe(200);
+    server.child.kill('SIGTERM');
+    await server.exited;
+    server = await startServer(env);
+    expect((await studies(await tokenCli(dataDir))).entry).toHaveLength(2);
   });
 });

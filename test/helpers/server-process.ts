@@ -13,12 +13,12 @@ const ROOT = path.resolve(__dirname, '../..');
 
 /**
  * Starts `src/main.ts` as a real child process on a free port and resolves once it listens; with
- * AUTH=off (on loopback) unless `env` says otherwise: these suites are about other things.
+ * AUTH=off (on loopback) and SEED_TRIALS=off unless `env` says otherwise: these suites are about other things.
  */
 export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', NODE_OPTIONS: '', AUTH: 'off', ...env },
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', NODE_OPTIONS: '', AUTH: 'off', SEED_TRIALS: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

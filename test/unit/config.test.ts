@@ -60,4 +60,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ AUTH: 'off', HOST: '10.1.2.3' })).toThrow(ConfigError);
     expect(() => loadConfig({ AUTH: 'maybe' })).toThrow(/AUTH=maybe/);
   });
+
+  it('when SEED_TRIALS is left out, then the seed trials load into the embedded store only; on and off decide otherwise', () => {
+    expect(loadConfig({}).seedTrials).toBe(true);
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@127.0.0.1/db' }).seedTrials).toBe(false);
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@127.0.0.1/db', SEED_TRIALS: 'on' }).seedTrials).toBe(true);
+    expect(loadConfig({ SEED_TRIALS: 'OFF' }).seedTrials).toBe(false);
+    expect(() => loadConfig({ SEED_TRIALS: 'sometimes' })).toThrow(/SEED_TRIALS=sometimes: expected auto, on or off/);
+  });
 });
