@@ -1,6 +1,7 @@
 import type { RequestListener } from 'node:http';
+import path from 'node:path';
 import type { Logger } from 'pino';
-import { DEFAULT_LOOKUP_CACHE_MS, DEFAULT_PROFILES_DIR, loadConfig, type AuthConfig, type Config } from './config';
+import { DEFAULT_LOOKUP_CACHE_MS, DEFAULT_PROFILES_DIR, DEFAULT_SUPPLEMENTS_DIR, loadConfig, type AuthConfig, type Config } from './config';
 import { storeProfileResources } from './fhir/conformance/conformance-store';
 import { profileConformanceResources, readProfileFiles, registerProfileResources } from './fhir/conformance/profile-files';
 import { ProfileUploads } from './fhir/conformance/profile-uploads';
@@ -18,6 +19,7 @@ import { buildSecurity, listenerSecurity, type SecurityDependencies } from './se
 import { AUDIT_SEARCH_PARAMETERS, auditLogRepository } from './auth/audit/audit-log-repository';
 import { createPostgresAuditLog, createPostgresAuthStore, createPostgresRepository, openDatabase, SEARCHABLE_TYPES } from './store/postgres';
 import { registerTrial } from './trial';
+import { readSupplements } from './trial/ctgov/supplement-files';
 
 export type AppConfig = Pick<Config, 'baseUrl' | 'bodyLimitBytes' | 'bundleMaxEntries' | 'auth'>;
 
@@ -48,7 +50,7 @@ export async function buildDependencies(
   registries.searchParameters.restrict('AuditEvent', AUDIT_SEARCH_PARAMETERS);
   const definitions = createSearchParameterDefinitions(registries, SEARCHABLE_TYPES, files.searchParameters);
   registerProfileResources(files.validation, registries.profiles);
-  registerTrial(registries);
+  registerTrial(registries, { supplements: readSupplements(DEFAULT_SUPPLEMENTS_DIR, path.join(DEFAULT_PROFILES_DIR, 'examples')) });
   const validation = createWriteValidation(registries.profiles, registries.profileRules, {
     lookupCacheMs: config.lookupCacheMs ?? DEFAULT_LOOKUP_CACHE_MS,
   });

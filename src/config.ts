@@ -57,6 +57,8 @@ export const DEFAULT_PROFILES_DIR = path.resolve(__dirname, '..', 'profiles');
 
 export const DEFAULT_LOOKUP_CACHE_MS = 5000;
 export const DEFAULT_TRIAL_BUNDLES_DIR = path.resolve(__dirname, '..', 'bundles', 'trials');
+/** Facts about the seed trials beyond their registry records, which $import-ctgov keeps (bundles/supplements). */
+export const DEFAULT_SUPPLEMENTS_DIR = path.resolve(__dirname, '..', 'bundles', 'supplements');
 
 export class ConfigError extends Error {}
 

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { PlanDefinition } from '@medplum/fhirtypes';
-import { trialBundle, type TrialSupplement } from '../../src/trial/ctgov/supplement';
+import { readSupplements } from '../../src/trial/ctgov/supplement-files';
+import { trialBundle } from '../../src/trial/ctgov/supplement';
 
 /**
  * bundles/trials/<NCT>.json, generated: each seed trial's record (bundles/ctgov/) mapped with its
@@ -9,11 +9,9 @@ import { trialBundle, type TrialSupplement } from '../../src/trial/ctgov/supplem
  */
 export const ROOT = path.resolve(__dirname, '..', '..');
 const CTGOV_DIR = path.join(ROOT, 'bundles', 'ctgov');
-const SUPPLEMENTS_DIR = path.join(ROOT, 'bundles', 'supplements');
-const EXAMPLES_DIR = path.join(ROOT, 'profiles', 'examples');
+export const SUPPLEMENTS_DIR = path.join(ROOT, 'bundles', 'supplements');
+export const EXAMPLES_DIR = path.join(ROOT, 'profiles', 'examples');
 export const TRIALS_DIR = path.join(ROOT, 'bundles', 'trials');
-
-const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
 
 function nctFiles(dir: string): string[] {
   return readdirSync(dir).filter((f) => /^NCT\d{8}\.json$/.test(f)).sort();
@@ -21,12 +19,11 @@ function nctFiles(dir: string): string[] {
 
 /** File name -> the text it must have, for every seed record. */
 export function expectedTrialFiles(): Map<string, string> {
+  const supplements = readSupplements(SUPPLEMENTS_DIR, EXAMPLES_DIR);
   const files = new Map<string, string>();
   for (const file of nctFiles(CTGOV_DIR)) {
-    const supplementFile = path.join(SUPPLEMENTS_DIR, file);
-    const supplement = existsSync(supplementFile) ? (readJson(supplementFile) as TrialSupplement) : undefined;
-    const schedule = (supplement?.schedule ?? []).map((name) => readJson(path.join(EXAMPLES_DIR, `${name}.json`)) as PlanDefinition);
-    const bundle = trialBundle(readJson(path.join(CTGOV_DIR, file)), supplement, schedule);
+    const resolved = supplements.get(file.replace(/\.json$/, ''));
+    const bundle = trialBundle(JSON.parse(readFileSync(path.join(CTGOV_DIR, file), 'utf8')), resolved?.supplement, resolved?.schedule);
     files.set(file, `${JSON.stringify(bundle, null, 2)}\n`);
   }
   return files;

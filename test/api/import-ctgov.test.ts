@@ -10,6 +10,9 @@ const NCT_IDS = ['NCT04356287', 'NCT02213705', 'NCT03562065'];
 const record = (nctId: string): Record<string, unknown> =>
   JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'bundles', 'ctgov', `${nctId}.json`), 'utf8')) as Record<string, unknown>;
 const IMPORT = '/fhir/ResearchStudy/$import-ctgov';
+const seedBundle = (nctId: string): Bundle =>
+  JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'bundles', 'trials', `${nctId}.json`), 'utf8')) as Bundle;
+const SAMPLES = path.join(__dirname, '..', '..', '..', 'shared', 'conformance', 'ctgov-samples');
 
 describe(`POST ResearchStudy/$import-ctgov (${storeName()})`, () => {
   const t = useTestApp();
@@ -17,9 +20,10 @@ describe(`POST ResearchStudy/$import-ctgov (${storeName()})`, () => {
   const total = async (type: string): Promise<number> =>
     ((await request(t.app).get(`/fhir/${type}?_summary=count`).expect(200)).body as Bundle).total as number;
 
-  test.each(NCT_IDS)('when %s is imported twice, then it is stored as mapped, and the second import changes nothing', async (nctId) => {
+  test.each(NCT_IDS)('when %s is imported twice, then it is stored as its seed bundle, and the second import changes nothing', async (nctId) => {
     const first = await request(t.app).post(IMPORT).set('content-type', 'application/json').send(record(nctId)).expect(200);
-    const mapped = ctgovToBundle(record(nctId));
+    // A seed trial comes back as its bundle of bundles/trials: the record with its supplement.
+    const mapped = seedBundle(nctId);
     expect((first.body as Bundle).type).toBe('transaction-response');
     // The study is new; an Organization another seed trial shares (AP-HP) may already be there.
     const statuses = (first.body as Bundle).entry?.map((e) => e.response?.status) ?? [];
@@ -45,9 +49,18 @@ describe(`POST ResearchStudy/$import-ctgov (${storeName()})`, () => {
     expect(reread.body.meta.versionId).toBe('1');
   });
 
-  test('when the three are imported, then there are three studies and no duplicate of the sponsor they share', async () => {
+  test('when a registry record with no supplement is imported, then its study is the mapped record', async () => {
+    const sample = JSON.parse(readFileSync(path.join(SAMPLES, 'NCT04175379.json'), 'utf8')) as Record<string, unknown>;
+    await request(t.app).post(IMPORT).send(sample).expect(200);
+    const found = await request(t.app).get('/fhir/ResearchStudy?identifier=https://clinicaltrials.gov|NCT04175379').expect(200);
+    const { id: _id, meta: _meta, enrollment: _e, sponsor: _s, site: _l, protocol: _p, principalInvestigator: _i, ...content } = (found.body as Bundle).entry?.[0].resource as ResearchStudy;
+    const { enrollment: _e0, sponsor: _s0, site: _l0, protocol: _p0, principalInvestigator: _i0, ...expected } = ctgovToBundle(sample).entry?.[0].resource as ResearchStudy;
+    expect(content).toEqual(expected);
+  });
+
+  test('when the three are imported again, then there are still four studies and no duplicate of the sponsor they share', async () => {
     for (const nctId of NCT_IDS) await request(t.app).post(IMPORT).send(record(nctId)).expect(200);
-    expect(await total('ResearchStudy')).toBe(3);
+    expect(await total('ResearchStudy')).toBe(4);
     const aphp = await request(t.app).get('/fhir/Organization?name=Assistance').expect(200);
     expect((aphp.body as Bundle).entry).toHaveLength(1);
   });

@@ -1,7 +1,9 @@
 import type { Bundle } from '@medplum/fhirtypes';
 import { errors } from '../../fhir/outcomes';
 import type { Handler, Route } from '../../fhir/types';
-import { ctgovToBundle, CtgovRecordError } from '../ctgov';
+import { CtgovRecordError } from '../ctgov';
+import { trialBundle } from '../ctgov/supplement';
+import type { ResolvedSupplement } from '../ctgov/supplement-files';
 
 export const IMPORT_CTGOV_OPERATION = {
   name: 'import-ctgov',
@@ -18,9 +20,17 @@ function recordOf(body: unknown): unknown {
   return body;
 }
 
-function mapped(record: unknown): Bundle {
+/** The record's NCT number if it has one where v2 puts it; the mapper judges the rest. */
+function nctIdOf(record: unknown): unknown {
+  const section = (record as { protocolSection?: { identificationModule?: { nctId?: unknown } } } | null)?.protocolSection;
+  return section?.identificationModule?.nctId;
+}
+
+function mapped(record: unknown, supplements: ReadonlyMap<string, ResolvedSupplement>): Bundle {
+  const nctId = nctIdOf(record);
+  const known = typeof nctId === 'string' ? supplements.get(nctId) : undefined;
   try {
-    return ctgovToBundle(record);
+    return trialBundle(record, known?.supplement, known?.schedule);
   } catch (error) {
     if (error instanceof CtgovRecordError) throw errors.invalid(error.message, error.field);
     throw error;
@@ -32,18 +42,24 @@ function mapped(record: unknown): Bundle {
  * through the router, so it is validated, authorized entry by entry and written atomically like a
  * client's transaction; the answer is its transaction-response. A malformed record is a 400 naming the
  * field, before anything is written. Every entry is a conditional update on an identifier derived from
- * the NCT number, so importing a record again updates the study in place.
+ * the NCT number, so importing a record again updates the study in place. A trial with a supplement
+ * (bundles/supplements: a seed trial) keeps its facts from other documents: the registry's record of
+ * NCT02213705 does not take away its dose cohorts.
  */
-export const importCtgov: Handler = async (request, _params, ctx) => {
-  const bundle = mapped(recordOf(request.body));
-  return ctx.dispatch({ method: 'POST', path: '', query: [], body: bundle, contentType: 'application/fhir+json', preferReturn: request.preferReturn }, ctx);
-};
+export function importCtgov(supplements: ReadonlyMap<string, ResolvedSupplement>): Handler {
+  return async (request, _params, ctx) => {
+    const bundle = mapped(recordOf(request.body), supplements);
+    return ctx.dispatch({ method: 'POST', path: '', query: [], body: bundle, contentType: 'application/fhir+json', preferReturn: request.preferReturn }, ctx);
+  };
+}
 
-export const IMPORT_CTGOV_ROUTE: Route = {
-  method: 'POST',
-  segments: [':type', '$import-ctgov'],
-  types: ['ResearchStudy'],
-  interactions: [],
-  operation: IMPORT_CTGOV_OPERATION,
-  handler: importCtgov,
-};
+export function importCtgovRoute(supplements: ReadonlyMap<string, ResolvedSupplement>): Route {
+  return {
+    method: 'POST',
+    segments: [':type', '$import-ctgov'],
+    types: ['ResearchStudy'],
+    interactions: [],
+    operation: IMPORT_CTGOV_OPERATION,
+    handler: importCtgov(supplements),
+  };
+}
