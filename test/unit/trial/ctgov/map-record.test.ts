@@ -143,9 +143,10 @@ describe('ctgovToBundle: idempotent import', () => {
         const [type, query] = entry.request?.url.split('?identifier=') ?? [];
         expect(entry.request?.method).toBe('PUT');
         expect(type).toBe(entry.resource?.resourceType);
-        const [system, value] = query.split('|');
+        const [system, value] = decodeURIComponent(query).split(/(?<!\\)\|/);
         const ids = (entry.resource as { identifier?: { system?: string; value?: string }[] }).identifier ?? [];
-        expect(ids).toContainEqual(expect.objectContaining({ system, value: decodeURIComponent(value) }));
+        // R4 search escaping: "Marie Hudson\, MD" in the query is the value "Marie Hudson, MD".
+        expect(ids).toContainEqual(expect.objectContaining({ system, value: value.replace(/\\([\\,|$])/g, '$1') }));
       }
     },
   );
