@@ -68,3 +68,23 @@ export function trialProfileOf(resource: Resource): string | undefined {
       return undefined;
   }
 }
+
+/** The demo resources of one type, in Bundle order. */
+export function demoResources<T extends Resource>(bundle: Bundle, type: T['resourceType']): T[] {
+  return (bundle.entry ?? []).map((e) => e.resource).filter((r): r is T => r?.resourceType === type);
+}
+
+/** The demo identifier's value ("NCT04356287/subject/07/m3/infusion"). */
+export function demoKeyOf(resource: Resource): string {
+  return demoIdentifier(resource);
+}
+
+/** The subject number ("07") a demo resource belongs to. */
+export function subjectOf(resource: Resource): string {
+  return demoIdentifier(resource).split('/')[2];
+}
+
+/** The resource an entry's urn:uuid fullUrl stands for. */
+export function byFullUrl(bundle: Bundle, reference: string | undefined): Resource | undefined {
+  return bundle.entry?.find((e) => e.fullUrl === reference)?.resource;
+}
