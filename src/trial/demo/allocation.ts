@@ -1,7 +1,7 @@
 import { addDays, addMonths, type Day } from './calendar';
 import type { DemoArm, TrialDesign } from './design';
 import type { Prng } from './prng';
-import { DAYS_BETWEEN_SUBJECTS, STAGGER_MONTHS, SUBJECTS_PER_ARM_PER_BLOCK } from './schedule-defaults';
+import { DAYS_BETWEEN_SUBJECTS, STAGGER_MONTHS } from './schedule-defaults';
 
 /** A subject's place in the trial: number, arm, block (or dose cohort) and the day of the first infusion. */
 export interface Allocation {
@@ -14,15 +14,13 @@ export interface Allocation {
 }
 
 /**
- * Randomized: blocks of SUBJECTS_PER_ARM_PER_BLOCK per arm, each block a random permutation of that many
- * of every arm (2:2:2 for three arms), so every block is balanced.
+ * Randomized: successive blocks, each a random permutation of the design's block (2:2:2 for
+ * NCT04356287's scheme), so every full block is balanced.
  */
 function randomizedGroups(design: TrialDesign, prng: Prng): DemoArm[][] {
-  const blockSize = SUBJECTS_PER_ARM_PER_BLOCK * design.arms.length;
   const groups: DemoArm[][] = [];
-  for (let start = 0; start < design.targetSize; start += blockSize) {
-    const block = design.arms.flatMap((arm) => Array.from({ length: SUBJECTS_PER_ARM_PER_BLOCK }, () => arm));
-    groups.push(prng.shuffle(block).slice(0, design.targetSize - start));
+  for (let start = 0; start < design.targetSize; start += design.block.length) {
+    groups.push(prng.shuffle(design.block).slice(0, design.targetSize - start));
   }
   return groups;
 }

@@ -1,12 +1,14 @@
 import type { Bundle, Group, Medication, ResearchStudy, ResearchStudyArm, Resource } from '@medplum/fhirtypes';
 import { DOSE_PER_KG_URL, NCT_SYSTEM } from '../ctgov/codes';
 import { fromPartialDate, type Day } from './calendar';
+import { readSchedule } from './schedule-reader';
 import {
   DEFAULT_PRODUCT_VOLUME_ML,
   DEFAULT_START,
   DEFAULT_VEHICLE,
   defaultSchedule,
   type DiseaseKind,
+  SUBJECTS_PER_ARM_PER_BLOCK,
   type VisitPlan,
 } from './schedule-defaults';
 
@@ -33,6 +35,8 @@ export interface TrialDesign {
   readonly placeboControlled: boolean;
   readonly start: Day;
   readonly visits: readonly VisitPlan[];
+  /** A randomized study's block: each arm as many times as its weight (the randomization-scheme extension). */
+  readonly block: readonly DemoArm[];
   readonly cellProductName: string;
   readonly placeboProductName: string;
 }
@@ -84,6 +88,26 @@ function productName(bundle: Bundle, placebo: boolean): string {
   return found ?? (placebo ? 'Placebo' : 'Investigational cell product');
 }
 
+const SCHEME_URL = 'https://stroma-fhir.org/fhir/StructureDefinition/randomization-scheme';
+
+/**
+ * The arms of one randomization block: from the study's randomization-scheme extension (arm names and
+ * weights), else SUBJECTS_PER_ARM_PER_BLOCK of every arm.
+ */
+function blockOf(study: ResearchStudy, arms: readonly DemoArm[]): DemoArm[] {
+  const scheme = study.extension?.find((e) => e.url === SCHEME_URL);
+  const weights = (scheme?.extension ?? []).filter((e) => e.url === 'armWeight');
+  if (weights.length === 0) return arms.flatMap((arm) => Array.from({ length: SUBJECTS_PER_ARM_PER_BLOCK }, () => arm));
+  const block = weights.flatMap((w) => {
+    const name = w.extension?.find((e) => e.url === 'arm')?.valueString;
+    const arm = arms.find((a) => a.name === name);
+    if (!arm) throw new DemoDesignError(`the randomization scheme names an arm the study does not have: "${name}"`);
+    return Array.from({ length: w.extension?.find((e) => e.url === 'weight')?.valuePositiveInt ?? 0 }, () => arm);
+  });
+  if (block.length === 0) throw new DemoDesignError('the randomization scheme gives no arm a weight');
+  return block;
+}
+
 /** Reads the design from the trial's transaction Bundle (the ResearchStudy, its enrollment Group). */
 export function readDesign(bundle: Bundle): TrialDesign {
   const study = resourcesOf<ResearchStudy>(bundle, 'ResearchStudy')[0];
@@ -106,7 +130,8 @@ export function readDesign(bundle: Bundle): TrialDesign {
     randomized: allocation === 'RANDOMIZED',
     placeboControlled,
     start: study.period?.start ? fromPartialDate(study.period.start) : DEFAULT_START,
-    visits: defaultSchedule(disease, placeboControlled),
+    visits: readSchedule(bundle) ?? defaultSchedule(disease, placeboControlled),
+    block: blockOf(study, arms),
     cellProductName: productName(bundle, false),
     placeboProductName: productName(bundle, true),
   };

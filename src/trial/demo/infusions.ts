@@ -4,15 +4,23 @@ import { at } from './calendar';
 import type { DemoArm, TrialDesign } from './design';
 import { demoEntry, demoKey, quantity, refTo, SNOMED, studyExtension } from './demo-entries';
 import { MEASURES, measured, type VisitContext } from './observations';
+import type { Product, VisitPlan } from './schedule-defaults';
+import { ALL_ARMS } from './schedule-reader';
 
-export type Product = 'cells' | 'placebo';
+export type { Product } from './schedule-defaults';
+
 
 /**
- * What the arm infuses at its n-th infusion visit (0-based): cells for its first cellInfusions visits,
- * then placebo in a placebo-controlled study (seed 000: the one-infusion arm gets placebo at M3, the
- * placebo arm placebo at M0 and M3), nothing in an open study.
+ * What the arm is infused at an infusion visit, the n-th (0-based): what the study's schedule says for
+ * the arm at that visit; or else cells for the arm's first cellInfusions visits, then placebo in a
+ * placebo-controlled study (seed 000: the one-infusion arm gets placebo at M3, the placebo arm placebo at
+ * M0 and M3), nothing in an open study.
  */
-export function productAt(arm: DemoArm, index: number, placeboControlled: boolean): Product | undefined {
+export function productAt(arm: DemoArm, visit: VisitPlan, index: number, placeboControlled: boolean): Product | undefined {
+  const scheduled = visit.products ? (visit.products.get(arm.name) ?? visit.products.get(ALL_ARMS)) : undefined;
+  // A placebo arm has no dose per kg: whatever it is given, it is placebo.
+  if (arm.placebo) return visit.products && !scheduled ? undefined : 'placebo';
+  if (visit.products) return scheduled;
   if (index < arm.cellInfusions) return 'cells';
   return placeboControlled ? 'placebo' : undefined;
 }

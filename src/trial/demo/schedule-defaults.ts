@@ -12,6 +12,9 @@ export type DiseaseKind = 'systemic-sclerosis' | 'lupus';
 /** What is measured at a visit: screening/baseline, a short safety check, or the full set. */
 export type VisitKind = 'baseline' | 'safety' | 'full';
 
+/** What an infusion visit gives: cells, or placebo (DOMAIN.md: placebo infusions are MedicationAdministrations too). */
+export type Product = 'cells' | 'placebo';
+
 export interface VisitPlan {
   /** Short id used in the demo identifiers: "m0", "d10", "m3". */
   readonly id: string;
@@ -21,6 +24,11 @@ export interface VisitPlan {
   readonly kind: VisitKind;
   /** An infusion visit: cells or placebo, per the arm (see infusionPlan in design.ts). */
   readonly infusion: boolean;
+  /**
+   * What each arm (by name, or "*" for every arm) is infused at this visit, when the study's schedule
+   * says; without it, the arm's own count of cell infusions decides (productAt in infusions.ts).
+   */
+  readonly products?: ReadonlyMap<string, Product>;
 }
 
 const visit = (id: string, title: string, months: number, days: number, kind: VisitKind, infusion = false): VisitPlan => ({
@@ -70,7 +78,7 @@ const LUPUS_SINGLE_INFUSION: readonly VisitPlan[] = [
   visit('m12', 'Month 12', 12, 0, 'full'),
 ];
 
-/** The visit schedule for a disease and whether the study has a placebo arm. */
+/** The visit schedule, when the trial Bundle has no schedule of activities, for a disease and whether the study has a placebo arm. */
 export function defaultSchedule(disease: DiseaseKind, placeboControlled: boolean): readonly VisitPlan[] {
   if (disease === 'lupus') return LUPUS_SINGLE_INFUSION;
   return placeboControlled ? SSC_PLACEBO_CONTROLLED : SSC_SINGLE_INFUSION;

@@ -50,14 +50,14 @@ function runVisits(design: TrialDesign, a: Allocation, patient: KeyedResource, c
   const height = female ? prng.real(1.55, 1.75, 2) : prng.real(1.65, 1.9, 2);
   const course: Course & { infusions: number; stopped: boolean } = { entries: [], events: [], infusions: 0, stopped: false };
   const visits = design.visits.map((plan) => ({ plan, day: visitDay(a.firstInfusion, plan) })).filter((v) => v.day <= cutoff);
-  let infusionIndex = 0;
+  const infusionVisits = design.visits.filter((v) => v.infusion);
   let last: KeyedResource | undefined;
   visits.forEach(({ plan, day }, i) => {
     const ctx: VisitContext = { nctId: design.nctId, subject: label, patient: refTo<Patient>(patient), visitId: plan.id, day };
     const improvement = Math.max(0, Math.min(1, response * Math.min(1, (plan.months + plan.days / 30) / 12)));
     course.entries.push(...measures(ctx, plan.kind, improvement));
     if (plan.kind === 'baseline') course.entries.push(measured(ctx, MEASURES.bmi, Number((weight0 / height ** 2).toFixed(1)), 'kg/m2'));
-    const kind = plan.infusion && !course.stopped ? productAt(a.arm, infusionIndex++, design.placeboControlled) : undefined;
+    const kind = plan.infusion && !course.stopped ? productAt(a.arm, plan, infusionVisits.indexOf(plan), design.placeboControlled) : undefined;
     if (kind) {
       const given = infusion(ctx, design, a.arm, kind, Number((weight0 + prng.real(-1.5, 1.5)).toFixed(1)));
       course.entries.push(given.weight, given.administration);
@@ -80,8 +80,9 @@ function statusAt(design: TrialDesign, a: Allocation, course: Course, cutoff: Da
   const last = days[days.length - 1];
   if (last <= cutoff) return { status: 'off-study', ended: last };
   if (course.infusions === 0) return { status: 'on-study' };
-  const plannedInfusions = design.visits.filter((v, i) => v.infusion && days[i] > cutoff).length;
-  const moreToCome = !course.stopped && plannedInfusions > 0 && productAt(a.arm, course.infusions, design.placeboControlled) !== undefined;
+  const infusionVisits = design.visits.filter((v) => v.infusion);
+  const ahead = design.visits.filter((v, i) => v.infusion && days[i] > cutoff);
+  const moreToCome = !course.stopped && ahead.some((v) => productAt(a.arm, v, infusionVisits.indexOf(v), design.placeboControlled) !== undefined);
   return { status: moreToCome ? 'on-study-intervention' : 'follow-up' };
 }
 
