@@ -49,7 +49,7 @@ export async function loadDemo(target: FhirTarget, trials: readonly Bundle[], op
   for (const nctId of chosen) {
     const study = await studyStored(target, nctId);
     if (!study.found) {
-      output.err(study.status === 200 ? `${nctId}: its ResearchStudy is not in the store; load the trial first (the server loads the seed trials on first start)` : `${nctId}: cannot look up its ResearchStudy: ${diagnostics(study)}`);
+      output.err(study.status === 200 ? `${nctId}: its ResearchStudy is not in the store; load the trial first (npm start loads the seed trials on first start; any trial: npm run import:ctgov -- bundles/ctgov/${nctId}.json)` : `${nctId}: cannot look up its ResearchStudy: ${diagnostics(study)}`);
       failed = true;
       continue;
     }

@@ -1,7 +1,7 @@
 import type { MedicationStatement } from '@medplum/fhirtypes';
 import type { KeyedResource } from '../ctgov/entries';
 import { at } from './calendar';
-import { demoEntry, demoKey, quantity, SNOMED } from './demo-entries';
+import { demoEntry, demoKey, quantity, SNOMED, studyExtension } from './demo-entries';
 import { type BilagGrade, bilagOrgans, MEASURES, measured, qualitative, SF36_SCALES, sf36Measure, type VisitContext } from './observations';
 import type { Prng } from './prng';
 import type { VisitKind } from './schedule-defaults';
@@ -57,6 +57,8 @@ function prednisone(ctx: VisitContext, mg: number): KeyedResource {
   const statement: MedicationStatement = {
     resourceType: 'MedicationStatement',
     identifier: [key],
+    // DOMAIN.md's study link for Events (the steroid-sparing outcome is the study's).
+    extension: [studyExtension(ctx.nctId)],
     status: 'active',
     medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '8640', display: 'prednisone' }], text: 'Prednisone' },
     subject: ctx.patient,

@@ -48,7 +48,7 @@ describe('demoBundle', () => {
     for (const resource of (bundle.entry ?? []).map((e) => e.resource as Resource)) {
       expect(resource.meta?.tag).toEqual([{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'HTEST', display: 'test health data' }]);
       const text = JSON.stringify(resource);
-      if (['Observation', 'MedicationAdministration', 'ResearchSubject', 'AdverseEvent'].includes(resource.resourceType)) expect(text).toContain(study);
+      if (['Observation', 'MedicationAdministration', 'MedicationStatement', 'ResearchSubject', 'AdverseEvent'].includes(resource.resourceType)) expect(text).toContain(study);
     }
     for (const event of demoResources<AdverseEvent>(bundle, 'AdverseEvent')) expect(event.study).toEqual([{ reference: study }]);
   });
