@@ -33,12 +33,13 @@ function measuresFor(design: TrialDesign, prng: Prng, female: boolean): VisitMea
   return (ctx, kind, improvement) => sscVisit(ctx, kind, base, improvement, prng, female);
 }
 
+/** A subject's course up to the cut-off, filled in visit by visit. */
 interface Course {
-  readonly entries: KeyedResource[];
-  readonly events: { plan: EventPlan; infusion: KeyedResource }[];
-  readonly infusions: number;
+  entries: KeyedResource[];
+  events: { plan: EventPlan; infusion: KeyedResource }[];
+  infusions: number;
   /** A TRSAE stopped further infusions (seed 000: second infusions only in the absence of TRSAE). */
-  readonly stopped: boolean;
+  stopped: boolean;
 }
 
 /** The visits that happened by the cut-off, in order: measurements, weight and infusion, events. */
@@ -48,7 +49,7 @@ function runVisits(design: TrialDesign, a: Allocation, patient: KeyedResource, c
   const response = a.arm.placebo ? prng.real(-0.05, 0.1, 2) : prng.real(0.1, 0.7, 2);
   const weight0 = female ? prng.real(48, 82) : prng.real(60, 98);
   const height = female ? prng.real(1.55, 1.75, 2) : prng.real(1.65, 1.9, 2);
-  const course: Course & { infusions: number; stopped: boolean } = { entries: [], events: [], infusions: 0, stopped: false };
+  const course: Course = { entries: [], events: [], infusions: 0, stopped: false };
   const visits = design.visits.map((plan) => ({ plan, day: visitDay(a.firstInfusion, plan) })).filter((v) => v.day <= cutoff);
   const infusionVisits = design.visits.filter((v) => v.infusion);
   let last: KeyedResource | undefined;
