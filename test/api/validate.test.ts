@@ -241,7 +241,7 @@ describe(`$validate (${storeName()})`, () => {
 
   it('when /metadata is read, then every resource type lists the validate operation with its definition', async () => {
     const statement = (await request(t.app).get('/fhir/metadata')).body;
-    const resources = statement.rest[0].resource as { type: string; operation?: unknown[] }[];
+    const resources = statement.rest[0].resource as { type: string; operation?: { name: string }[] }[];
     expect(resources.length).toBeGreaterThan(100);
     for (const r of resources) {
       expect([r.type, r.operation?.filter((o) => o.name === 'validate')]).toEqual([r.type, [{ name: 'validate', definition: 'https://stroma-fhir.org/fhir/OperationDefinition/validate' }]]);
