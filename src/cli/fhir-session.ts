@@ -8,6 +8,7 @@ export interface FhirCall {
   method: FhirMethod;
   /** Below the FHIR base, without a leading slash: "ResearchStudy/$import-ctgov", "" for a Bundle. */
   path: string;
+  query?: [string, string][];
   body?: unknown;
 }
 
@@ -29,10 +30,10 @@ export async function withFhirSession<T>(url: string | undefined, work: (send: F
   const deps = await buildDependencies(config, pino({ level: 'error' }));
   try {
     const dispatch = serverDispatcher({ ...deps, config });
-    return await work(async ({ method, path, body }) => {
+    return await work(async ({ method, path, query = [], body }) => {
       try {
-        const [, resource] = await dispatch({ method, path, query: [], body, contentType: 'application/fhir+json' });
-        return { status: 200, body: resource };
+        const [outcome, resource] = await dispatch({ method, path, query, body, contentType: 'application/fhir+json' });
+        return { status: statusOf(outcome.category), body: resource ?? outcome.outcome };
       } catch (error) {
         if (error instanceof OperationOutcomeError) return { status: statusOf(error.category), body: error.outcome };
         throw error;
@@ -47,8 +48,9 @@ export async function withFhirSession<T>(url: string | undefined, work: (send: F
 
 function remoteSender(url: string, token: string | undefined): FhirSend {
   const base = url.replace(/\/+$/, '');
-  return async ({ method, path, body }) => {
-    const response = await fetch(`${base}/${path}`, {
+  return async ({ method, path, query = [], body }) => {
+    const search = query.length > 0 ? `?${new URLSearchParams(query).toString()}` : '';
+    const response = await fetch(`${base}/${path}${search}`, {
       method,
       headers: {
         accept: 'application/fhir+json',

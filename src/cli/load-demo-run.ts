@@ -1,7 +1,7 @@
 import type { Bundle, OperationOutcome } from '@medplum/fhirtypes';
 import { demoBundle } from '../trial/demo';
 import { nctIdOf } from './demo-trials';
-import type { FhirAnswer, FhirTarget } from './load-demo-client';
+import type { FhirAnswer, FhirSend } from './fhir-session';
 
 /** The seed `npm run load:demo` uses unless told otherwise. */
 export const DEFAULT_DEMO_SEED = 6;
@@ -23,11 +23,12 @@ function diagnostics(answer: FhirAnswer): string {
   return issues.length > 0 ? issues.join('\n  ') : `HTTP ${answer.status}`;
 }
 
-async function studyStored(target: FhirTarget, nctId: string): Promise<FhirAnswer & { found: boolean }> {
-  const answer = await target.get('ResearchStudy', [
+async function studyStored(send: FhirSend, nctId: string): Promise<FhirAnswer & { found: boolean }> {
+  const query: [string, string][] = [
     ['identifier', `https://clinicaltrials.gov|${nctId}`],
     ['_summary', 'count'],
-  ]);
+  ];
+  const answer = await send({ method: 'GET', path: 'ResearchStudy', query });
   return { ...answer, found: answer.status === 200 && ((answer.body as Bundle | undefined)?.total ?? 0) > 0 };
 }
 
@@ -37,7 +38,7 @@ function summary(bundle: Bundle): string {
 }
 
 /** Generates and commits each trial's demo Bundle; 0 when all were written, 1 otherwise. */
-export async function loadDemo(target: FhirTarget, trials: readonly Bundle[], options: LoadDemoOptions, output: Output): Promise<number> {
+export async function loadDemo(send: FhirSend, trials: readonly Bundle[], options: LoadDemoOptions, output: Output): Promise<number> {
   const known = new Map(trials.map((t) => [nctIdOf(t) ?? '', t]));
   const unknown = options.trials.filter((n) => !known.has(n));
   if (unknown.length > 0) {
@@ -47,14 +48,14 @@ export async function loadDemo(target: FhirTarget, trials: readonly Bundle[], op
   const chosen = options.trials.length > 0 ? options.trials : [...known.keys()];
   let failed = false;
   for (const nctId of chosen) {
-    const study = await studyStored(target, nctId);
+    const study = await studyStored(send, nctId);
     if (!study.found) {
       output.err(study.status === 200 ? `${nctId}: its ResearchStudy is not in the store; load the trial first (npm start loads the seed trials on first start; any trial: npm run import:ctgov -- bundles/ctgov/${nctId}.json)` : `${nctId}: cannot look up its ResearchStudy: ${diagnostics(study)}`);
       failed = true;
       continue;
     }
     const bundle = demoBundle(known.get(nctId) as Bundle, options.seed);
-    const answer = await target.transaction(bundle);
+    const answer = await send({ method: 'POST', path: '', body: bundle });
     if (answer.status !== 200) {
       output.err(`${nctId}: the server refused the demo data (${answer.status}):\n  ${diagnostics(answer)}`);
       failed = true;

@@ -1,18 +1,16 @@
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import pino from 'pino';
-import { ConfigError } from '../config';
+import { ConfigError, loadConfig } from '../config';
 import { DemoDesignError } from '../trial/demo';
 import { DataDirInUseError } from '../store/postgres/driver/data-dir-lock';
-import { trialBundles } from './demo-trials';
-import { localTarget, remoteTarget } from './load-demo-client';
+import { readTrialBundles } from '../trial/seed-trials';
+import { withFhirSession } from './fhir-session';
 import { DEFAULT_DEMO_SEED, loadDemo, type LoadDemoOptions } from './load-demo-run';
 
 const USAGE = `Loads clearly fictional subject-level demo data (tagged HTEST) for the seed trials.
 
   npm run load:demo -- [--trial NCT...]... [--seed N] [--url BASE]
 
-  --trial NCT   only this trial (repeatable; default: every trial in bundles/trials)
+  --trial NCT   only this trial (repeatable; default: every trial in bundles/trials, TRIAL_BUNDLES_DIR)
   --seed N      the generator's seed (default ${DEFAULT_DEMO_SEED}); the same seed gives the same data
   --url BASE    post to the server at BASE (e.g. http://127.0.0.1:8080/fhir) instead of opening the
                 store: needed while a server holds the embedded store's data directory. Sends
@@ -20,8 +18,6 @@ const USAGE = `Loads clearly fictional subject-level demo data (tagged HTEST) fo
 
 Without --url it opens DATABASE_URL, or the embedded store in DATA_DIR (./data). The trials must be
 loaded first. Loading again updates the demo data in place.`;
-
-const ROOT = resolve(__dirname, '../..');
 
 type Args = LoadDemoOptions & { url?: string };
 
@@ -53,13 +49,9 @@ async function main(): Promise<number> {
   const args = parseCommandLine(process.argv.slice(2));
   if (args === 'help') return 0;
   if (!args) return 2;
-  const target = args.url ? remoteTarget(args.url, process.env.STROMA_TOKEN) : await localTarget(pino({ level: 'error' }));
-  try {
-    const output = { out: (line: string) => process.stdout.write(`${line}\n`), err: (line: string) => process.stderr.write(`${line}\n`) };
-    return await loadDemo(target, trialBundles(ROOT), args, output);
-  } finally {
-    await target.close();
-  }
+  const output = { out: (line: string) => process.stdout.write(`${line}\n`), err: (line: string) => process.stderr.write(`${line}\n`) };
+  const trials = readTrialBundles(loadConfig().trialBundlesDir);
+  return withFhirSession(args.url, (send) => loadDemo(send, trials, args, output));
 }
 
 main().then(

@@ -1,4 +1,4 @@
-import type { Bundle, OperationOutcome, Resource } from '@medplum/fhirtypes';
+import type { Bundle, OperationOutcome } from '@medplum/fhirtypes';
 import request from 'supertest';
 import { demoBundle } from '../../src/trial/demo';
 import { seedTrials } from '../unit/trial/demo/demo-fixture';
@@ -22,21 +22,9 @@ async function total(app: Parameters<typeof request>[0], query: string): Promise
   return (res.body as Bundle).total as number;
 }
 
-/**
- * The trial first, as its transaction Bundle. Until bundles/trials holds the generated trial bundles, the
- * ones mapped here from bundles/ctgov miss parts of the study profile (the import's KNOWN_GAPS in
- * test/unit/trial/ctgov/validation.test.ts) and the server refuses them with 422: those trials are then
- * stored as given through the store port, which is all the demo needs (a study to point at).
- */
+/** The trial first, as its transaction Bundle of bundles/trials (what the first start loads). */
 async function storeTrial(t: TestApp, trial: Bundle): Promise<void> {
-  const res = await request(t.app).post('/fhir').set('Content-Type', FHIR_JSON).send(trial);
-  if (res.status === 200) return;
-  if (res.status !== 422) throw new Error(`the trial Bundle answered ${res.status}: ${diagnostics(res.body)}`);
-  const resources = (trial.entry ?? []).map((e) => ({ ...(e.resource as Resource), id: (e.fullUrl as string).replace('urn:uuid:', '') }));
-  // Trials share Organizations (one sponsor, one fullUrl): each is stored once.
-  const fresh = [];
-  for (const r of resources) if (!(await t.repo.read(r.resourceType, r.id))) fresh.push(r);
-  await t.repo.bulkCreate(fresh);
+  await commit(t.app, trial);
 }
 
 describe(`npm run load:demo's Bundles on the server (${storeName()})`, () => {

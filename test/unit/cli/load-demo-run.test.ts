@@ -1,5 +1,5 @@
 import type { Bundle } from '@medplum/fhirtypes';
-import type { FhirAnswer, FhirTarget } from '../../../src/cli/load-demo-client';
+import type { FhirAnswer, FhirSend } from '../../../src/cli/fhir-session';
 import { loadDemo } from '../../../src/cli/load-demo-run';
 import { seedTrials } from '../trial/demo/demo-fixture';
 
@@ -8,16 +8,13 @@ const trials = [...seedTrials().values()];
 /** A server that holds the studies named and answers each transaction with `answer`. */
 function fakeServer(studies: string[], answer: FhirAnswer = { status: 200, body: { resourceType: 'Bundle', type: 'transaction-response' } }) {
   const committed: Bundle[] = [];
-  const target: FhirTarget = {
-    get: async (_path, query) => {
+  const target: FhirSend = async ({ method, query = [], body }) => {
+    if (method === 'GET') {
       const nctId = query.find(([name]) => name === 'identifier')?.[1].split('|')[1] as string;
       return { status: 200, body: { resourceType: 'Bundle', type: 'searchset', total: studies.includes(nctId) ? 1 : 0 } };
-    },
-    transaction: async (bundle) => {
-      committed.push(bundle as Bundle);
-      return answer;
-    },
-    close: async () => undefined,
+    }
+    committed.push(body as Bundle);
+    return answer;
   };
   return { target, committed };
 }

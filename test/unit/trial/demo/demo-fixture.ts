@@ -1,14 +1,14 @@
 import type { Bundle, Identifier, Resource } from '@medplum/fhirtypes';
-import { resolve } from 'node:path';
-import { trialBundles } from '../../../../src/cli/demo-trials';
 import { nctIdOf } from '../../../../src/cli/demo-trials';
+import { DEFAULT_TRIAL_BUNDLES_DIR } from '../../../../src/config';
+import { readTrialBundles } from '../../../../src/trial/seed-trials';
 
 const SD = 'https://stroma-fhir.org/fhir/StructureDefinition/';
 const AE_PROFILE = 'http://hl7.org/fhir/uv/ae-research-backport-ig/StructureDefinition/AdverseEvent-clinical-research';
 
 /** The three seed trials' transaction Bundles, by NCT number (as npm run load:demo reads them). */
 export function seedTrials(): Map<string, Bundle> {
-  return new Map(trialBundles(resolve(__dirname, '../../../..')).map((b) => [nctIdOf(b) as string, b]));
+  return new Map(readTrialBundles(DEFAULT_TRIAL_BUNDLES_DIR).map((b) => [nctIdOf(b) as string, b]));
 }
 
 /** The measurement profile of each demo Observation, by the last part of its demo identifier. */
