@@ -3,6 +3,7 @@ import { buildDependencies, serverDispatcher } from '../app';
 import { loadConfig } from '../config';
 import { OperationOutcomeError, statusOf } from '../fhir/outcomes';
 import type { FhirMethod } from '../fhir/types';
+import { loadSeedTrials, readTrialBundles } from '../trial/seed-trials';
 
 export interface FhirCall {
   method: FhirMethod;
@@ -22,7 +23,8 @@ export type FhirSend = (call: FhirCall) => Promise<FhirAnswer>;
 /**
  * Runs `work` with a way to make FHIR requests: to the server at `url` (a FHIR base, with the bearer token
  * of STROMA_TOKEN when set) or, without one, straight through this process's own router on the store the
- * configuration names (the embedded store's directory is locked while a server holds it: use `url` then).
+ * configuration names (the embedded store's directory is locked while a server holds it: use `url` then),
+ * loading the seed trials first if the store is new and SEED_TRIALS says so, as a server start would.
  */
 export async function withFhirSession<T>(url: string | undefined, work: (send: FhirSend) => Promise<T>): Promise<T> {
   if (url) return work(remoteSender(url, process.env.STROMA_TOKEN));
@@ -30,6 +32,8 @@ export async function withFhirSession<T>(url: string | undefined, work: (send: F
   const deps = await buildDependencies(config, pino({ level: 'error' }));
   try {
     const dispatch = serverDispatcher({ ...deps, config });
+    // Whichever program opens a new store first, it holds the seed trials afterwards, as after `npm start`.
+    if (config.seedTrials) await loadSeedTrials(dispatch, readTrialBundles(config.trialBundlesDir));
     return await work(async ({ method, path, query = [], body }) => {
       try {
         const [outcome, resource] = await dispatch({ method, path, query, body, contentType: 'application/fhir+json' });

@@ -33,7 +33,8 @@ describe(`npm run import:ctgov (${storeName()})`, () => {
     work = mkdtempSync(path.join(tmpdir(), 'stroma-import-'));
     const database = await freshDatabase();
     drop = database?.drop;
-    store = database ? { DATABASE_URL: database.url } : { DATA_DIR: path.join(work, 'data'), DATABASE_URL: '' };
+    // The import is under test: no seed trials loaded first (the CLI would, on a new embedded store).
+    store = { SEED_TRIALS: 'off', ...(database ? { DATABASE_URL: database.url } : { DATA_DIR: path.join(work, 'data'), DATABASE_URL: '' }) };
   });
   afterAll(async () => {
     await drop?.();
