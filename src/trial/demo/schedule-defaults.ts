@@ -1,6 +1,7 @@
 /**
- * THE DEMO'S ASSUMPTIONS. The trial bundles do not (yet) carry a machine-readable visit schedule, block
- * size or infusion volume, so the demo generator falls back on this table, chosen by the condition and
+ * THE DEMO'S ASSUMPTIONS. Where a trial bundle carries no machine-readable visit schedule (NCT03562065's
+ * has none: its seeds give no visit plan), block size or infusion volume, the demo generator falls back on
+ * this table, chosen by the condition and
  * the design it reads from the trial's resources (never by NCT number). Each row cites the seed document
  * (../shared/seeds/) it follows; what no seed states is marked "demo assumption". None of this is a fact
  * about a real trial: it only shapes fictional data.
