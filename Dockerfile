@@ -44,6 +44,9 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 # The project's conformance resources, read at start (dist/../profiles).
 COPY profiles ./profiles
+# The seed trials (SEED_TRIALS=on loads them into a new store) and the facts $import-ctgov keeps for them.
+COPY bundles/trials ./bundles/trials
+COPY bundles/supplements ./bundles/supplements
 # The package cache is writable by the server: fhir-package-explorer writes its own index files
 # into each package folder the first time it reads it.
 COPY --from=build --chown=node:node /app/.fhir-packages ./.fhir-packages
