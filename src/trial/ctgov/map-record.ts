@@ -10,7 +10,7 @@ import { mapOrganizations } from './organizations';
 import { mapOutcomes } from './outcomes';
 import { CtgovRecordError, type Node, optObject, optString, reqObject, reqString, rootNode, stringList } from './record-reader';
 import { fhirStudyPhase, fhirStudyStatus } from './status-phase';
-import { designExtensions, relatedArtifacts, studyContacts, studyIdentifiers, studyPeriod } from './study-parts';
+import { designExtensions, relatedArtifacts, studyContacts, studyIdentifiers, studyPeriod, titleLabels } from './study-parts';
 
 export { CtgovRecordError } from './record-reader';
 
@@ -105,7 +105,7 @@ export function ctgovToBundle(record: unknown): Bundle {
   const description = descriptionOf(m.description);
   const purpose = purposeOf(m.design);
   const period = studyPeriod(m.status);
-  const extension = [...designExtensions(m.design), ...outcomes.extensions];
+  const extension = [...titleLabels(m.identification), ...designExtensions(m.design), ...outcomes.extensions];
   const study: ResearchStudy = {
     resourceType: 'ResearchStudy',
     ...nonEmpty('extension', extension),

@@ -1,5 +1,5 @@
 import type { ContactDetail, Extension, Identifier, Period, RelatedArtifact } from '@medplum/fhirtypes';
-import { ALLOCATION_SYSTEM, ALLOCATION_URL, MASKING_SYSTEM, MASKING_URL, NCT_SYSTEM } from './codes';
+import { ALLOCATION_SYSTEM, ALLOCATION_URL, INTERVENTION_MODEL_SYSTEM, INTERVENTION_MODEL_URL, MASKING_SYSTEM, MASKING_URL, NCT_SYSTEM } from './codes';
 import { CtgovRecordError, type Node, objectList, optObject, optString, reqString } from './record-reader';
 
 /** The NCT number first (the profile's nct slice), then the sponsor's and any secondary ids. */
@@ -42,13 +42,42 @@ export function studyPeriod(status: Node): Period | undefined {
 
 const ALLOCATIONS = new Set(['RANDOMIZED', 'NON_RANDOMIZED', 'NA']);
 const MASKINGS = new Set(['NONE', 'SINGLE', 'DOUBLE', 'TRIPLE', 'QUADRUPLE']);
+const INTERVENTION_MODELS = new Set(['SINGLE_GROUP', 'PARALLEL', 'CROSSOVER', 'FACTORIAL', 'SEQUENTIAL']);
 
 function coded(url: string, system: string, allowed: Set<string>, value: string, field: string): Extension {
   if (!allowed.has(value)) throw new CtgovRecordError(field, `has an unknown value "${value}"`);
   return { url, valueCodeableConcept: { coding: [{ system, code: value }] } };
 }
 
-/** Allocation and masking as the study-allocation / study-masking extensions, when the record states them. */
+const LABEL_URL = 'http://hl7.org/fhir/5.0/StructureDefinition/extension-ResearchStudy.label';
+/** R5's title types (http://hl7.org/fhir/title-type), which R5's ResearchStudy.label uses. */
+const TITLE_TYPE_SYSTEM = 'http://hl7.org/fhir/title-type';
+
+/** The official title and the acronym, each as R5's ResearchStudy.label (R4's title is the brief title). */
+export function titleLabels(identification: Node): Extension[] {
+  const labels: [string, string | undefined][] = [
+    ['official', optString(identification, 'officialTitle')],
+    ['acronym', optString(identification, 'acronym')],
+  ];
+  return labels.flatMap(([type, value]) =>
+    value
+      ? [{ url: LABEL_URL, extension: [{ url: 'type', valueCodeableConcept: { coding: [{ system: TITLE_TYPE_SYSTEM, code: type }] } }, { url: 'value', valueString: value }] }]
+      : [],
+  );
+}
+
+/** The intervention model and its description (NCT04356287's block design is in it) as study-intervention-model. */
+function interventionModel(info: Node): Extension | undefined {
+  const model = optString(info, 'interventionModel');
+  if (!model) return undefined;
+  const coding = coded(INTERVENTION_MODEL_URL, INTERVENTION_MODEL_SYSTEM, INTERVENTION_MODELS, model, `${info.path}.interventionModel`);
+  const description = optString(info, 'interventionModelDescription');
+  const parts: Extension[] = [{ url: 'model', valueCodeableConcept: coding.valueCodeableConcept }];
+  if (description) parts.push({ url: 'description', valueMarkdown: description });
+  return { url: INTERVENTION_MODEL_URL, extension: parts };
+}
+
+/** Allocation, masking and intervention model as the study-* extensions, when the record states them. */
 export function designExtensions(design: Node | undefined): Extension[] {
   const info = design && optObject(design, 'designInfo');
   if (!info) return [];
@@ -58,6 +87,8 @@ export function designExtensions(design: Node | undefined): Extension[] {
   const maskingInfo = optObject(info, 'maskingInfo');
   const masking = maskingInfo && optString(maskingInfo, 'masking');
   if (masking) out.push(coded(MASKING_URL, MASKING_SYSTEM, MASKINGS, masking, `${maskingInfo?.path}.masking`));
+  const model = interventionModel(info);
+  if (model) out.push(model);
   return out;
 }
 

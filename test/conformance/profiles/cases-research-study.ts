@@ -7,6 +7,13 @@ const study = (name: string, breakIt: (r: ResearchStudy) => void, expression: st
 
 const RS = 'ResearchStudy';
 const firstOutcome = (r: ResearchStudy) => extensionOf(r, OUTCOME_MEASURE);
+const interventionModel = (code: string) => ({
+  url: `${STROMA_SD}study-intervention-model`,
+  extension: [
+    { url: 'model', valueCodeableConcept: { coding: [{ system: 'https://stroma-fhir.org/fhir/CodeSystem/ctgov-intervention-model', code }] } },
+    { url: 'description', valueMarkdown: 'Three successive blocks of six.' },
+  ],
+});
 const scheme = (r: ResearchStudy) => extensionOf(r, `${STROMA_SD}randomization-scheme`);
 
 /**
@@ -19,6 +26,7 @@ export const RESEARCH_STUDY_STILL_VALID: ProfileCase[] = [
   study('an arm plan as protocol beside the visit schedule', (r) => r.protocol!.push({ reference: 'PlanDefinition/arm-plan' }), RS, ''),
   study('no allocation', (r) => dropExtension(r, `${STROMA_SD}study-allocation`), RS, ''),
   study('no masking', (r) => dropExtension(r, `${STROMA_SD}study-masking`), RS, ''),
+  study('a parallel intervention model with its description', (r) => r.extension!.push(interventionModel('PARALLEL')), RS, ''),
   study('no outcome measure', (r) => dropExtension(r, OUTCOME_MEASURE), RS, ''),
 ];
 
@@ -49,6 +57,7 @@ export const RESEARCH_STUDY_CASES: ProfileCase[] = [
   study('a period without start', (r) => (r.period = { end: '2027-01-01' }), `${RS}.period`, 'ResearchStudy.period.start: minimum required'),
   study('a protocol that is not a PlanDefinition', (r) => (r.protocol = [{ reference: 'Group/x' }]), `${RS}.protocol[0]`, 'is not a valid Target'),
   study('an allocation outside ClinicalTrials.gov values', (r) => (extensionOf(r, `${STROMA_SD}study-allocation`).valueCodeableConcept!.coding![0].code = 'RANDOM'), `${RS}.extension[0].value.ofType(CodeableConcept)`, 'ctgov-allocation'),
+  study('an intervention model outside ClinicalTrials.gov values', (r) => r.extension!.push(interventionModel('RANDOM_WALK')), `${RS}.extension[5].extension[0].value.ofType(CodeableConcept)`, 'ctgov-intervention-model'),
   warning(study('randomized without a scheme', (r) => dropExtension(r, `${STROMA_SD}randomization-scheme`), RS, 'stroma-randomized-has-scheme')),
   study('a scheme weighting an arm the study lacks', (r) => (extensionOf(scheme(r), 'armWeight').extension![0].valueString = 'Placebo'), RS, 'stroma-scheme-arms-exist'),
   study('a scheme without block size', (r) => (scheme(r).extension = scheme(r).extension!.filter((e) => e.url !== 'blockSize')), `${RS}.extension[2]`, "Slice 'Extension.extension:blockSize': a matching slice is required"),

@@ -1,5 +1,5 @@
-// The study design elements R4's ResearchStudy has no place for: allocation, masking, the randomization
-// scheme, and the outcome measures with their time frames. Dose per kg per arm is H1's dose-per-kg.
+// The study design elements R4's ResearchStudy has no place for: allocation, masking, the intervention
+// model, the randomization scheme, and the outcome measures with their time frames. Dose per kg per arm is H1's dose-per-kg.
 
 // ClinicalTrials.gov's design fields, kept as that registry spells them, so a record maps one to one
 // (NCT02213705: "Allocation Method NA", "Blinding Strategy NONE"; NCT04356287: randomized, double-blind).
@@ -61,6 +61,42 @@ Description: "Who is blinded to the arm assignment (ClinicalTrials.gov DesignMas
 * value[x] only CodeableConcept
 * valueCodeableConcept from CtgovMaskingValues (required)
 
+// NCT04356287: parallel arms, with its block design in the model's description; NCT02213705 and
+// NCT03562065: a single group.
+CodeSystem: CtgovInterventionModel
+Id: ctgov-intervention-model
+Title: "ClinicalTrials.gov intervention model"
+Description: "ClinicalTrials.gov's InterventionalAssignment values."
+* ^url = "https://stroma-fhir.org/fhir/CodeSystem/ctgov-intervention-model"
+* ^status = #active
+* ^caseSensitive = true
+* ^content = #complete
+* #SINGLE_GROUP "Single group assignment"
+* #PARALLEL "Parallel assignment"
+* #CROSSOVER "Crossover assignment"
+* #FACTORIAL "Factorial assignment"
+* #SEQUENTIAL "Sequential assignment"
+
+ValueSet: CtgovInterventionModelValues
+Id: ctgov-intervention-model
+Title: "ClinicalTrials.gov intervention model"
+Description: "Every ClinicalTrials.gov InterventionalAssignment value."
+* ^status = #active
+* include codes from system CtgovInterventionModel
+
+Extension: StudyInterventionModel
+Id: study-intervention-model
+Title: "Study intervention model"
+Description: "How interventions are assigned across arms (ClinicalTrials.gov interventionModel), with the registry's free-text description of it (interventionModelDescription)."
+* ^context[+].type = #element
+* ^context[=].expression = "ResearchStudy"
+* extension contains
+    model 1..1 and
+    description 0..1
+* extension[model].value[x] only CodeableConcept
+* extension[model].valueCodeableConcept from CtgovInterventionModelValues (required)
+* extension[description].value[x] only markdown
+
 // NCT04356287: "18 SSc patients ... in 3 successive blocks of 6 patients each ... randomized in a 2:2:2
 // ratio", blocks 2 and 3 staggered. Kept as data so $randomize reads the scheme instead of code per trial.
 Extension: RandomizationScheme
@@ -109,6 +145,21 @@ Description: "Cross-version extension for R5 ResearchStudy.outcomeMeasure in R4,
 * extension[type].valueCodeableConcept from http://hl7.org/fhir/ValueSet/research-study-objective-type (preferred)
 * extension[description].value[x] only markdown
 * extension[reference].value[x] only Reference(EvidenceVariable)
+
+// R4 has one title; ClinicalTrials.gov has a brief title (ResearchStudy.title), an official title and an
+// acronym (NCT03562065: "MSC-SLE"). R5 keeps the others in ResearchStudy.label, typed by its title-type codes.
+Extension: LabelR5
+Id: extension-ResearchStudy.label
+Title: "R5: ResearchStudy.label"
+Description: "Cross-version extension for R5 ResearchStudy.label in R4: an additional title of the study (official title, acronym)."
+* ^url = "http://hl7.org/fhir/5.0/StructureDefinition/extension-ResearchStudy.label"
+* ^context[+].type = #element
+* ^context[=].expression = "ResearchStudy"
+* extension contains
+    type 0..1 and
+    value 1..1
+* extension[type].value[x] only CodeableConcept
+* extension[value].value[x] only string
 
 Extension: OutcomeTimeFrame
 Id: outcome-time-frame

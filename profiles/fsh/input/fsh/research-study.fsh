@@ -57,6 +57,7 @@ Description: "An interventional cell-therapy trial registered on ClinicalTrials.
 * extension contains
     StudyAllocation named allocation 0..1 and
     StudyMasking named masking 0..1 and
+    StudyInterventionModel named interventionModel 0..1 and
     RandomizationScheme named randomization 0..1 and
     OutcomeMeasureR5 named outcomeMeasure 0..*
 // ClinicalTrials.gov registers every outcome measure with a title, primary/secondary and a time frame.

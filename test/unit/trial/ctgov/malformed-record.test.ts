@@ -35,6 +35,7 @@ describe('ctgovToBundle: malformed records', () => {
     ['protocolSection.designModule.phases', 'PHASE1', 'protocolSection.designModule.phases', 'is not an array'],
     ['protocolSection.designModule.phases', ['PHASE1', 'PHASE3'], 'protocolSection.designModule.phases', 'no FHIR phase'],
     ['protocolSection.designModule.enrollmentInfo.count', '18', 'protocolSection.designModule.enrollmentInfo.count', 'is not a number'],
+    ['protocolSection.designModule.designInfo.interventionModel', 'RANDOM_WALK', 'protocolSection.designModule.designInfo.interventionModel', 'unknown value'],
     ['protocolSection.designModule.enrollmentInfo.count', 1.5, 'protocolSection.designModule.enrollmentInfo.count', 'whole number'],
     ['protocolSection.armsInterventionsModule.armGroups', { label: 'x' }, 'protocolSection.armsInterventionsModule.armGroups', 'is not an array'],
     ['protocolSection.eligibilityModule.minimumAge', 'eighteen', 'protocolSection.eligibilityModule.minimumAge', 'is not an age'],

@@ -60,6 +60,12 @@ describe('ctgovToBundle: NCT04356287 (UCMSC in systemic sclerosis)', () => {
     const ext = (url: string): string | undefined => study.extension?.find((e) => e.url === url)?.valueCodeableConcept?.coding?.[0].code;
     expect(ext('https://stroma-fhir.org/fhir/StructureDefinition/study-allocation')).toBe('RANDOMIZED');
     expect(ext('https://stroma-fhir.org/fhir/StructureDefinition/study-masking')).toBe('DOUBLE');
+    const model = study.extension?.find((e) => e.url === 'https://stroma-fhir.org/fhir/StructureDefinition/study-intervention-model');
+    expect(model?.extension?.[0]).toEqual({
+      url: 'model',
+      valueCodeableConcept: { coding: [{ system: 'https://stroma-fhir.org/fhir/CodeSystem/ctgov-intervention-model', code: 'PARALLEL' }] },
+    });
+    expect(model?.extension?.[1].valueMarkdown).toContain('3 successive blocks of 6 patients each');
     expect(study.condition?.[0].coding?.[0]).toMatchObject({ system: 'http://snomed.info/sct', code: '89155008' });
     expect(study.condition?.[1]).toEqual({ text: 'Mesenchymal Stem Cells' });
     expect(resourcesOf<Organization>(bundle, 'Organization').map((o) => o.name)).toHaveLength(7);
@@ -104,6 +110,17 @@ describe('ctgovToBundle: NCT02213705 (bone-marrow MSC in systemic sclerosis)', (
 describe('ctgovToBundle: NCT03562065 (umbilical-cord MSC in lupus)', () => {
   const bundle = bundleOf('NCT03562065');
   const study = studyOf(bundle);
+
+  test('when mapped, then the brief title is the title, and the official title and the acronym are R5 labels', () => {
+    expect(study.title).toBe('Treatment of Refractory Systemic Lupus Erythematosus by Allogeneic Mesenchymal Stem Cells Derived From the Umbilical Cord');
+    const labels = (study.extension ?? [])
+      .filter((e) => e.url === 'http://hl7.org/fhir/5.0/StructureDefinition/extension-ResearchStudy.label')
+      .map((e) => [e.extension?.[0].valueCodeableConcept?.coding?.[0].code, e.extension?.[1].valueString]);
+    expect(labels).toEqual([
+      ['official', 'Treatment of Refractory Systemic Lupus Erythematosus by Injection of Allogeneic Mesenchymal Stem Cells Derived From the Umbilical Cord'],
+      ['acronym', 'MSC-SLE'],
+    ]);
+  });
 
   test('when mapped, then the one registered arm becomes a dose cohort each at 1, 2 and 4 x10^6 cells/kg', () => {
     expect(study.arm?.map((a) => a.name)).toEqual([
