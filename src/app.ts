@@ -51,9 +51,12 @@ export async function buildDependencies(
   const definitions = createSearchParameterDefinitions(registries, SEARCHABLE_TYPES, files.searchParameters);
   registerProfileResources(files.validation, registries.profiles);
   registerTrial(registries, { supplements: readSupplements(DEFAULT_SUPPLEMENTS_DIR, path.join(DEFAULT_PROFILES_DIR, 'examples')) });
-  const validation = createWriteValidation(registries.profiles, registries.profileRules, {
-    lookupCacheMs: config.lookupCacheMs ?? DEFAULT_LOOKUP_CACHE_MS,
-  });
+  const validation = createWriteValidation(
+    registries.profiles,
+    registries.profileRules,
+    { lookupCacheMs: config.lookupCacheMs ?? DEFAULT_LOOKUP_CACHE_MS },
+    registries.businessRules,
+  );
   const conformance = profileConformanceResources(files);
   const uploads = new ProfileUploads(registries.profiles, registries.searchParameters, conformance);
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });

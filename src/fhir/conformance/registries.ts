@@ -3,6 +3,7 @@ import type { SearchParamType } from '../../store/repository';
 import { OperationRegistry } from '../operations/operation-registry';
 import { ReadMaskRegistry } from '../read-masks';
 import { createValidator, type ResourceValidator } from '../validation';
+import { BusinessRuleRegistry } from '../validation/business-rules';
 import { ProfileRuleRegistry } from '../validation/write-rules';
 import { loadR4Definitions } from './r4-definitions';
 import { SearchParameterDefinitions } from './search-parameter-definitions';
@@ -26,6 +27,8 @@ export interface FhirRegistries {
   readMasks: ReadMaskRegistry;
   /** Operations beyond the built-in routes (domain layers add them). */
   operations: OperationRegistry;
+  /** Rules every write of their types must pass, after validation (domain layers add them: trial rules). */
+  businessRules: BusinessRuleRegistry;
 }
 
 export function createRegistries(searchableTypes: readonly SearchParamType[]): FhirRegistries {
@@ -42,6 +45,7 @@ export function createRegistries(searchableTypes: readonly SearchParamType[]): F
     profileRules: new ProfileRuleRegistry(),
     readMasks: new ReadMaskRegistry(),
     operations: new OperationRegistry(),
+    businessRules: new BusinessRuleRegistry(),
   };
 }
 

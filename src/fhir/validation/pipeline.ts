@@ -3,12 +3,14 @@ import type { Repository, ResourceReader, ResourceWriter, SearchQuery, StoredVer
 import { bySeverity, OperationOutcomeError, outcomeOf } from '../outcomes';
 import { LookupCache, queryKey } from './lookup-cache';
 import type { ResourceValidator, ValidationIssue } from './types';
+import { BusinessRuleRegistry } from './business-rules';
 import type { ProfileRuleRegistry } from './write-rules';
 
 /**
  * The validation every write goes through: base R4, each profile of meta.profile, and the profiles
  * the registered rules select (trial data must conform to the trial profiles). $validate asks the
- * same question through check(); the write path through the repository that guard() returns.
+ * same question through check(); the write path through the repository that guard() returns, where a
+ * valid write then passes the business rules of its type (BusinessRuleRegistry), in its transaction.
  */
 export interface WriteValidation {
   readonly validator: ResourceValidator;
@@ -26,7 +28,12 @@ export interface WriteValidationOptions {
   lookupCacheMs: number;
 }
 
-export function createWriteValidation(validator: ResourceValidator, rules: ProfileRuleRegistry, options: WriteValidationOptions): WriteValidation {
+export function createWriteValidation(
+  validator: ResourceValidator,
+  rules: ProfileRuleRegistry,
+  options: WriteValidationOptions,
+  businessRules: BusinessRuleRegistry = new BusinessRuleRegistry(),
+): WriteValidation {
   const cache = new LookupCache(options.lookupCacheMs);
   const selectedProfiles = (resource: Resource, reader: ResourceReader, method: WriteMethod) =>
     rules.profilesFor(resource, reader, method);
@@ -53,9 +60,10 @@ export function createWriteValidation(validator: ResourceValidator, rules: Profi
     const write = async (resource: Resource, method: WriteMethod, previous?: StoredVersion) => {
       const profiles = await selectedProfiles(resource, lookup, method);
       assertValid(validator.validate(resource, { profiles }), resource);
-      checked.set(keyOf(resource), { resource, method, profiles });
-      writing(resource.resourceType);
-      return tx.write(resource, method, previous);
+      const judged = await businessRules.apply(resource, { method, previous, tx });
+      checked.set(keyOf(judged), { resource: judged, method, profiles });
+      writing(judged.resourceType);
+      return tx.write(judged, method, previous);
     };
     const remove = (previous: StoredVersion) => {
       writing(previous.resourceType);
