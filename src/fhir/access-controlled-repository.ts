@@ -77,8 +77,8 @@ function controlledWriter(tx: ResourceWriter, access: AccessControl, note: Note)
   const reader = controlledReader(tx, access, note);
   const readForUpdate = async (resourceType: string, id: string) => visibleForUpdate(await tx.readForUpdate(resourceType, id), access);
   const write = async (resource: Resource, method: WriteMethod, previous?: StoredVersion) => {
-    access.checkWrite(resource, method, previous);
-    const written = await tx.write(resource, method, previous);
+    const allowed = access.checkWrite(resource, method, previous);
+    const written = await tx.write(allowed, method, previous);
     note(entityOf(written, 'write'));
     return written;
   };

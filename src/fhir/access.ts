@@ -60,8 +60,12 @@ export interface AccessControl {
   constrainSearch(query: SearchQuery): SearchQuery;
   /** A resource as the requester may see it (elements masked, labelled MASKED), or undefined when hidden. */
   filterRead(resource: Resource): Resource | undefined;
-  /** Throws `forbidden` unless the requester may write `resource` by `method`; `previous` is the version it replaces, as the requester sees it. */
-  checkWrite(resource: Resource, method: WriteMethod, previous: StoredVersion | undefined): void;
+  /**
+   * The resource to write when the requester may write `resource` by `method` (with what the server
+   * keeps or sets for this requester: its source stamp, elements hidden from it kept as stored); throws
+   * `forbidden` when it may not. `previous` is the version it replaces, as the requester sees it.
+   */
+  checkWrite(resource: Resource, method: WriteMethod, previous: StoredVersion | undefined): Resource;
 }
 
 /** What the audit trail records of one request, once it has been answered. */

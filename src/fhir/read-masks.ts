@@ -28,6 +28,13 @@ export interface ReadMask {
    * such searches; absent, the mask hides no parameter.
    */
   hidesParameter?(resourceType: string, code: string, requester: Requester): boolean;
+  /**
+   * What a write by `requester` may do to what the mask hides from it, given the stored version it
+   * replaces: the resource to write, with the hidden elements kept as stored (a client that PUTs back
+   * the masked view it read loses nothing); throws `forbidden` when the write would set or change a
+   * hidden element. Absent, or undefined returned: the write is not the mask's concern.
+   */
+  guardWrite?(incoming: Resource, stored: Resource | undefined, requester: Requester): Resource | undefined;
 }
 
 /** The read masks of a server; every resource the store hands out passes `apply` (through the access policy). */
@@ -58,6 +65,13 @@ export class ReadMaskRegistry {
       masked = true;
     }
     return masked ? labelMasked(result) : resource;
+  }
+
+  /** `incoming` as `requester` may write it over `stored`: each mask's guardWrite in turn (see ReadMask). */
+  guardWrite(incoming: Resource, stored: Resource | undefined, requester: Requester): Resource {
+    let result = incoming;
+    for (const mask of this.masks) result = mask.guardWrite?.(result, stored, requester) ?? result;
+    return result;
   }
 
   /** The name of a mask that hides the parameter `code` of `resourceType` from `requester`, if any. */

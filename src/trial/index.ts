@@ -1,5 +1,7 @@
 import type { FhirRegistries } from '../fhir/conformance/registries';
 import type { ResolvedSupplement } from './ctgov/supplement-files';
+import { blindingLabelRule } from './blinding/blinding-label';
+import { blindingMask } from './blinding/blinding-mask';
 import { importCtgovRoute } from './operations/import-ctgov';
 import { trialProfileRule } from './rules/trial-profiles';
 
@@ -12,4 +14,6 @@ export interface TrialOptions {
 export function registerTrial(registries: FhirRegistries, options: TrialOptions): void {
   registries.profileRules.register(trialProfileRule(registries));
   registries.operations.register(importCtgovRoute(options.supplements));
+  registries.businessRules.register(blindingLabelRule);
+  registries.readMasks.register(blindingMask);
 }

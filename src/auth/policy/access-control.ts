@@ -87,7 +87,7 @@ export function createAccessControl(requester: Requester, options: AccessControl
       return registries.readMasks.apply(resource, requester);
     },
 
-    checkWrite(resource: Resource, method: WriteMethod, previous: StoredVersion | undefined): void {
+    checkWrite(resource: Resource, method: WriteMethod, previous: StoredVersion | undefined): Resource {
       const type = resource.resourceType;
       const interaction = WRITE_INTERACTION[method];
       requireRight(interaction, type);
@@ -98,10 +98,12 @@ export function createAccessControl(requester: Requester, options: AccessControl
           throw errors.forbidden(`Role ${requester.role} may ${interaction} only ${type} resources it sent`);
         }
         stampSource(resource, requester.clientId);
-        return;
+      } else if (method === 'PUT' && (!previous || previous.deleted)) {
+        // An update that creates the resource (or brings a deleted one back) is a create too.
+        requireRight('create', type);
       }
-      // An update that creates the resource (or brings a deleted one back) is a create too.
-      if (method === 'PUT' && (!previous || previous.deleted)) requireRight('create', type);
+      if (method === 'DELETE') return resource;
+      return registries.readMasks.guardWrite(resource, previous?.deleted ? undefined : previous?.resource, requester);
     },
   };
 }

@@ -1,0 +1,132 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Bundle, MedicationAdministration, ResearchSubject } from '@medplum/fhirtypes';
+import request from 'supertest';
+import { demoBundle } from '../../src/trial/demo';
+import { tokenFor } from '../helpers/auth';
+import { FHIR_JSON, storeName, useTestApp } from '../helpers/test-app';
+
+const trial = (nctId: string): Bundle =>
+  JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'bundles', 'trials', `${nctId}.json`), 'utf8')) as Bundle;
+/** What tells NCT04356287's arms apart: arm names, product names, a zero-cell dose. */
+const ALLOCATION_WORDS = ['Placebo infusions', 'One infusion of UCMSC', 'Two infusions of UCMSC', 'UCMSC', 'Placebo', 'dose-per-kg', '{cells}'];
+const STUDY_NCT = 'https://clinicaltrials.gov|NCT04356287';
+
+/** The blinding walk (issue 7 point 5): every read path an investigator has, on NCT04356287's demo data. */
+describe(`blinding of NCT04356287 (double-blind) (${storeName()})`, () => {
+  const t = useTestApp({ auth: true });
+  const as = {} as Record<'admin' | 'investigator' | 'unblinded' | 'registry', { Authorization: string }>;
+  let studyId = '';
+  let subject: ResearchSubject;
+  let infusion: MedicationAdministration;
+
+  beforeAll(async () => {
+    for (const role of ['admin', 'investigator', 'unblinded', 'registry'] as const) as[role] = { Authorization: `Bearer ${await tokenFor(t.app, t.authStore, role)}` };
+    for (const nct of ['NCT04356287', 'NCT03562065']) {
+      await request(t.app).post('/fhir').set(as.admin).set('content-type', FHIR_JSON).send(trial(nct)).expect(200);
+      await request(t.app).post('/fhir').set(as.admin).set('content-type', FHIR_JSON).send(demoBundle(trial(nct), 7)).expect(200);
+    }
+    const study = await request(t.app).get(`/fhir/ResearchStudy?identifier=${STUDY_NCT}`).set(as.admin).expect(200);
+    studyId = study.body.entry[0].resource.id;
+    const subjects = await request(t.app).get(`/fhir/ResearchSubject?study=ResearchStudy/${studyId}&_count=1`).set(as.unblinded).expect(200);
+    subject = subjects.body.entry[0].resource;
+    const infusions = await request(t.app).get(`/fhir/MedicationAdministration?subject=${subject.individual?.reference}&_count=1`).set(as.unblinded).expect(200);
+    infusion = infusions.body.entry[0].resource;
+  }, 180_000);
+
+  /** The subject-level resources of a response (a study's own design names its arms: that is no leak). */
+  const allocationBearing = (body: unknown): unknown[] => {
+    const resource = body as { resourceType?: string; entry?: { resource?: { resourceType?: string } }[] };
+    if (resource.resourceType === 'Bundle') return (resource.entry ?? []).flatMap((e) => allocationBearing(e.resource ?? {}));
+    if (resource.resourceType === 'OperationOutcome') return [body];
+    if (!['ResearchSubject', 'MedicationAdministration'].includes(resource.resourceType ?? '')) return [];
+    // NCT03562065 is open label: its subjects' arms and doses are for everyone to see.
+    return JSON.stringify(body).includes(`ResearchStudy/${studyId}"`) ? [body] : [];
+  };
+  const leaks = (body: unknown) => ALLOCATION_WORDS.filter((word) => JSON.stringify(allocationBearing(body)).includes(word));
+
+  test('when the unblinded role reads a subject and an infusion, then it sees the arm, the product and the dose', () => {
+    expect(subject.assignedArm).toBeDefined();
+    expect(infusion.dosage?.dose).toBeDefined();
+    expect(leaks(subject).length + leaks(infusion).length).toBeGreaterThan(1);
+  });
+
+  const paths = (): [string, string][] => [
+    ['read', `/fhir/ResearchSubject/${subject.id}`],
+    ['vread', `/fhir/ResearchSubject/${subject.id}/_history/1`],
+    ['instance history', `/fhir/ResearchSubject/${subject.id}/_history`],
+    ['type history', '/fhir/ResearchSubject/_history?_count=100'],
+    ['system history', '/fhir/_history?_count=200&_type=ResearchSubject,MedicationAdministration'],
+    ['search', `/fhir/ResearchSubject?study=ResearchStudy/${studyId}`],
+    ['search with _elements', `/fhir/ResearchSubject?study=ResearchStudy/${studyId}&_elements=assignedArm,actualArm,status`],
+    ['search with _summary', `/fhir/ResearchSubject?study=ResearchStudy/${studyId}&_summary=true`],
+    ['_revinclude', `/fhir/Patient?_id=${subject.individual?.reference?.split('/')[1]}&_revinclude=ResearchSubject:individual&_revinclude=MedicationAdministration:patient`],
+    ['_include', `/fhir/AdverseEvent?study=ResearchStudy/${studyId}&_include=*`],
+    ['infusion read', `/fhir/MedicationAdministration/${infusion.id}`],
+    ['infusion search', `/fhir/MedicationAdministration?subject=${subject.individual?.reference}`],
+    ['system search', `/fhir?_type=ResearchSubject,MedicationAdministration&_count=200`],
+  ];
+
+  test('when an investigator walks every read path, then no arm, product or dose of the blinded study appears, and what was masked is labelled', async () => {
+    for (const [name, url] of paths()) {
+      const response = await request(t.app).get(url).set(as.investigator);
+      expect([name, response.status]).toEqual([name, 200]);
+      expect([name, leaks(response.body)]).toEqual([name, []]);
+    }
+    const read = await request(t.app).get(`/fhir/ResearchSubject/${subject.id}`).set(as.investigator).expect(200);
+    expect(read.body.meta.security).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'MASKED' }), expect.objectContaining({ code: 'blinded-study' })]));
+  });
+
+  test('when an investigator reads through a batch Bundle, then the entries are masked too', async () => {
+    const batch: Bundle = {
+      resourceType: 'Bundle',
+      type: 'batch',
+      entry: [{ request: { method: 'GET', url: `ResearchSubject/${subject.id}` } }, { request: { method: 'GET', url: `MedicationAdministration/${infusion.id}` } }],
+    };
+    const response = await request(t.app).post('/fhir').set(as.investigator).set('content-type', FHIR_JSON).send(batch).expect(200);
+    expect(leaks(response.body)).toEqual([]);
+  });
+
+  test.each([
+    ['ResearchSubject by assigned arm', '/fhir/ResearchSubject?assigned-arm=Placebo%20infusions'],
+    ['ResearchSubject by actual arm', '/fhir/ResearchSubject?actual-arm=Placebo%20infusions'],
+    ['MedicationAdministration by product code', '/fhir/MedicationAdministration?code=placebo'],
+    ['Patient through _has on the arm', '/fhir/Patient?_has:ResearchSubject:individual:assigned-arm=Placebo%20infusions'],
+  ])('when an investigator searches %s, then 403', async (_name, url) => {
+    const response = await request(t.app).get(url).set(as.investigator).expect(403);
+    expect(leaks(response.body)).toEqual([]);
+  });
+
+  test('when an investigator puts back the masked subject it read, then the arm is kept as stored', async () => {
+    const read = await request(t.app).get(`/fhir/ResearchSubject/${subject.id}`).set(as.investigator).expect(200);
+    await request(t.app).put(`/fhir/ResearchSubject/${subject.id}`).set(as.investigator).set('content-type', FHIR_JSON).send(read.body).expect(200);
+    const after = await request(t.app).get(`/fhir/ResearchSubject/${subject.id}`).set(as.unblinded).expect(200);
+    expect(after.body.assignedArm).toBe(subject.assignedArm);
+  });
+
+  test('when an investigator writes an arm, whichever, then 403 and the answer is the same for the right and a wrong guess', async () => {
+    const read = await request(t.app).get(`/fhir/ResearchSubject/${subject.id}`).set(as.investigator).expect(200);
+    const answers = [];
+    for (const arm of ['Placebo infusions', 'One infusion of UCMSC', 'Two infusions of UCMSC']) {
+      const response = await request(t.app).put(`/fhir/ResearchSubject/${subject.id}`).set(as.investigator).set('content-type', FHIR_JSON).send({ ...read.body, assignedArm: arm });
+      answers.push([response.status, response.body.issue?.[0]?.diagnostics]);
+    }
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+    expect(answers[0][0]).toBe(403);
+  });
+
+  test('when a client sends or strips the blinding label, then the server sets it from the study, not from the client', async () => {
+    const open = await request(t.app).get('/fhir/ResearchSubject?_count=1&study.identifier=https://clinicaltrials.gov|NCT03562065').set(as.unblinded).expect(200);
+    const openSubject = open.body.entry[0].resource as ResearchSubject;
+    const label = { system: 'https://stroma-fhir.org/fhir/CodeSystem/blinding', code: 'blinded-study' };
+    const sent = { ...openSubject, meta: { security: [label] }, status: openSubject.status };
+    const put = await request(t.app).put(`/fhir/ResearchSubject/${openSubject.id}`).set(as.unblinded).set('content-type', FHIR_JSON).send(sent).expect(200);
+    expect(put.body.meta.security ?? []).not.toContainEqual(expect.objectContaining({ code: 'blinded-study' }));
+    const investigatorView = await request(t.app).get(`/fhir/ResearchSubject/${openSubject.id}`).set(as.investigator).expect(200);
+    expect(investigatorView.body.assignedArm).toBe(openSubject.assignedArm);
+
+    const { meta: _meta, ...stripped } = subject;
+    const reput = await request(t.app).put(`/fhir/ResearchSubject/${subject.id}`).set(as.unblinded).set('content-type', FHIR_JSON).send(stripped).expect(200);
+    expect(reput.body.meta.security).toContainEqual(expect.objectContaining({ code: 'blinded-study' }));
+  });
+});
