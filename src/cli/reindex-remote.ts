@@ -17,7 +17,12 @@ export async function reindexRemotely(args: ReindexArgs): Promise<number> {
   try {
     response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/fhir+json', accept: 'application/fhir+json' },
+      // The server's security is on by default: the token comes from STROMA_TOKEN (npm run -s token).
+      headers: {
+        'content-type': 'application/fhir+json',
+        accept: 'application/fhir+json',
+        ...(process.env.STROMA_TOKEN ? { authorization: `Bearer ${process.env.STROMA_TOKEN}` } : {}),
+      },
       body: JSON.stringify({ resourceType: 'Parameters', parameter } satisfies Parameters),
     });
   } catch (error) {

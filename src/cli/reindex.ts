@@ -16,7 +16,7 @@ const USAGE = `Rebuilds the search index rows of stored resources.
   --restart        start over instead of resuming an interrupted run
   --url BASE       ask the server at BASE (e.g. http://127.0.0.1:8080/fhir) to reindex
                    instead of opening the database: needed while a server holds the
-                   embedded store's data directory
+                   embedded store's data directory (with the bearer token of STROMA_TOKEN)
 
 Without --url it opens DATABASE_URL, or the embedded store in DATA_DIR (./data).
 Ctrl-C stops after the batch in progress; running the same command again resumes.`;
