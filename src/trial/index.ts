@@ -1,7 +1,9 @@
 import type { FhirRegistries } from '../fhir/conformance/registries';
 import type { ResolvedSupplement } from './ctgov/supplement-files';
 import { importCtgovRoute } from './operations/import-ctgov';
+import { enrollmentLifecycleRule } from './rules/enrollment-lifecycle';
 import { trialProfileRule } from './rules/trial-profiles';
+import { trsaeFlagRule } from './rules/trsae-flag';
 
 export interface TrialOptions {
   /** Facts about known trials beyond their registry records (bundles/supplements), by NCT number. */
@@ -12,4 +14,6 @@ export interface TrialOptions {
 export function registerTrial(registries: FhirRegistries, options: TrialOptions): void {
   registries.profileRules.register(trialProfileRule(registries));
   registries.operations.register(importCtgovRoute(options.supplements));
+  registries.businessRules.register(enrollmentLifecycleRule(registries));
+  registries.businessRules.register(trsaeFlagRule);
 }
