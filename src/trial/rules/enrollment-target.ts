@@ -48,7 +48,7 @@ const PAGE = 500;
  * has no limit. Concurrent writes for one study wait for each other (tx.lock) before counting, so two
  * of them cannot both take the last place.
  */
-export function enrollmentTargetCheck(registries: FhirRegistries) {
+export function enrollmentTargetCheck(registries: FhirRegistries): (subject: ResearchSubject, context: WriteContext) => Promise<void> {
   const study = registries.searchParameters.get('ResearchSubject', 'study') as IndexedParameter;
   const status = registries.searchParameters.get('ResearchSubject', 'status') as IndexedParameter;
 
