@@ -3,7 +3,9 @@ import type { ResolvedSupplement } from './ctgov/supplement-files';
 import { blindingLabelRule } from './blinding/blinding-label';
 import { blindingMask } from './blinding/blinding-mask';
 import { importCtgovRoute } from './operations/import-ctgov';
+import { enrollmentLifecycleRule } from './rules/enrollment-lifecycle';
 import { trialProfileRule } from './rules/trial-profiles';
+import { trsaeFlagRule } from './rules/trsae-flag';
 
 export interface TrialOptions {
   /** Facts about known trials beyond their registry records (bundles/supplements), by NCT number. */
@@ -14,6 +16,8 @@ export interface TrialOptions {
 export function registerTrial(registries: FhirRegistries, options: TrialOptions): void {
   registries.profileRules.register(trialProfileRule(registries));
   registries.operations.register(importCtgovRoute(options.supplements));
+  registries.businessRules.register(enrollmentLifecycleRule(registries));
+  registries.businessRules.register(trsaeFlagRule);
   registries.businessRules.register(blindingLabelRule);
   registries.readMasks.register(blindingMask);
 }

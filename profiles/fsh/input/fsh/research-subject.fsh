@@ -24,3 +24,15 @@ Invariant: stroma-consent-once-on-study
 Description: "A subject on study has a consent."
 Expression: "status in ('on-study' | 'on-study-intervention' | 'on-study-observation' | 'follow-up' | 'off-study') implies consent.exists()"
 Severity: #error
+
+// R4 ResearchSubject has no element for why a subject left (R5 added progress.reason), and no note.
+// The enrollment-lifecycle rule (src/trial/rules/enrollment-lifecycle.ts) requires this extension
+// whenever the status is withdrawn, so the reason is given with the withdrawal and kept after it.
+Extension: WithdrawalReason
+Id: withdrawal-reason
+Title: "Withdrawal reason"
+Description: "Why the subject withdrew from the study (status withdrawn): a coded reason, or text only. Required by the server on every version whose status is withdrawn."
+Context: ResearchSubject
+* ^publisher = "Stroma"
+* value[x] only CodeableConcept
+* value[x] 1..1

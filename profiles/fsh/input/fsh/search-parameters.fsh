@@ -118,3 +118,32 @@ Usage: #definition
 * expression = "Encounter.extension.where(url = 'http://hl7.org/fhir/StructureDefinition/workflow-researchStudy').value.ofType(Reference)"
 * xpathUsage = #normal
 * target[0] = #ResearchStudy
+
+// Issue 7, point 6: the server tags a treatment-related serious or severe adverse event
+// (src/trial/rules/trsae-flag.ts). The tag and this parameter let the safety board find them.
+CodeSystem: StromaSafetyFlag
+Id: safety-flag
+Title: "Stroma safety flags"
+Description: "Tags (meta.tag) the server sets on resources of safety interest. The server sets and removes them at every write from the resource's content; a client does not set them."
+* ^url = "https://stroma-fhir.org/fhir/CodeSystem/safety-flag"
+* ^status = #active
+* ^caseSensitive = true
+* ^content = #complete
+* #trsae "Treatment-related serious or severe adverse event" "An AdverseEvent that is serious or of CTCAE grade 3 or more, and related or possibly related (NCI Thesaurus C53260 or C53258) to a study treatment."
+
+Instance: adverseevent-trsae
+InstanceOf: SearchParameter
+Usage: #definition
+* url = "https://stroma-fhir.org/fhir/SearchParameter/adverseevent-trsae"
+* version = "0.1.0"
+* name = "AdverseEventTrsae"
+* status = #active
+* experimental = false
+* date = "2026-12-02"
+* publisher = "Stroma"
+* description = "Whether the adverse event is a treatment-related serious or severe adverse event (TRSAE): true when the server tagged it with safety-flag#trsae (serious or CTCAE grade 3 or more, and related or possibly related to a study treatment), false otherwise. trsae=true finds the events the safety board reviews."
+* code = #trsae
+* base[0] = #AdverseEvent
+* type = #token
+* expression = "AdverseEvent.meta.tag.where(system = 'https://stroma-fhir.org/fhir/CodeSystem/safety-flag' and code = 'trsae').exists()"
+* xpathUsage = #normal

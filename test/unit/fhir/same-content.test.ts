@@ -1,0 +1,28 @@
+import type { Patient } from '@medplum/fhirtypes';
+import { unchangedBy } from '../../../src/fhir/same-content';
+
+const SERVER_TAG = { system: 'https://example.org/server-flags', code: 'flagged' };
+const CLIENT_TAG = { system: 'https://example.org/client-tags', code: 'reviewed' };
+
+function patient(tags?: { system: string; code: string }[], gender: Patient['gender'] = 'female'): Patient {
+  return { resourceType: 'Patient', id: 'p1', gender, ...(tags ? { meta: { tag: tags } } : {}) };
+}
+
+describe('whether an update changes the stored version', () => {
+  const stored = { ...patient([CLIENT_TAG, SERVER_TAG]), meta: { versionId: '3', lastUpdated: '2026-12-01T00:00:00Z', tag: [CLIENT_TAG, SERVER_TAG] } };
+
+  it('when the update resends the content without a tag system it does not mention, then it is unchanged', () => {
+    expect(unchangedBy(stored, patient([CLIENT_TAG]))).toBe(true);
+    expect(unchangedBy({ ...stored, meta: { tag: [SERVER_TAG] } }, patient())).toBe(true);
+  });
+
+  it('when the update changes a tag of a system it mentions, or other content, then it is a change', () => {
+    expect(unchangedBy(stored, patient([{ ...CLIENT_TAG, code: 'rejected' }]))).toBe(false);
+    expect(unchangedBy(stored, patient([CLIENT_TAG], 'male'))).toBe(false);
+    expect(unchangedBy(patient(), patient([SERVER_TAG]))).toBe(false);
+  });
+
+  it('when the update is the stored content itself, version meta aside, then it is unchanged', () => {
+    expect(unchangedBy(stored, patient([CLIENT_TAG, SERVER_TAG]))).toBe(true);
+  });
+});
