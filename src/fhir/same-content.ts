@@ -10,24 +10,37 @@ export function sameContent(a: Resource, b: Resource): boolean {
 }
 
 /**
- * Whether `incoming` would change nothing in `stored` (sameContent), counting as unchanged a tag the
- * stored version has of a code system the incoming one does not mention at all. Such tags are the
- * server's (a business rule sets them from the content) or another client's, and a client resending
- * the resource it knows, without them, changes nothing: FHIR servers carry tags forward through
- * updates (HAPI's tag retention), and resubmitted data must add no history. A tag system the incoming
- * resource does mention is compared as usual, so a client can still change its own tags.
+ * Whether `incoming` would change nothing in `stored` (sameContent), counting as unchanged a tag or a
+ * security label the stored version has of a code system the incoming one does not mention at all.
+ * Such codes are the server's (a business rule sets them from the content: a safety flag, the blinding
+ * label) or another client's, and a client resending the resource it knows, without them, changes
+ * nothing: FHIR servers carry tags forward through updates (HAPI's tag retention), and resubmitted data
+ * must add no history. A system the incoming resource does mention is compared as usual, so a client
+ * can still change its own tags and labels.
  */
 export function unchangedBy(stored: Resource, incoming: Resource): boolean {
   if (sameContent(stored, incoming)) return true;
-  const mentioned = new Set((incoming.meta?.tag ?? []).map((t) => t.system));
-  const tags = stored.meta?.tag ?? [];
-  const kept = tags.filter((t) => mentioned.has(t.system));
-  return kept.length < tags.length && sameContent(withTags(stored, kept), incoming);
+  const tag = unmentionedDropped(stored.meta?.tag, incoming.meta?.tag);
+  const security = unmentionedDropped(stored.meta?.security, incoming.meta?.security);
+  if (tag === undefined && security === undefined) return false;
+  return sameContent(withCodes(stored, tag, security), incoming);
 }
 
-function withTags(resource: Resource, tag: Coding[]): Resource {
-  const { tag: _all, ...meta } = resource.meta ?? {};
-  return { ...resource, meta: tag.length > 0 ? { ...meta, tag } : meta } as Resource;
+/** The stored codes of the systems `incoming` mentions, or undefined when that keeps them all. */
+function unmentionedDropped(stored: Coding[] | undefined, incoming: Coding[] | undefined): Coding[] | undefined {
+  const mentioned = new Set((incoming ?? []).map((c) => c.system));
+  const kept = (stored ?? []).filter((c) => mentioned.has(c.system));
+  return kept.length < (stored ?? []).length ? kept : undefined;
+}
+
+function withCodes(resource: Resource, tag: Coding[] | undefined, security: Coding[] | undefined): Resource {
+  const meta: Record<string, unknown> = { ...resource.meta };
+  for (const [key, codes] of [['tag', tag], ['security', security]] as const) {
+    if (codes === undefined) continue;
+    if (codes.length > 0) meta[key] = codes;
+    else delete meta[key];
+  }
+  return { ...resource, meta } as Resource;
 }
 
 function withoutVersionMeta(resource: Resource): Resource {

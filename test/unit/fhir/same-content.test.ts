@@ -25,4 +25,12 @@ describe('whether an update changes the stored version', () => {
   it('when the update is the stored content itself, version meta aside, then it is unchanged', () => {
     expect(unchangedBy(stored, patient([CLIENT_TAG, SERVER_TAG]))).toBe(true);
   });
+
+  it('when the update leaves out a security label system the stored version has, then it is unchanged; a label it states is compared', () => {
+    const label = { system: 'https://example.org/blinding', code: 'blinded' };
+    const labelled: Patient = { ...patient(), meta: { security: [label] } };
+    expect(unchangedBy(labelled, patient())).toBe(true);
+    expect(unchangedBy(labelled, { ...patient(), meta: { security: [{ ...label, code: 'open' }] } })).toBe(false);
+    expect(unchangedBy({ ...labelled, meta: { security: [label], tag: [SERVER_TAG] } }, patient())).toBe(true);
+  });
 });
