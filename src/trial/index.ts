@@ -1,6 +1,7 @@
 import type { FhirRegistries } from '../fhir/conformance/registries';
 import type { ResolvedSupplement } from './ctgov/supplement-files';
 import { importCtgovRoute } from './operations/import-ctgov';
+import { infusionChecksRule } from './rules/infusion-checks';
 import { trialProfileRule } from './rules/trial-profiles';
 
 export interface TrialOptions {
@@ -12,4 +13,5 @@ export interface TrialOptions {
 export function registerTrial(registries: FhirRegistries, options: TrialOptions): void {
   registries.profileRules.register(trialProfileRule(registries));
   registries.operations.register(importCtgovRoute(options.supplements));
+  registries.businessRules.register(infusionChecksRule(registries));
 }
