@@ -32,8 +32,8 @@ describe(`infusion checks on study MedicationAdministrations (${storeName()})`, 
     }
   }, 120_000);
 
-  const post = (type: string, body: unknown) => request(t.app).post(`/fhir/${type}`).set('content-type', FHIR_JSON).send(body);
-  const created = async (type: string, body: unknown): Promise<string> => {
+  const post = (type: string, body: object) => request(t.app).post(`/fhir/${type}`).set('content-type', FHIR_JSON).send(body);
+  const created = async (type: string, body: object): Promise<string> => {
     const res = await post(type, body);
     if (res.status !== 201) throw new Error(`${type}: ${res.status} ${JSON.stringify(res.body)}`);
     return `${type}/${res.body.id}`;
