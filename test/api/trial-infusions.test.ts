@@ -8,6 +8,7 @@ const AE = 'http://hl7.org/fhir/uv/ae-research-backport-ig/StructureDefinition/'
 const UCUM = 'http://unitsofmeasure.org';
 const CARE_SSC = 'NCT04356287';
 const FARGE = 'NCT02213705';
+const LUPUS = 'NCT03562065';
 const ARMS = { two: 'Two infusions of UCMSC', one: 'One infusion of UCMSC', placebo: 'Placebo infusions', cohort1: 'Cohort 1: 1 x10^6 MSC/kg', cohort2: 'Cohort 2: 3 x10^6 MSC/kg' };
 const M0 = '2024-01-10';
 
@@ -25,7 +26,7 @@ describe(`infusion checks on study MedicationAdministrations (${storeName()})`, 
 
   beforeAll(async () => {
     const trials = seedTrials();
-    for (const nct of [CARE_SSC, FARGE]) {
+    for (const nct of [CARE_SSC, FARGE, LUPUS]) {
       await request(t.app).post('/fhir').set('content-type', FHIR_JSON).send(trials.get(nct)).expect(200);
       const found = await request(t.app).get(`/fhir/ResearchStudy?identifier=https://clinicaltrials.gov|${nct}`).expect(200);
       studies.set(nct, (found.body as Bundle).entry?.[0]?.resource?.id as string);
@@ -231,5 +232,20 @@ describe(`infusion checks on study MedicationAdministrations (${storeName()})`, 
     expect((await infuse(await enrol(FARGE, ARMS.cohort1), M0, 1_000_000)).status).toBe(201);
     expect((await infuse(await enrol(FARGE, ARMS.cohort2), M0, 3_000_000)).status).toBe(201);
     expect(refusal(await infuse(await enrol(FARGE, ARMS.cohort2), M0, 1_000_000)).diagnostics).toContain('plans 3000000 {cells}/kg');
+  });
+
+  test('when the study has no visit schedule (NCT03562065), then the date is not judged but the arm\'s dose and product are', async () => {
+    const arm = 'mesenchymal stem cells, 2 x10^6 cells/kg';
+    expect((await infuse(await enrol(LUPUS, arm), M0, 2_000_000)).status).toBe(201);
+    expect(refusal(await infuse(await enrol(LUPUS, arm), M0, 4_000_000)).diagnostics).toContain('plans 2000000 {cells}/kg');
+    expect(refusal(await infuse(await enrol(LUPUS, arm), M0, null)).diagnostics).toContain('gives cells, but this infusion gives 0 {cells}');
+  });
+
+  test('when the cited body weight was taken after the infusion, then the infusion is refused', async () => {
+    const who = await enrol(CARE_SSC, ARMS.two);
+    const weight = await weigh(who, 70, '2024-01-11');
+    const refused = refusal(await post('MedicationAdministration', infusion(who, M0, weight, 70_000_000, 1_000_000)));
+    expect(refused.diagnostics).toContain('after the infusion of 2024-01-10T10:00:00Z');
+    expect(refused.expression).toEqual(['MedicationAdministration.supportingInformation']);
   });
 });

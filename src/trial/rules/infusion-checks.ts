@@ -104,12 +104,22 @@ async function expectedProduct(
 ): Promise<{ expected: InfusedProduct; where: string }> {
   const schedule = await readVisitSchedule(infusion.study, reader, facts.planDefinitionUrl);
   const arm = `arm "${subject.assignedArm}"`;
-  if (!schedule) {
-    // No visit plan to hold the date to (NCT03562065): the arm alone decides what is infused.
-    return { expected: placeboArm ? 'placebo' : 'cells', where: arm };
-  }
+  if (!schedule) return { expected: withoutSchedule(infusion, placeboArm, given), where: arm };
   const matched = matchVisit(schedule, subject, infusion.day, given);
   return { expected: matched.infusion.product, where: `visit ${matched.visit.title} of ${arm} ("${matched.infusion.title}")` };
+}
+
+/**
+ * With no visit plan stored (NCT03562065's seeds give none), the date is not judged and the arm decides
+ * what it can: a placebo arm gets placebo only; a cell arm gets cells at its first infusion; which later
+ * visit gives placebo in a blinded study (NCT04356287's one-infusion arm at M3) only a schedule says, so
+ * a later infusion of a cell arm may be placebo when the study has a placebo arm, else cells.
+ */
+function withoutSchedule(infusion: Infusion, placeboArm: boolean, given: GivenInfusion[]): InfusedProduct {
+  if (placeboArm) return 'placebo';
+  const later = given.some((o) => o.day <= infusion.day);
+  const blinded = (infusion.study.arm ?? []).some(isPlaceboArm);
+  return later && blinded && !((infusion.resource.dosage?.dose?.value ?? 0) > 0) ? 'placebo' : 'cells';
 }
 
 /** Refuses a later infusion once the subject has had a TRSAE before it (NCT04356287: "only in the absence of TRSAE"). */
