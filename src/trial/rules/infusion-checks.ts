@@ -8,7 +8,7 @@ import { type InfusedProduct, readVisitSchedule } from '../protocol/visit-schedu
 import { dayOf } from '../protocol/visit-window';
 import { checkCellDose, checkProduct, productNameOf, weightInKg } from './infusion-dose';
 import { judgeEnrolment } from './infusion-enrolment';
-import { BODY_WEIGHT_LOINC, idIn, InfusionFacts, startOf, studyIdOf } from './infusion-facts';
+import { BODY_WEIGHT_LOINC, idIn, InfusionFacts, startOf, STUDY_EXTENSION, studyIdOf } from './infusion-facts';
 import { type GivenInfusion, matchVisit } from './infusion-visit';
 import { concernsPatient, severeRelatedEvent } from './trsae';
 
@@ -54,7 +54,10 @@ async function infusionOf(resource: MedicationAdministration, reader: ResourceRe
   const studyId = studyIdOf(resource);
   if (studyId === undefined || NOT_GIVEN.has(resource.status)) return undefined;
   const study = studyId ? await facts.read<ResearchStudy>(reader, 'ResearchStudy', studyId) : undefined;
-  if (!study) throw errors.businessRule(`the infusion names a study that is not stored (ResearchStudy/${studyId})`, `${MA}.extension`);
+  if (!study) {
+    const named = resource.extension?.find((e) => e.url === STUDY_EXTENSION)?.valueReference?.reference;
+    throw errors.businessRule(`the infusion names its study by "${named ?? ''}", which is no stored ResearchStudy`, `${MA}.extension`);
+  }
   const patientId = idIn(resource.subject?.reference, 'Patient');
   if (!patientId) throw errors.businessRule('a study infusion is given to a Patient (MedicationAdministration.subject)', `${MA}.subject`);
   const start = startOf(resource);
@@ -64,13 +67,14 @@ async function infusionOf(resource: MedicationAdministration, reader: ResourceRe
 }
 
 async function checkInfusion(infusion: Infusion, tx: ResourceReader, facts: InfusionFacts): Promise<void> {
-  const subject = await enrolledSubject(infusion, tx, facts);
+  const subjects = await facts.researchSubjects(tx, infusion.patientId, infusion.study.id as string);
+  const subject = enrolledSubject(infusion, subjects);
   const arm = armNamed(infusion.study, subject.assignedArm as string);
   if (!arm) throw errors.businessRule(`ResearchSubject/${subject.id}'s arm "${subject.assignedArm}" is not an arm of ${infusion.studyLabel}`, `${MA}.subject`);
   const others = await facts.otherInfusions(tx, infusion.patientId, infusion.study.id as string, infusion.resource.id);
   const given: GivenInfusion[] = others.map((o) => ({ id: o.id as string, day: dayOf(startOf(o) as string) }));
   const { expected, where } = await expectedProduct(infusion, subject, isPlaceboArm(arm), given, tx, facts);
-  if (given.some((o) => o.day <= infusion.day)) await refuseAfterTrsae(infusion, subject, tx, facts);
+  if (given.some((o) => o.day <= infusion.day)) await refuseAfterTrsae(infusion, subject, subjects, tx, facts);
   checkProduct(expected, where, infusion.resource, await productName(infusion.resource, tx, facts));
   if (expected === 'placebo') return;
   const dosePerKg = dosePerKgOf(arm);
@@ -82,8 +86,7 @@ async function checkInfusion(infusion: Infusion, tx: ResourceReader, facts: Infu
 }
 
 /** The patient's ResearchSubject in the study that makes the infusion's date one on study. */
-async function enrolledSubject(infusion: Infusion, reader: ResourceReader, facts: InfusionFacts): Promise<ResearchSubject> {
-  const subjects = await facts.researchSubjects(reader, infusion.patientId, infusion.study.id as string);
+function enrolledSubject(infusion: Infusion, subjects: readonly ResearchSubject[]): ResearchSubject {
   if (subjects.length === 0) {
     throw errors.businessRule(`Patient/${infusion.patientId} has no ResearchSubject in ${infusion.studyLabel}: only an enrolled subject is infused`, `${MA}.subject`);
   }
@@ -123,9 +126,15 @@ function withoutSchedule(infusion: Infusion, placeboArm: boolean, given: GivenIn
 }
 
 /** Refuses a later infusion once the subject has had a TRSAE before it (NCT04356287: "only in the absence of TRSAE"). */
-async function refuseAfterTrsae(infusion: Infusion, subject: ResearchSubject, reader: ResourceReader, facts: InfusionFacts): Promise<void> {
+async function refuseAfterTrsae(
+  infusion: Infusion,
+  subject: ResearchSubject,
+  subjects: readonly ResearchSubject[],
+  reader: ResourceReader,
+  facts: InfusionFacts,
+): Promise<void> {
   const studyId = infusion.study.id as string;
-  const subjectIds = (await facts.researchSubjects(reader, infusion.patientId, studyId)).map((s) => s.id as string);
+  const subjectIds = subjects.map((s) => s.id as string);
   const before = Date.parse(infusion.start);
   for (const event of await facts.adverseEvents(reader, infusion.patientId, studyId)) {
     const finding = concernsPatient(event, infusion.patientId, subjectIds) ? severeRelatedEvent(event) : undefined;
