@@ -82,10 +82,11 @@ export class InfusionFacts {
 
   /** The adverse events of the patient (AdverseEvent.subject) and of the study (to find research-subject-ref ones). */
   async adverseEvents(reader: ResourceReader, patientId: string, studyId: string): Promise<AdverseEvent[]> {
-    const bySubject = await reader.search(query('AdverseEvent', [this.is('eventSubject', `Patient/${patientId}`)]));
-    const byStudy = await reader.search(query('AdverseEvent', [this.is('eventStudy', `ResearchStudy/${studyId}`)]));
+    const bySubject = await everything(reader, query('AdverseEvent', [this.is('eventSubject', `Patient/${patientId}`)]));
+    // No search parameter indexes research-subject-ref, so the study's events are all read (a trial has hundreds at most).
+    const byStudy = await everything(reader, query('AdverseEvent', [this.is('eventStudy', `ResearchStudy/${studyId}`)]));
     const all = new Map<string, AdverseEvent>();
-    for (const event of [...bySubject.resources, ...byStudy.resources] as AdverseEvent[]) all.set(event.id as string, event);
+    for (const event of [...bySubject, ...byStudy] as AdverseEvent[]) all.set(event.id as string, event);
     return [...all.values()];
   }
 
@@ -101,4 +102,16 @@ export class InfusionFacts {
 
 function query(resourceType: string, filters: QueryFilter[]): SearchQuery {
   return { resourceType, filters, sort: [], count: MAX_READ, offset: 0, total: 'none' };
+}
+
+/** Every match of the query, page after page. */
+async function everything(reader: ResourceReader, first: SearchQuery): Promise<Resource[]> {
+  const found: Resource[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await reader.search({ ...first, cursor });
+    found.push(...page.resources);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return found;
 }
