@@ -248,4 +248,13 @@ describe(`infusion checks on study MedicationAdministrations (${storeName()})`, 
     expect(refused.diagnostics).toContain('after the infusion of 2024-01-10T10:00:00Z');
     expect(refused.expression).toEqual(['MedicationAdministration.supportingInformation']);
   });
+
+  test('when two M3 infusions of one subject are sent at once, then one is stored and the other refused: a visit has one infusion', async () => {
+    const who = await enrol(CARE_SSC, ARMS.two);
+    expect((await infuse(who, M0, 1_000_000)).status).toBe(201);
+    const weight = await weigh(who, 70, '2024-04-10');
+    const both = await Promise.all(['2024-04-10', '2024-04-11'].map((day) => post('MedicationAdministration', infusion(who, day, weight, 70_000_000, 1_000_000))));
+    expect(both.map((r) => r.status).sort()).toEqual([201, 422]);
+    expect(both.find((r) => r.status === 422)?.body.issue[0].diagnostics).toContain('already has its infusion');
+  });
 });

@@ -2,7 +2,7 @@ import type { Medication, MedicationAdministration, Observation, ResearchStudy, 
 import type { FhirRegistries } from '../../fhir/conformance/registries';
 import { errors } from '../../fhir/outcomes';
 import type { BusinessRule } from '../../fhir/validation/business-rules';
-import type { ResourceReader } from '../../store/repository';
+import type { ResourceReader, ResourceWriter } from '../../store/repository';
 import { armNamed, dosePerKgOf, isPlaceboArm } from '../protocol/study-arms';
 import { type InfusedProduct, readVisitSchedule } from '../protocol/visit-schedule';
 import { dayOf } from '../protocol/visit-window';
@@ -66,7 +66,10 @@ async function infusionOf(resource: MedicationAdministration, reader: ResourceRe
   return { resource, study, studyLabel: `ResearchStudy/${studyId}${nct ? ` (${nct})` : ''}`, patientId, start, day: dayOf(start) };
 }
 
-async function checkInfusion(infusion: Infusion, tx: ResourceReader, facts: InfusionFacts): Promise<void> {
+async function checkInfusion(infusion: Infusion, tx: ResourceWriter, facts: InfusionFacts): Promise<void> {
+  // Two infusions of one subject written at once are judged one after the other: each sees the other
+  // (a visit has one infusion; the second infusion's checks count the first).
+  await tx.lock(`stroma:infusions:${infusion.study.id}:${infusion.patientId}`);
   const subjects = await facts.researchSubjects(tx, infusion.patientId, infusion.study.id as string);
   const subject = enrolledSubject(infusion, subjects);
   const arm = armNamed(infusion.study, subject.assignedArm as string);
