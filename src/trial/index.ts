@@ -4,6 +4,7 @@ import { blindingLabelRule } from './blinding/blinding-label';
 import { blindingMask } from './blinding/blinding-mask';
 import { importCtgovRoute } from './operations/import-ctgov';
 import { enrollmentLifecycleRule } from './rules/enrollment-lifecycle';
+import { infusionChecksRule } from './rules/infusion-checks';
 import { trialProfileRule } from './rules/trial-profiles';
 import { trsaeFlagRule } from './rules/trsae-flag';
 
@@ -20,4 +21,5 @@ export function registerTrial(registries: FhirRegistries, options: TrialOptions)
   registries.businessRules.register(trsaeFlagRule);
   registries.businessRules.register(blindingLabelRule);
   registries.readMasks.register(blindingMask);
+  registries.businessRules.register(infusionChecksRule(registries));
 }
