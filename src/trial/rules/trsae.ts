@@ -19,28 +19,44 @@ export interface TrsaeFinding {
   onset: string;
 }
 
+/**
+ * NCIt codes of a concept. Rules run after validation, but an element that should be an array and is
+ * not still counts as absent here rather than throwing.
+ */
 function ncitCodes(concept: CodeableConcept | undefined): string[] {
-  return (concept?.coding ?? []).filter((c) => c.system === NCIT && c.code).map((c) => c.code as string);
+  const codings = Array.isArray(concept?.coding) ? concept.coding : [];
+  return codings.filter((c) => c.system === NCIT && c.code).map((c) => c.code as string);
 }
 
 function sub(extension: Extension, url: string): Extension | undefined {
-  return extension.extension?.find((e) => e.url === url);
+  return Array.isArray(extension.extension) ? extension.extension.find((e) => e.url === url) : undefined;
 }
 
 /** Each suspect entity's instance reference and relatedness codes: the IG's extension, and core R4 suspectEntity. */
 function causalities(event: AdverseEvent): { instance?: string; relatedness: string[] }[] {
-  const fromExtension = (event.extension ?? [])
+  const fromExtension = (Array.isArray(event.extension) ? event.extension : [])
     .filter((e) => e.url === `${AE_IG}suspect-entity`)
     .map((e) => {
       const causality = sub(e, 'causality');
       const relatedness = causality ? sub(causality, 'entityRelatedness')?.valueCodeableConcept : undefined;
       return { instance: sub(e, 'instance')?.valueReference?.reference, relatedness: ncitCodes(relatedness) };
     });
-  const fromCore = (event.suspectEntity ?? []).map((s) => ({
+  const fromCore = (Array.isArray(event.suspectEntity) ? event.suspectEntity : []).map((s) => ({
     instance: s.instance?.reference,
-    relatedness: (s.causality ?? []).flatMap((c) => ncitCodes(c.assessment)),
+    relatedness: (Array.isArray(s.causality) ? s.causality : []).flatMap((c) => ncitCodes(c.assessment)),
   }));
   return [...fromExtension, ...fromCore];
+}
+
+/** The event's CTCAE grade code when it is 3 or more (the ae-grade extension), else undefined. */
+export function severeGradeOf(event: AdverseEvent): string | undefined {
+  const grades = Array.isArray(event.extension) ? event.extension.filter((e) => e.url === `${AE_IG}ae-grade`) : [];
+  return grades.flatMap((e) => ncitCodes(e.valueCodeableConcept)).find((c) => SEVERE_GRADES.has(c));
+}
+
+/** The suspect entities the event is treatment related to (related or possibly related). */
+export function relatedCausalities(event: AdverseEvent): { instance?: string; relatedness: string[] }[] {
+  return causalities(event).filter((c) => c.relatedness.some((r) => TREATMENT_RELATED.has(r)));
 }
 
 /** When the event began: R4 AdverseEvent.date, else when it was detected or recorded. */
@@ -53,11 +69,10 @@ export function onsetOf(event: AdverseEvent): string | undefined {
  * (whether that is one of the study's infusions is for the caller to check); undefined otherwise.
  */
 export function severeRelatedEvent(event: AdverseEvent): TrsaeFinding | undefined {
-  const gradeConcept = (event.extension ?? []).find((e) => e.url === `${AE_IG}ae-grade`)?.valueCodeableConcept;
-  const grade = ncitCodes(gradeConcept).find((c) => SEVERE_GRADES.has(c));
+  const grade = severeGradeOf(event);
   const onset = onsetOf(event);
   if (!grade || !onset || event.actuality === 'potential') return undefined;
-  const related = causalities(event).filter((c) => c.relatedness.some((r) => TREATMENT_RELATED.has(r)));
+  const related = relatedCausalities(event);
   const infusionIds = related.flatMap((c) => /(?:^|\/)MedicationAdministration\/([^/]+)$/.exec(c.instance ?? '')?.[1] ?? []);
   if (infusionIds.length === 0) return undefined;
   const relatedness = related.flatMap((c) => c.relatedness).find((r) => TREATMENT_RELATED.has(r)) as string;
