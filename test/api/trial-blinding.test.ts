@@ -129,4 +129,11 @@ describe(`blinding of NCT04356287 (double-blind) (${storeName()})`, () => {
     const reput = await request(t.app).put(`/fhir/ResearchSubject/${subject.id}`).set(as.unblinded).set('content-type', FHIR_JSON).send(stripped).expect(200);
     expect(reput.body.meta.security).toContainEqual(expect.objectContaining({ code: 'blinded-study' }));
   });
+
+  test('when an infusion of the blinded study breaks its protocol, then the 422 says so without naming the arm, product or dose', async () => {
+    const { id: _id, meta: _meta, ...again } = infusion;
+    const response = await request(t.app).post('/fhir/MedicationAdministration').set(as.unblinded).set('content-type', FHIR_JSON).send(again).expect(422);
+    expect(response.body.issue[0].diagnostics).toContain('does not follow the protocol of this blinded study');
+    expect(leaks(response.body)).toEqual([]);
+  });
 });

@@ -13,6 +13,20 @@ const ARMS = { two: 'Two infusions of UCMSC', one: 'One infusion of UCMSC', plac
 const M0 = '2024-01-10';
 
 type Status = ResearchSubject['status'];
+
+/** The trial Bundle with its study's masking set to NONE, and room for more subjects than its 18 (the suite enrols one per test case). */
+function openLabel(trial: Bundle): Bundle {
+  const masking = 'https://stroma-fhir.org/fhir/StructureDefinition/study-masking';
+  return {
+    ...trial,
+    entry: trial.entry?.map((e) => {
+      if (e.resource?.resourceType === 'Group') return { ...e, resource: { ...e.resource, quantity: 1000 } };
+      if (e.resource?.resourceType !== 'ResearchStudy') return e;
+      const extension = e.resource.extension?.map((x) => (x.url === masking ? { ...x, valueCodeableConcept: { coding: [{ ...x.valueCodeableConcept?.coding?.[0], code: 'NONE' }] } } : x));
+      return { ...e, resource: { ...e.resource, extension } };
+    }),
+  };
+}
 interface Enrolled {
   patient: string;
   subject: string;
@@ -27,7 +41,10 @@ describe(`infusion checks on study MedicationAdministrations (${storeName()})`, 
   beforeAll(async () => {
     const trials = seedTrials();
     for (const nct of [CARE_SSC, FARGE, LUPUS]) {
-      await request(t.app).post('/fhir').set('content-type', FHIR_JSON).send(trials.get(nct)).expect(200);
+      // NCT04356287 is double-blind, so its refusals do not say why (trial-blinding's last test); here its
+      // protocol is made open label, so the reasons can be read and checked.
+      const trial = nct === CARE_SSC ? openLabel(trials.get(nct) as Bundle) : trials.get(nct);
+      await request(t.app).post('/fhir').set('content-type', FHIR_JSON).send(trial).expect(200);
       const found = await request(t.app).get(`/fhir/ResearchStudy?identifier=https://clinicaltrials.gov|${nct}`).expect(200);
       studies.set(nct, (found.body as Bundle).entry?.[0]?.resource?.id as string);
     }
@@ -55,7 +72,8 @@ describe(`infusion checks on study MedicationAdministrations (${storeName()})`, 
       dateTime: '2024-01-01T10:00:00Z',
       policyRule: { text: 'Written informed consent' },
     });
-    const subject = await created('ResearchSubject', { resourceType: 'ResearchSubject', status, period, study: { reference: study }, individual: { reference: patient }, consent: { reference: consent }, ...(arm ? { assignedArm: arm } : {}) });
+    const reason = status === 'withdrawn' ? { extension: [{ url: 'https://stroma-fhir.org/fhir/StructureDefinition/withdrawal-reason', valueCodeableConcept: { text: 'Moved away' } }] } : {};
+    const subject = await created('ResearchSubject', { resourceType: 'ResearchSubject', ...reason, status, period, study: { reference: study }, individual: { reference: patient }, consent: { reference: consent }, ...(arm ? { assignedArm: arm } : {}) });
     return { patient, subject, study };
   }
 

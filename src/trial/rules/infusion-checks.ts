@@ -1,8 +1,9 @@
 import type { Medication, MedicationAdministration, Observation, ResearchStudy, ResearchSubject } from '@medplum/fhirtypes';
 import type { FhirRegistries } from '../../fhir/conformance/registries';
-import { errors } from '../../fhir/outcomes';
+import { errors, OperationOutcomeError } from '../../fhir/outcomes';
 import type { BusinessRule } from '../../fhir/validation/business-rules';
 import type { ResourceReader, ResourceWriter } from '../../store/repository';
+import { isBlindedStudy } from '../blinding/blinding-label';
 import { armNamed, dosePerKgOf, isPlaceboArm } from '../protocol/study-arms';
 import { type InfusedProduct, readVisitSchedule } from '../protocol/visit-schedule';
 import { dayOf } from '../protocol/visit-window';
@@ -72,12 +73,18 @@ async function checkInfusion(infusion: Infusion, tx: ResourceWriter, facts: Infu
   await tx.lock(`stroma:infusions:${infusion.study.id}:${infusion.patientId}`);
   const subjects = await facts.researchSubjects(tx, infusion.patientId, infusion.study.id as string);
   const subject = enrolledSubject(infusion, subjects);
-  const arm = armNamed(infusion.study, subject.assignedArm as string);
-  if (!arm) throw errors.businessRule(`ResearchSubject/${subject.id}'s arm "${subject.assignedArm}" is not an arm of ${infusion.studyLabel}`, `${MA}.subject`);
   const others = await facts.otherInfusions(tx, infusion.patientId, infusion.study.id as string, infusion.resource.id);
   const given: GivenInfusion[] = others.map((o) => ({ id: o.id as string, day: dayOf(startOf(o) as string) }));
-  const { expected, where } = await expectedProduct(infusion, subject, isPlaceboArm(arm), given, tx, facts);
+  // Every later infusion is refused after a TRSAE, placebo too: the refusal tells nothing of the arm.
   if (given.some((o) => o.day <= infusion.day)) await refuseAfterTrsae(infusion, subject, subjects, tx, facts);
+  await withoutAllocationInBlindedRefusals(infusion.study, () => checkAllocation(infusion, subject, given, tx, facts));
+}
+
+/** The checks that depend on the subject's arm: the visit, the product and the dose. */
+async function checkAllocation(infusion: Infusion, subject: ResearchSubject, given: GivenInfusion[], tx: ResourceWriter, facts: InfusionFacts): Promise<void> {
+  const arm = armNamed(infusion.study, subject.assignedArm as string);
+  if (!arm) throw errors.businessRule(`ResearchSubject/${subject.id}'s arm "${subject.assignedArm}" is not an arm of ${infusion.studyLabel}`, `${MA}.subject`);
+  const { expected, where } = await expectedProduct(infusion, subject, isPlaceboArm(arm), given, tx, facts);
   checkProduct(expected, where, infusion.resource, await productName(infusion.resource, tx, facts));
   if (expected === 'placebo') return;
   const dosePerKg = dosePerKgOf(arm);
@@ -86,6 +93,24 @@ async function checkInfusion(infusion: Infusion, tx: ResourceWriter, facts: Infu
   const kg = weightInKg(weight);
   if (kg === undefined || kg <= 0) throw errors.businessRule(`the body weight Observation/${weight.id} has no value in kg, g or [lb_av]`, `${MA}.supportingInformation`);
   checkCellDose(`arm "${arm.name}"`, dosePerKg, infusion.resource, kg, `Observation/${weight.id} of ${weight.effectiveDateTime ?? weight.effectivePeriod?.start}`);
+}
+
+/**
+ * In a blinded study a refusal that names the arm, the product or the expected dose would unblind whoever
+ * sent the infusion (a rule does not know who that is), so it says only that the infusion does not follow
+ * the protocol. The unblinded team, who prepare the product, find why from the arm's schedule and dose.
+ */
+async function withoutAllocationInBlindedRefusals(study: ResearchStudy, check: () => Promise<void>): Promise<void> {
+  try {
+    await check();
+  } catch (error) {
+    if (!(error instanceof OperationOutcomeError) || !isBlindedStudy(study)) throw error;
+    throw errors.businessRule(
+      `the infusion does not follow the protocol of this blinded study for its subject (visit, product or dose of the subject's arm); ` +
+        'the reason names the allocation, so it is not given here: the unblinded team can check it',
+      MA,
+    );
+  }
 }
 
 /** The patient's ResearchSubject in the study that makes the infusion's date one on study. */
