@@ -1,5 +1,6 @@
 import type { FhirRegistries } from '../fhir/conformance/registries';
 import type { ResolvedSupplement } from './ctgov/supplement-files';
+import { eligibilityRoute } from './operations/eligibility';
 import { importCtgovRoute } from './operations/import-ctgov';
 import { trialProfileRule } from './rules/trial-profiles';
 
@@ -12,4 +13,5 @@ export interface TrialOptions {
 export function registerTrial(registries: FhirRegistries, options: TrialOptions): void {
   registries.profileRules.register(trialProfileRule(registries));
   registries.operations.register(importCtgovRoute(options.supplements));
+  registries.operations.register(eligibilityRoute);
 }
