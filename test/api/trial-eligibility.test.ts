@@ -114,6 +114,17 @@ describe(`POST ResearchStudy/{id}/$eligibility (${storeName()})`, () => {
     await request(t.app).post('/fhir/ResearchStudy/no-such-study/$eligibility').send(parametersBody(patientId)).expect(404);
   });
 
+  test('when the patient is unknown, then 404', async () => {
+    await request(t.app).post(`/fhir/ResearchStudy/${sle}/$eligibility`).send(parametersBody('no-such-patient')).expect(404);
+  });
+
+  test('when the study has no enrollment Group, then 422 says it states no criteria', async () => {
+    const patientId = await create(t, { resourceType: 'Patient', birthDate: '1975-01-01' });
+    const bare = await create(t, { resourceType: 'ResearchStudy', status: 'active', title: 'No criteria' });
+    const response = await request(t.app).post(`/fhir/ResearchStudy/${bare}/$eligibility`).send(parametersBody(patientId)).expect(422);
+    expect(response.body.issue[0].diagnostics).toMatch(/no enrollment Group/);
+  });
+
   test('when the patient parameter is missing, then 400', async () => {
     const response = await request(t.app).post(`/fhir/ResearchStudy/${sle}/$eligibility`).send({ resourceType: 'Parameters', parameter: [{ name: 'date', valueDate: DATE }] }).expect(400);
     expect(response.body.issue[0].diagnostics).toMatch(/patient parameter/);
