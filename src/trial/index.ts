@@ -2,6 +2,7 @@ import type { FhirRegistries } from '../fhir/conformance/registries';
 import type { ResolvedSupplement } from './ctgov/supplement-files';
 import { blindingLabelRule } from './blinding/blinding-label';
 import { blindingMask } from './blinding/blinding-mask';
+import { eligibilityRoute } from './operations/eligibility';
 import { importCtgovRoute } from './operations/import-ctgov';
 import { enrollmentLifecycleRule } from './rules/enrollment-lifecycle';
 import { infusionChecksRule } from './rules/infusion-checks';
@@ -22,4 +23,5 @@ export function registerTrial(registries: FhirRegistries, options: TrialOptions)
   registries.businessRules.register(blindingLabelRule);
   registries.readMasks.register(blindingMask);
   registries.businessRules.register(infusionChecksRule(registries));
+  registries.operations.register(eligibilityRoute);
 }

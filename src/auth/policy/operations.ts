@@ -24,6 +24,9 @@ export const BUILT_IN_OPERATIONS: Readonly<Record<string, OperationRule>> = {
   // $import-ctgov creates or updates a study from its registry record (issue 6: admin and investigator).
   // Its entries (Group, Organization, Location, ...) are each authorized again as they are written.
   'import-ctgov': { roles: ['admin', 'investigator'], needs: ['c', 'u'] },
+  // $eligibility only reads (the study, its Group, the Patient, the Observations, each read authorized
+  // again); the roles that screen subjects (issue 7 point 2).
+  eligibility: { roles: ['admin', 'investigator', 'unblinded'], needs: ['r'] },
 };
 
 const UNKNOWN_OPERATION: OperationRule = { roles: ['admin'], needs: ['c', 'r', 'u', 'd', 's'] };

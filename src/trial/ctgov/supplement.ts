@@ -1,4 +1,4 @@
-import type { Bundle, BundleEntry, Extension, PlanDefinition, Reference, ResearchStudy } from '@medplum/fhirtypes';
+import type { Bundle, BundleEntry, Extension, Group, GroupCharacteristic, PlanDefinition, Reference, ResearchStudy } from '@medplum/fhirtypes';
 import { fullUrlOf } from './entries';
 import { ctgovToBundle } from './map-record';
 
@@ -8,7 +8,10 @@ import { ctgovToBundle } from './map-record';
  * - `record`: parts of a v2 record, in the record's own shape, merged into it before mapping, so they
  *   are mapped like the rest (NCT02213705's dose cohorts and primary outcome, from the published results);
  * - `studyExtensions`: extensions v2 has no field for (NCT04356287's randomization scheme);
- * - `schedule`: the visit schedule, StromaStudyProtocol and StromaStudyVisit PlanDefinitions.
+ * - `schedule`: the visit schedule, StromaStudyProtocol and StromaStudyVisit PlanDefinitions;
+ * - `groupCharacteristics`: eligibility criteria the record states in words the import cannot compute
+ *   (NCT04356287's "ALT > 3 normal", its severe-disease alternatives), appended to the enrollment
+ *   Group's characteristics (encoding: profiles/fsh/input/fsh/eligibility-criteria.fsh).
  */
 export interface TrialSupplement {
   readonly nctId: string;
@@ -17,6 +20,7 @@ export interface TrialSupplement {
   readonly studyExtensions?: readonly Extension[];
   /** Names of the schedule's PlanDefinitions; resolved by the caller (they are profiles/examples files). */
   readonly schedule?: readonly string[];
+  readonly groupCharacteristics?: readonly GroupCharacteristic[];
 }
 
 const PROTOCOL_PROFILE = 'https://stroma-fhir.org/fhir/StructureDefinition/stroma-study-protocol';
@@ -46,9 +50,20 @@ function scheduleEntry(plan: PlanDefinition): BundleEntry {
   };
 }
 
+/** The entries with the supplement's characteristics appended to the Group the study enrolls in. */
+function withGroupCharacteristics(entries: BundleEntry[], study: ResearchStudy, added: readonly GroupCharacteristic[]): BundleEntry[] {
+  if (added.length === 0) return entries;
+  const enrollment = study.enrollment?.[0]?.reference;
+  const index = entries.findIndex((e) => e.fullUrl === enrollment && e.resource?.resourceType === 'Group');
+  if (index < 0) throw new Error(`the supplement adds group characteristics, but study ${study.identifier?.[0]?.value} has no enrollment Group`);
+  const group = entries[index].resource as Group;
+  const updated: Group = { ...group, characteristic: [...(group.characteristic ?? []), ...added] };
+  return entries.map((entry, i) => (i === index ? { ...entry, resource: updated } : entry));
+}
+
 /**
  * The trial's transaction Bundle: its record (with the supplement's record parts) mapped by
- * ctgovToBundle, the supplement's study extensions added, and the visit schedule as entries that the
+ * ctgovToBundle, the supplement's study extensions and group characteristics added, and the visit schedule as entries that the
  * study's protocol references.
  */
 export function trialBundle(record: unknown, supplement?: TrialSupplement, schedule: readonly PlanDefinition[] = []): Bundle {
@@ -68,5 +83,6 @@ export function trialBundle(record: unknown, supplement?: TrialSupplement, sched
     ...(extension.length > 0 ? { extension } : {}),
     ...(protocol.length > 0 || study.protocol ? { protocol: [...(study.protocol ?? []), ...protocol] } : {}),
   };
-  return { ...bundle, entry: [{ ...studyEntry, resource: supplemented }, ...rest, ...scheduleEntries] };
+  const others = withGroupCharacteristics(rest, study, supplement?.groupCharacteristics ?? []);
+  return { ...bundle, entry: [{ ...studyEntry, resource: supplemented }, ...others, ...scheduleEntries] };
 }
