@@ -88,7 +88,32 @@ function controlledWriter(tx: ResourceWriter, access: AccessControl, note: Note)
     note(entityOf(removed, 'delete'));
     return removed;
   };
-  return Object.assign(Object.create(tx) as ResourceWriter, reader, { readForUpdate, write, remove });
+  const controlled = Object.assign(Object.create(tx) as ResourceWriter, reader, { readForUpdate, write, remove });
+  serverWriters.set(controlled, auditedWriter(tx, note));
+  return controlled;
+}
+
+/** The writer beneath each requester's writer, for serverWriterOf. */
+const serverWriters = new WeakMap<ResourceWriter, ResourceWriter>();
+
+function auditedWriter(tx: ResourceWriter, note: Note): ResourceWriter {
+  const write = async (resource: Resource, method: WriteMethod, previous?: StoredVersion) => {
+    const written = await tx.write(resource, method, previous);
+    note(entityOf(written, 'write'));
+    return written;
+  };
+  return Object.assign(Object.create(tx) as ResourceWriter, { write });
+}
+
+/**
+ * The same transaction as the server itself writes in, for an operation's own act on the store (the
+ * allocation $randomize draws): the requester's rights do not filter what it reads nor mask what it
+ * writes, while validation and the business rules still judge every write, and the audit trail still
+ * records it. The operation's own rule decided that the requester may ask for the act; whatever it
+ * hands back must go through `access.filterRead`. A writer that is not a requester's is its own.
+ */
+export function serverWriterOf(tx: ResourceWriter): ResourceWriter {
+  return serverWriters.get(tx) ?? tx;
 }
 
 /** The current version a write replaces, as the requester sees it (hidden: as if absent). */

@@ -208,6 +208,28 @@ export interface ResourceWriter extends ResourceReader {
   remove(previous: StoredVersion): Promise<StoredVersion>;
   /** Holds a lock named `key` until the transaction ends, serializing writers that take the same key. */
   lock(key: string): Promise<void>;
+  /** Entries appended in this transaction commit or roll back with its resources. */
+  readonly journal: Journal;
+}
+
+/** One entry of a journal stream. */
+export interface JournalEntry {
+  /** Its position in the stream, from 1. */
+  seq: number;
+  /** When it was appended (ISO instant, the database's clock). */
+  recorded: string;
+  content: Record<string, unknown>;
+}
+
+/**
+ * Append-only streams of JSON entries kept beside the resources and never served as resources: state a
+ * domain rule owns and no FHIR path may reach (a randomization's allocation log and secret). Appending
+ * to a stream that concurrent transactions also append to must happen under a `lock` they share.
+ */
+export interface Journal {
+  append(stream: string, content: Record<string, unknown>): Promise<JournalEntry>;
+  /** The stream's entries in order (none for a stream never appended to). */
+  entries(stream: string): Promise<JournalEntry[]>;
 }
 
 /** The key of a parameter in the search index: `Observation.code`. */

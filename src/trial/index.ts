@@ -3,7 +3,9 @@ import type { ResolvedSupplement } from './ctgov/supplement-files';
 import { blindingLabelRule } from './blinding/blinding-label';
 import { blindingMask } from './blinding/blinding-mask';
 import { eligibilityRoute } from './operations/eligibility';
+import { allocationLogRoute } from './operations/allocation-log';
 import { importCtgovRoute } from './operations/import-ctgov';
+import { randomizeRoute } from './operations/randomize';
 import { enrollmentLifecycleRule } from './rules/enrollment-lifecycle';
 import { infusionChecksRule } from './rules/infusion-checks';
 import { trialProfileRule } from './rules/trial-profiles';
@@ -24,4 +26,6 @@ export function registerTrial(registries: FhirRegistries, options: TrialOptions)
   registries.readMasks.register(blindingMask);
   registries.businessRules.register(infusionChecksRule(registries));
   registries.operations.register(eligibilityRoute);
+  registries.operations.register(randomizeRoute(registries));
+  registries.operations.register(allocationLogRoute);
 }

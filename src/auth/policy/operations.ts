@@ -27,6 +27,11 @@ export const BUILT_IN_OPERATIONS: Readonly<Record<string, OperationRule>> = {
   // $eligibility only reads (the study, its Group, the Patient, the Observations, each read authorized
   // again); the roles that screen subjects (issue 7 point 2).
   eligibility: { roles: ['admin', 'investigator', 'unblinded'], needs: ['r'] },
+  // $randomize allocates an eligible subject and enrolls it (issue 7 point 3): the trial staff, blinded
+  // or not. The arm is written by the server; a blinded requester gets the subject back masked.
+  randomize: { roles: ['admin', 'investigator', 'unblinded'], needs: ['r', 'u'] },
+  // $allocation-log shows every subject's arm: never to a blinded role (issue 7 point 5).
+  'allocation-log': { roles: ['admin', 'unblinded'], needs: ['r'] },
 };
 
 const UNKNOWN_OPERATION: OperationRule = { roles: ['admin'], needs: ['c', 'r', 'u', 'd', 's'] };

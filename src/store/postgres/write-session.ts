@@ -1,5 +1,5 @@
 import type { Resource } from '@medplum/fhirtypes';
-import type { ResourceWriter, StoredVersion, WriteMethod } from '../repository';
+import type { JournalEntry, ResourceWriter, StoredVersion, WriteMethod } from '../repository';
 import type { Db, DbSession, Queryable } from './driver/db';
 import type { QueryContext } from './indexing/index-type';
 import type { ExistsCoalescer } from './exists-coalescer';
@@ -8,6 +8,25 @@ import type { Indexer } from './indexing/indexer';
 import { FOR_UPDATE_SQL, reader } from './reader';
 import { toVersion, type LocatedVersion, type VersionRow } from './rows';
 import { nextVersion, writeVersions, type PendingVersion } from './version-writer';
+
+// The next seq of the stream; two appenders racing without the lock the port asks for collide on the
+// primary key and one fails, rather than both taking the same place.
+const APPEND_JOURNAL_SQL = `
+INSERT INTO journal (stream, seq, content)
+SELECT $1, COALESCE(MAX(seq), 0) + 1, $2::jsonb FROM journal WHERE stream = $1
+RETURNING seq, recorded, content`;
+
+const JOURNAL_SQL = 'SELECT seq, recorded, content FROM journal WHERE stream = $1 ORDER BY seq';
+
+interface JournalRow {
+  seq: number;
+  recorded: string | Date;
+  content: Record<string, unknown>;
+}
+
+function toEntry(row: JournalRow): JournalEntry {
+  return { seq: Number(row.seq), recorded: new Date(row.recorded).toISOString(), content: row.content };
+}
 
 /**
  * One repository transaction. Writes are buffered and go to the database together, in one
@@ -40,6 +59,16 @@ export class WriteSession {
       remove: (previous) => this.buffer(undefined, 'DELETE', previous),
       lock: async (key) => {
         await (await this.connection()).query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key], 'stroma_lock');
+      },
+      journal: {
+        append: async (stream, content) => {
+          const rows = await (await this.connection()).query<JournalRow>(APPEND_JOURNAL_SQL, [stream, JSON.stringify(content)], 'stroma_journal_append');
+          return toEntry(rows[0]);
+        },
+        entries: async (stream) => {
+          const rows = await (await this.connection()).query<JournalRow>(JOURNAL_SQL, [stream], 'stroma_journal_entries');
+          return rows.map(toEntry);
+        },
       },
     };
   }

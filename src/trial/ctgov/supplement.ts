@@ -9,6 +9,7 @@ import { ctgovToBundle } from './map-record';
  *   are mapped like the rest (NCT02213705's dose cohorts and primary outcome, from the published results);
  * - `studyExtensions`: extensions v2 has no field for (NCT04356287's randomization scheme);
  * - `schedule`: the visit schedule, StromaStudyProtocol and StromaStudyVisit PlanDefinitions;
+ * - `armExtensions`: extensions added to the arm of that name (NCT02213705's cohort sizes);
  * - `groupCharacteristics`: eligibility criteria the record states in words the import cannot compute
  *   (NCT04356287's "ALT > 3 normal", its severe-disease alternatives), appended to the enrollment
  *   Group's characteristics (encoding: profiles/fsh/input/fsh/eligibility-criteria.fsh).
@@ -18,6 +19,7 @@ export interface TrialSupplement {
   readonly sources: readonly string[];
   readonly record?: unknown;
   readonly studyExtensions?: readonly Extension[];
+  readonly armExtensions?: Readonly<Record<string, readonly Extension[]>>;
   /** Names of the schedule's PlanDefinitions; resolved by the caller (they are profiles/examples files). */
   readonly schedule?: readonly string[];
   readonly groupCharacteristics?: readonly GroupCharacteristic[];
@@ -50,6 +52,14 @@ function scheduleEntry(plan: PlanDefinition): BundleEntry {
   };
 }
 
+/** The study's arms, each with the supplement's extensions for it appended. */
+function armsWithExtensions(study: ResearchStudy, added: Readonly<Record<string, readonly Extension[]>> = {}): Pick<ResearchStudy, 'arm'> {
+  const unknown = Object.keys(added).find((name) => !(study.arm ?? []).some((arm) => arm.name === name));
+  if (unknown !== undefined) throw new Error(`the supplement extends arm "${unknown}", which study ${study.identifier?.[0]?.value} does not have`);
+  if (!study.arm) return {};
+  return { arm: study.arm.map((arm) => (added[arm.name] ? { ...arm, extension: [...(arm.extension ?? []), ...added[arm.name]] } : arm)) };
+}
+
 /** The entries with the supplement's characteristics appended to the Group the study enrolls in. */
 function withGroupCharacteristics(entries: BundleEntry[], study: ResearchStudy, added: readonly GroupCharacteristic[]): BundleEntry[] {
   if (added.length === 0) return entries;
@@ -63,7 +73,7 @@ function withGroupCharacteristics(entries: BundleEntry[], study: ResearchStudy, 
 
 /**
  * The trial's transaction Bundle: its record (with the supplement's record parts) mapped by
- * ctgovToBundle, the supplement's study extensions and group characteristics added, and the visit schedule as entries that the
+ * ctgovToBundle, the supplement's study and arm extensions and group characteristics added, and the visit schedule as entries that the
  * study's protocol references.
  */
 export function trialBundle(record: unknown, supplement?: TrialSupplement, schedule: readonly PlanDefinition[] = []): Bundle {
@@ -80,6 +90,7 @@ export function trialBundle(record: unknown, supplement?: TrialSupplement, sched
   const extension = [...(study.extension ?? []), ...(supplement?.studyExtensions ?? [])];
   const supplemented: ResearchStudy = {
     ...study,
+    ...armsWithExtensions(study, supplement?.armExtensions),
     ...(extension.length > 0 ? { extension } : {}),
     ...(protocol.length > 0 || study.protocol ? { protocol: [...(study.protocol ?? []), ...protocol] } : {}),
   };

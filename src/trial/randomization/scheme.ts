@@ -1,4 +1,5 @@
 import type { Extension, ResearchStudy } from '@medplum/fhirtypes';
+import type { TimeOffset } from '../protocol/visit-window';
 
 const SCHEME_URL = 'https://stroma-fhir.org/fhir/StructureDefinition/randomization-scheme';
 
@@ -10,7 +11,14 @@ export interface RandomizationScheme {
   blockCount?: number;
   /** Each arm's share of a block, in the study's order (NCT04356287: 2 each of its three arms). */
   weights: { arm: string; weight: number }[];
+  /**
+   * Staggered blocks: block n+1 opens this long after the last first infusion of block n, when all of
+   * block n was infused and had no TRSAE (NCT04356287: 1 month). Undefined: blocks follow at once.
+   */
+  staggerInterval?: TimeOffset;
 }
+
+const UNITS_OF_TIME = new Set(['a', 'mo', 'wk', 'd', 'h']);
 
 /** Why a study's scheme cannot be used: $randomize answers with it. */
 export class SchemeError extends Error {}
@@ -40,5 +48,10 @@ export function readScheme(study: ResearchStudy): RandomizationScheme | undefine
   if (weights.length === 0 || total !== blockSize) {
     throw new SchemeError(`the arm weights of the randomization scheme add up to ${total}, not to its block size ${blockSize}`);
   }
-  return { blockSize, ...(blockCount ? { blockCount } : {}), weights };
+  const stagger = parts(extension, 'staggerInterval')[0]?.valueDuration;
+  if (stagger && (typeof stagger.value !== 'number' || stagger.value < 0 || !UNITS_OF_TIME.has(stagger.code ?? ''))) {
+    throw new SchemeError('the staggerInterval of the randomization scheme is not a duration in a, mo, wk, d or h');
+  }
+  const staggerInterval = stagger ? { value: stagger.value as number, unit: stagger.code as string } : undefined;
+  return { blockSize, ...(blockCount ? { blockCount } : {}), weights, ...(staggerInterval ? { staggerInterval } : {}) };
 }

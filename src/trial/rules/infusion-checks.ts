@@ -11,7 +11,7 @@ import { checkCellDose, checkProduct, productNameOf, weightInKg } from './infusi
 import { judgeEnrolment } from './infusion-enrolment';
 import { BODY_WEIGHT_LOINC, idIn, InfusionFacts, startOf, STUDY_EXTENSION, studyIdOf } from './infusion-facts';
 import { type GivenInfusion, matchVisit } from './infusion-visit';
-import { concernsPatient, severeRelatedEvent } from './trsae';
+import { studyTrsaes } from './study-trsaes';
 
 const MA = 'MedicationAdministration';
 /** Infusions that were not given are records of what did not happen: nothing to hold to the protocol. */
@@ -161,23 +161,17 @@ async function refuseAfterTrsae(
   reader: ResourceReader,
   facts: InfusionFacts,
 ): Promise<void> {
-  const studyId = infusion.study.id as string;
   const subjectIds = subjects.map((s) => s.id as string);
   const before = Date.parse(infusion.start);
-  for (const event of await facts.adverseEvents(reader, infusion.patientId, studyId)) {
-    const finding = concernsPatient(event, infusion.patientId, subjectIds) ? severeRelatedEvent(event) : undefined;
-    if (!finding || !(Date.parse(finding.onset) < before)) continue;
-    for (const infusionId of finding.infusionIds) {
-      const suspect = await facts.read<MedicationAdministration>(reader, 'MedicationAdministration', infusionId);
-      if (!suspect || studyIdOf(suspect) !== studyId) continue;
-      throw errors.businessRule(
-        `a second infusion is not given after a treatment-related severe adverse event (TRSAE): AdverseEvent/${event.id} ` +
-          `(grade ${finding.grade}, causality ${finding.relatedness} to MedicationAdministration/${infusionId}, onset ${finding.onset}) ` +
-          `precedes this infusion of ${infusion.start} for ResearchSubject/${subject.id}`,
-        `${MA}.effective`,
-      );
-    }
-  }
+  const trsaes = await studyTrsaes(reader, facts, infusion.patientId, infusion.study.id as string, subjectIds);
+  const earlier = trsaes.find((t) => Date.parse(t.onset) < before);
+  if (!earlier) return;
+  throw errors.businessRule(
+    `a second infusion is not given after a treatment-related severe adverse event (TRSAE): AdverseEvent/${earlier.event.id} ` +
+      `(grade ${earlier.grade}, causality ${earlier.relatedness} to MedicationAdministration/${earlier.infusionId}, onset ${earlier.onset}) ` +
+      `precedes this infusion of ${infusion.start} for ResearchSubject/${subject.id}`,
+    `${MA}.effective`,
+  );
 }
 
 async function productName(infusion: MedicationAdministration, reader: ResourceReader, facts: InfusionFacts): Promise<string> {

@@ -109,6 +109,7 @@ Description: "Block randomization: block size, number of blocks, and the weight 
     blockSize 1..1 and
     blockCount 0..1 and
     armWeight 1..* and
+    staggerInterval 0..1 and
     description 0..1
 * extension[blockSize].value[x] only positiveInt
 * extension[blockCount] ^short = "Number of successive blocks (NCT04356287: 3)"
@@ -118,6 +119,11 @@ Description: "Block randomization: block size, number of blocks, and the weight 
 * extension[armWeight].extension[arm] ^short = "The name of a ResearchStudy.arm"
 * extension[armWeight].extension[arm].value[x] only string
 * extension[armWeight].extension[weight].value[x] only positiveInt
+* extension[staggerInterval] ^short = "Staggered blocks: block n+1 opens this long after the last first infusion of block n (NCT04356287: 1 month)"
+* extension[staggerInterval] ^definition = "When stated, block n+1 is randomized only once every subject of block n has had a first infusion, this long has passed since the last of those infusions, and no treatment-related severe adverse event occurred in block n."
+* extension[staggerInterval].value[x] only Duration
+* extension[staggerInterval].valueDuration.system = "http://unitsofmeasure.org" (exactly)
+* extension[staggerInterval].valueDuration.code from http://hl7.org/fhir/ValueSet/units-of-time (required)
 * extension[description] ^short = "The scheme as the protocol states it, including any staggering rule"
 * extension[description].value[x] only markdown
 

@@ -25,6 +25,18 @@ Description: "The dose per kg is greater than zero"
 Severity: #error
 Expression: "value.ofType(Quantity).value > 0"
 
+// Issue 7 point 3: a dose-escalation study fills its dose cohorts in order of dose. How many subjects a
+// cohort takes is the protocol's (NCT02213705: "the first ten recipients ... the subsequent ten"); a
+// cohort without a size stays open until the investigators name the next one to $randomize.
+Extension: CohortSize
+Id: cohort-size
+Title: "Dose cohort size"
+Description: "On a ResearchStudy.arm of a dose-escalation study: how many subjects the cohort takes before the next dose opens."
+Context: ResearchStudy.arm
+* ^publisher = "Stroma"
+* value[x] only positiveInt
+* value[x] 1..1
+
 Extension: SearchParameterAlsoVia
 Id: search-parameter-also-via
 Title: "Search parameter also matching through a chain"

@@ -7,6 +7,7 @@ import { searchIndexStateSchema } from './005-search-index-state';
 import { coveringSearchIndexes } from './006-covering-search-indexes';
 import { authSchema } from './007-auth';
 import { auditLogSchema } from './008-audit-log';
+import { journalSchema } from './009-journal';
 
 interface Migration {
   version: number;
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'covering indexes for search', sql: coveringSearchIndexes },
   { version: 7, name: 'auth clients, signing keys, used assertion ids', sql: authSchema },
   { version: 8, name: 'append-only audit log', sql: auditLogSchema },
+  { version: 9, name: 'journal streams beside the resources', sql: journalSchema },
 ];
 
 // Any constant shared by all Stroma processes; they serialize on it so two starting servers never race.

@@ -22,18 +22,18 @@ describe('operations', () => {
   });
 
   it('when an operation has no rule, then only an admin with every permission may call it', () => {
-    expect(refusal(() => control('admin').authorize(call('randomize', ['ResearchSubject'])))).toBeUndefined();
-    expect(refusal(() => control('admin', 'system/*.rs').authorize(call('randomize', ['ResearchSubject'])))).toBeDefined();
-    expect(refusal(() => control('unblinded').authorize(call('randomize', ['ResearchSubject'])))).toBeDefined();
+    expect(refusal(() => control('admin').authorize(call('unlisted-operation', ['ResearchSubject'])))).toBeUndefined();
+    expect(refusal(() => control('admin', 'system/*.rs').authorize(call('unlisted-operation', ['ResearchSubject'])))).toBeDefined();
+    expect(refusal(() => control('unblinded').authorize(call('unlisted-operation', ['ResearchSubject'])))).toBeDefined();
     expect(refusal(() => control('admin').authorize({ interaction: 'operation', resourceTypes: [] }))).toBeUndefined();
     expect(refusal(() => control('investigator').authorize({ interaction: 'operation', resourceTypes: [] }))).toBeDefined();
   });
 
   it('when an operation opts in with a rule, then the rule decides', () => {
-    const operations = { randomize: { roles: ['unblinded'], needs: ['r', 'c'] as const } };
-    expect(refusal(() => control('unblinded', 'system/*.cruds', { operations }).authorize(call('randomize', ['ResearchSubject'])))).toBeUndefined();
-    expect(refusal(() => control('unblinded', 'system/*.rs', { operations }).authorize(call('randomize', ['ResearchSubject'])))).toBeDefined();
-    expect(refusal(() => control('investigator', 'system/*.cruds', { operations }).authorize(call('randomize', ['ResearchSubject'])))).toBeDefined();
-    expect(refusal(() => control('admin', 'system/*.cruds', { operations }).authorize(call('randomize', ['ResearchSubject'])))).toBeDefined();
+    const operations = { 'opted-in': { roles: ['unblinded'], needs: ['r', 'c'] as const } };
+    expect(refusal(() => control('unblinded', 'system/*.cruds', { operations }).authorize(call('opted-in', ['ResearchSubject'])))).toBeUndefined();
+    expect(refusal(() => control('unblinded', 'system/*.rs', { operations }).authorize(call('opted-in', ['ResearchSubject'])))).toBeDefined();
+    expect(refusal(() => control('investigator', 'system/*.cruds', { operations }).authorize(call('opted-in', ['ResearchSubject'])))).toBeDefined();
+    expect(refusal(() => control('admin', 'system/*.cruds', { operations }).authorize(call('opted-in', ['ResearchSubject'])))).toBeDefined();
   });
 });

@@ -9,10 +9,11 @@ const studyOf = (nctId: string): ResearchStudy =>
 const count = (arms: string[]) => arms.reduce((m, a) => m.set(a, (m.get(a) ?? 0) + 1), new Map<string, number>());
 
 describe('the randomization scheme of a study', () => {
-  test('when NCT04356287 is read, then it is 3 blocks of 6 at 2:2:2 over its three arms', () => {
+  test('when NCT04356287 is read, then it is 3 blocks of 6 at 2:2:2 over its three arms, staggered by one month', () => {
     expect(readScheme(studyOf('NCT04356287'))).toEqual({
       blockSize: 6,
       blockCount: 3,
+      staggerInterval: { value: 1, unit: 'mo' },
       weights: [
         { arm: 'Placebo infusions', weight: 2 },
         { arm: 'One infusion of UCMSC', weight: 2 },
