@@ -97,6 +97,54 @@ describe(`blinding of NCT04356287 (double-blind) (${storeName()})`, () => {
     expect(leaks(response.body)).toEqual([]);
   });
 
+  test('when an investigator matches on the arm or the product through a conditional write or reference, then 403 and nothing is written', async () => {
+    const read = await request(t.app).get(`/fhir/ResearchSubject/${subject.id}`).set(as.investigator).expect(200);
+    const { id: _id, meta: _meta, ...content } = read.body as ResearchSubject;
+    const before = await request(t.app).get(`/fhir/ResearchSubject/${subject.id}`).set(as.unblinded).expect(200);
+    const attempts = [
+      request(t.app).put('/fhir/ResearchSubject?assigned-arm=Placebo%20infusions').set(as.investigator).set('content-type', FHIR_JSON).send(content),
+      request(t.app).post('/fhir/ResearchSubject').set(as.investigator).set('content-type', FHIR_JSON).set('If-None-Exist', 'assigned-arm=Placebo%20infusions').send(content),
+      request(t.app).delete('/fhir/MedicationAdministration?code=placebo').set(as.investigator),
+      request(t.app).post('/fhir').set(as.investigator).set('content-type', FHIR_JSON).send({
+        resourceType: 'Bundle',
+        type: 'transaction',
+        entry: [{ resource: read.body, request: { method: 'PUT', url: 'ResearchSubject?actual-arm=Placebo%20infusions' } }],
+      }),
+      // A conditional reference: the Patient resolved by a match on the arm.
+      request(t.app).post('/fhir').set(as.investigator).set('content-type', FHIR_JSON).send({
+        resourceType: 'Bundle',
+        type: 'transaction',
+        entry: [{
+          resource: {
+            resourceType: 'Observation',
+            status: 'final',
+            code: { coding: [{ system: 'http://loinc.org', code: '29463-7' }] },
+            subject: { reference: 'Patient?_has:ResearchSubject:individual:assigned-arm=Placebo%20infusions' },
+            effectiveDateTime: '2024-02-01T08:00:00Z',
+            valueQuantity: { value: 70, unit: 'kg', system: 'http://unitsofmeasure.org', code: 'kg' },
+          },
+          request: { method: 'POST', url: 'Observation' },
+        }],
+      }),
+    ];
+    for (const response of await Promise.all(attempts)) {
+      expect(response.status).toBe(403);
+      expect(leaks(response.body)).toEqual([]);
+    }
+    const after = await request(t.app).get(`/fhir/ResearchSubject/${subject.id}`).set(as.unblinded).expect(200);
+    expect(after.body.meta.versionId).toBe(before.body.meta.versionId);
+  });
+
+  test('when an investigator reads with ETags, then the masked read has the version ETag every role sees, and $allocation-log is refused', async () => {
+    const masked = await request(t.app).get(`/fhir/ResearchSubject/${subject.id}`).set(as.investigator).expect(200);
+    const full = await request(t.app).get(`/fhir/ResearchSubject/${subject.id}`).set(as.unblinded).expect(200);
+    expect(masked.headers.etag).toBe(full.headers.etag);
+    expect(masked.headers.etag).toMatch(/^W\/"\d+"$/);
+    await request(t.app).get(`/fhir/ResearchSubject/${subject.id}`).set(as.investigator).set('If-None-Match', masked.headers.etag).expect(304);
+    const log = await request(t.app).get(`/fhir/ResearchStudy/${studyId}/$allocation-log`).set(as.investigator).expect(403);
+    expect(leaks(log.body)).toEqual([]);
+  });
+
   test('when an investigator puts back the masked subject it read, then the arm is kept as stored', async () => {
     const read = await request(t.app).get(`/fhir/ResearchSubject/${subject.id}`).set(as.investigator).expect(200);
     await request(t.app).put(`/fhir/ResearchSubject/${subject.id}`).set(as.investigator).set('content-type', FHIR_JSON).send(read.body).expect(200);

@@ -1,5 +1,5 @@
 import type { AdverseEvent, Bundle, MedicationAdministration, OperationOutcome, Parameters, ResearchSubject } from '@medplum/fhirtypes';
-import type { RequestListener } from 'node:http';
+import type { RequestListener as Listener } from 'node:http';
 import request from 'supertest';
 import { FHIR_JSON } from '../helpers/test-app';
 
@@ -11,6 +11,9 @@ const UCUM = 'http://unitsofmeasure.org';
 const STUDY_EXTENSION = 'http://hl7.org/fhir/StructureDefinition/workflow-researchStudy';
 
 export type Headers = Record<string, string>;
+
+/** The app in process, or a running server's root URL (http://127.0.0.1:port). */
+type RequestListener = Listener | string;
 
 /** The UTC day `days` before today. */
 export function daysAgo(days: number): string {

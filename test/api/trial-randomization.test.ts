@@ -1,4 +1,6 @@
-import type { Bundle, Parameters, ResearchSubject } from '@medplum/fhirtypes';
+import type { Bundle, Parameters, ResearchStudy, ResearchSubject } from '@medplum/fhirtypes';
+import { blockSequence } from '../../src/trial/randomization/permuted-blocks';
+import { type RandomizationScheme, readScheme } from '../../src/trial/randomization/scheme';
 import request from 'supertest';
 import { tokenFor } from '../helpers/auth';
 import { FHIR_JSON, storeName, useTestApp } from '../helpers/test-app';
@@ -124,7 +126,18 @@ describe(`$randomize in staggered permuted blocks: NCT04356287, 18 subjects in 3
     await request(t.app).get(`/fhir/${study}/$allocation-log`).set(as.investigator).expect(403);
   });
 
-  test('when a subject is not eligible or belongs to another study, then $randomize refuses it with 422; an unknown study is 404, no subject 400', async () => {
+  test('when the blocks are drawn again from the secret in the store, then they are the allocations of the log, slot by slot', async () => {
+    const [secretEntry] = await t.repo.transaction((tx) => tx.journal.entries(`randomization-secret:${study}`));
+    const secret = Buffer.from(secretEntry.content.secret as string, 'base64');
+    const res = await request(t.app).get(`/fhir/${study}/$allocation-log`).set(as.unblinded).expect(200);
+    expect(JSON.stringify(res.body)).not.toContain(secretEntry.content.secret);
+    const arms = ((res.body as Parameters).parameter ?? []).filter((p) => p.name === 'allocation').map((p) => p.part?.find((x) => x.name === 'arm')?.valueString);
+    const stored = await request(t.app).get(`/fhir/${study}`).set(as.admin).expect(200);
+    const scheme = readScheme(stored.body as ResearchStudy) as RandomizationScheme;
+    expect(arms).toEqual([1, 2, 3].flatMap((block) => blockSequence(secret, study, scheme, block)));
+  });
+
+  test('when a subject is not eligible, then $randomize refuses it with 422; an unknown study is 404, no subject 400', async () => {
     const [candidate] = await eligibleSubjects(t.app, as.admin, study, 1, daysAgo(5), 'screening');
     expect(diagnostics(await randomize(t.app, as.unblinded, study, candidate.subject), 422)).toContain('only an eligible subject is randomized');
     expect(diagnostics(await randomize(t.app, as.unblinded, 'ResearchStudy/unknown-study', candidate.subject), 404)).toContain('ResearchStudy/unknown-study');
