@@ -79,6 +79,7 @@ function controlledWriter(tx: ResourceWriter, access: AccessControl, note: Note)
   const write = async (resource: Resource, method: WriteMethod, previous?: StoredVersion) => {
     const allowed = access.checkWrite(resource, method, previous);
     const written = await tx.write(allowed, method, previous);
+    if (written.resource) access.checkWritten(written.resource, resource);
     note(entityOf(written, 'write'));
     return written;
   };

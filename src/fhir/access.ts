@@ -66,6 +66,12 @@ export interface AccessControl {
    * `forbidden` when it may not. `previous` is the version it replaces, as the requester sees it.
    */
   checkWrite(resource: Resource, method: WriteMethod, previous: StoredVersion | undefined): Resource;
+  /**
+   * Called once the write's business rules have run, before commit, with what will be stored and what the
+   * requester sent: throws `forbidden` when the rules made the write one the requester may not make
+   * (stating an element that the labels the server set now hide from it); the transaction then rolls back.
+   */
+  checkWritten(written: Resource, sent: Resource): void;
 }
 
 /** What the audit trail records of one request, once it has been answered. */

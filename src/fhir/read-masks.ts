@@ -35,6 +35,12 @@ export interface ReadMask {
    * hidden element. Absent, or undefined returned: the write is not the mask's concern.
    */
   guardWrite?(incoming: Resource, stored: Resource | undefined, requester: Requester): Resource | undefined;
+  /**
+   * After the business rules of a write by `requester`: throws `forbidden` when `sent` states what the
+   * mask hides from it in `written` as it will be stored (a create whose labels the rules set). guardWrite
+   * cannot see that: a create has no stored version to tell it whether the mask applies.
+   */
+  guardWritten?(written: Resource, sent: Resource, requester: Requester): void;
 }
 
 /** The read masks of a server; every resource the store hands out passes `apply` (through the access policy). */
@@ -72,6 +78,11 @@ export class ReadMaskRegistry {
     let result = incoming;
     for (const mask of this.masks) result = mask.guardWrite?.(result, stored, requester) ?? result;
     return result;
+  }
+
+  /** Each mask's guardWritten (see ReadMask). */
+  guardWritten(written: Resource, sent: Resource, requester: Requester): void {
+    for (const mask of this.masks) mask.guardWritten?.(written, sent, requester);
   }
 
   /** The name of a mask that hides the parameter `code` of `resourceType` from `requester`, if any. */

@@ -163,6 +163,22 @@ describe(`blinding of NCT04356287 (double-blind) (${storeName()})`, () => {
     expect(answers[0][0]).toBe(403);
   });
 
+  test('when an investigator creates a subject or an infusion of the blinded study stating the arm or the product, then 403 and nothing is stored', async () => {
+    const { id: _s, meta: _m, ...newSubject } = subject;
+    const before = await request(t.app).get(`/fhir/ResearchSubject?study=ResearchStudy/${studyId}&_summary=count`).set(as.unblinded).expect(200);
+    const withArm = await request(t.app).post('/fhir/ResearchSubject').set(as.investigator).set('content-type', FHIR_JSON).send({ ...newSubject, status: 'eligible' });
+    expect(withArm.status).toBe(403);
+    expect(leaks(withArm.body)).toEqual([]);
+    const { id: _i, meta: _n, ...newInfusion } = infusion;
+    const product = await request(t.app).post('/fhir/MedicationAdministration').set(as.investigator).set('content-type', FHIR_JSON).send({ ...newInfusion, status: 'not-done' });
+    expect(product.status).toBe(403);
+    const after = await request(t.app).get(`/fhir/ResearchSubject?study=ResearchStudy/${studyId}&_summary=count`).set(as.unblinded).expect(200);
+    expect(after.body.total).toBe(before.body.total);
+    // Without the arm the subject is created; its arm will come from $randomize.
+    const { assignedArm: _a, actualArm: _b, ...armless } = newSubject;
+    await request(t.app).post('/fhir/ResearchSubject').set(as.investigator).set('content-type', FHIR_JSON).send({ ...armless, status: 'eligible' }).expect(201);
+  });
+
   test('when a client sends or strips the blinding label, then the server sets it from the study, not from the client', async () => {
     const open = await request(t.app).get('/fhir/ResearchSubject?_count=1&study.identifier=https://clinicaltrials.gov|NCT03562065').set(as.unblinded).expect(200);
     const openSubject = open.body.entry[0].resource as ResearchSubject;

@@ -105,5 +105,9 @@ export function createAccessControl(requester: Requester, options: AccessControl
       if (method === 'DELETE') return resource;
       return registries.readMasks.guardWrite(resource, previous?.deleted ? undefined : previous?.resource, requester);
     },
+
+    checkWritten(written: Resource, sent: Resource): void {
+      registries.readMasks.guardWritten(written, sent, requester);
+    },
   };
 }

@@ -116,4 +116,13 @@ export const blindingMask: ReadMask = {
     }
     return restoreHidden(incoming, stored);
   },
+  /**
+   * A create (or a write over a version not yet blinded) that the label rule has just labelled: a blinded
+   * role may not state its arms or product. In a blinded study the arm comes from $randomize and the
+   * infusion's product is recorded by the unblinded team.
+   */
+  guardWritten(written, sent, requester) {
+    if (!isBlinded(requester) || !hasBlindedLabel(written) || !statesHidden(sent)) return;
+    throw errors.forbidden(`Role ${requester.role} may not write the allocation of a blinded study (arms, product, lot, dose, notes of an infusion)`);
+  },
 };
