@@ -1,11 +1,10 @@
-import type { AdverseEvent, Bundle, MedicationAdministration, Observation, OperationOutcome, ResearchSubject } from '@medplum/fhirtypes';
+import type { Bundle, OperationOutcome, ResearchSubject } from '@medplum/fhirtypes';
 import request from 'supertest';
 import { seedTrials } from '../unit/trial/demo/demo-fixture';
+import { infusionReaction } from '../helpers/adverse-events';
+import { bodyWeight, studyInfusion } from '../helpers/infusions';
 import { FHIR_JSON, storeName, useTestApp } from '../helpers/test-app';
 
-const NCIT = 'http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl';
-const AE = 'http://hl7.org/fhir/uv/ae-research-backport-ig/StructureDefinition/';
-const UCUM = 'http://unitsofmeasure.org';
 const CARE_SSC = 'NCT04356287';
 const FARGE = 'NCT02213705';
 const LUPUS = 'NCT03562065';
@@ -77,47 +76,8 @@ describe(`infusion checks on study MedicationAdministrations (${storeName()})`, 
     return { patient, subject, study };
   }
 
-  async function weigh(who: Enrolled, kg: number, day: string): Promise<string> {
-    const weight: Observation = {
-      resourceType: 'Observation',
-      extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/workflow-researchStudy', valueReference: { reference: who.study } }],
-      status: 'final',
-      category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }],
-      code: { coding: [{ system: 'http://loinc.org', code: '29463-7', display: 'Body weight' }], text: 'Body weight' },
-      subject: { reference: who.patient },
-      effectiveDateTime: `${day}T08:30:00Z`,
-      valueQuantity: { value: kg, unit: 'kg', system: UCUM, code: 'kg' },
-    };
-    return created('Observation', weight);
-  }
-
-  /** An infusion on `day`: cells (with `perKg` unless null) or placebo (cells = 0), citing `weight`. */
-  function infusion(who: Enrolled, day: string, weight: string, cells: number, perKg: number | null, product = cells > 0 ? 'UCMSC' : 'Placebo'): MedicationAdministration {
-    return {
-      resourceType: 'MedicationAdministration',
-      extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/workflow-researchStudy', valueReference: { reference: who.study } }],
-      contained: [
-        {
-          resourceType: 'Medication',
-          id: 'product',
-          code: { text: product },
-          batch: { lotNumber: `LOT-${day}` },
-          amount: { numerator: { value: 50, unit: 'mL', system: UCUM, code: 'mL' }, denominator: { value: 1, unit: 'bag', system: UCUM, code: '{bag}' } },
-          ingredient: [...(cells > 0 ? [{ itemCodeableConcept: { text: product }, isActive: true }] : []), { itemCodeableConcept: { text: 'PlasmaLyte A' }, isActive: false }],
-        },
-      ],
-      status: 'completed',
-      medicationReference: { reference: '#product' },
-      subject: { reference: who.patient },
-      effectivePeriod: { start: `${day}T10:00:00Z`, end: `${day}T10:45:00Z` },
-      supportingInformation: [{ reference: weight }],
-      dosage: {
-        route: { coding: [{ system: 'http://snomed.info/sct', code: '47625008' }] },
-        dose: { value: cells, unit: 'cells', system: UCUM, code: '{cells}' },
-        ...(perKg !== null && cells > 0 ? { extension: [{ url: 'https://stroma-fhir.org/fhir/StructureDefinition/dose-per-kg', valueQuantity: { value: perKg, unit: '{cells}/kg', system: UCUM, code: '{cells}/kg' } }] } : {}),
-      },
-    };
-  }
+  const weigh = (who: Enrolled, kg: number, day: string): Promise<string> => created('Observation', bodyWeight(who, kg, day));
+  const infusion = studyInfusion;
 
   /** A weight of 70 kg on the day and the infusion of that day (cells = 70 x per kg, or 0 for placebo). */
   async function infuse(who: Enrolled, day: string, perKg: number | null, options: { cells?: number; product?: string } = {}) {
@@ -127,24 +87,7 @@ describe(`infusion checks on study MedicationAdministrations (${storeName()})`, 
   }
 
   async function adverseEvent(who: Enrolled, suspect: string, grade: string, relatedness: string, onset: string): Promise<string> {
-    const event: AdverseEvent = {
-      resourceType: 'AdverseEvent',
-      extension: [
-        { url: `${AE}ae-grade`, valueCodeableConcept: { coding: [{ system: NCIT, code: grade }] } },
-        { url: `${AE}suspect-entity`, extension: [{ url: 'instance', valueReference: { reference: suspect } }, { url: 'causality', extension: [{ url: 'entityRelatedness', valueCodeableConcept: { coding: [{ system: NCIT, code: relatedness }] } }] }] },
-        { url: `${AE}expected-in-research-study`, valueBoolean: false },
-        { url: `${AE}research-subject-ref`, valueReference: { reference: who.subject } },
-      ],
-      actuality: 'actual',
-      event: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/mdr', code: '10051792', display: 'Infusion related reaction' }], text: 'Infusion related reaction' },
-      subject: { reference: who.patient },
-      date: `${onset}T14:00:00Z`,
-      recordedDate: `${onset}T16:00:00Z`,
-      seriousness: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/adverse-event-seriousness', code: 'non-serious' }] },
-      outcome: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/adverse-event-outcome', code: 'resolved' }, { system: NCIT, code: 'C49498' }] },
-      study: [{ reference: who.study }],
-    };
-    return created('AdverseEvent', event);
+    return created('AdverseEvent', infusionReaction({ ...who, infusion: suspect, grade, relatedness, onset }));
   }
 
   const refusal = (res: request.Response): { diagnostics: string; expression: string[] } => {

@@ -1,14 +1,12 @@
-import type { AdverseEvent, Bundle, MedicationAdministration, OperationOutcome, Parameters, ResearchSubject } from '@medplum/fhirtypes';
+import type { AdverseEvent, Bundle, OperationOutcome, Parameters, ResearchSubject } from '@medplum/fhirtypes';
 import type { RequestListener as Listener } from 'node:http';
 import request from 'supertest';
+import { infusionReaction } from '../helpers/adverse-events';
+import { bodyWeight, studyInfusion } from '../helpers/infusions';
 import { FHIR_JSON } from '../helpers/test-app';
 
 /** What the randomization suites write: eligible subjects, infusions and adverse events of a seed study. */
 
-const NCIT = 'http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl';
-const AE = 'http://hl7.org/fhir/uv/ae-research-backport-ig/StructureDefinition/';
-const UCUM = 'http://unitsofmeasure.org';
-const STUDY_EXTENSION = 'http://hl7.org/fhir/StructureDefinition/workflow-researchStudy';
 
 export type Headers = Record<string, string>;
 
@@ -98,62 +96,13 @@ export async function infuse(app: RequestListener, headers: Headers, study: stri
     if (res.status !== 201) throw new Error(`${type}: ${res.status} ${JSON.stringify(res.body)}`);
     return `${type}/${res.body.id}`;
   };
-  const weight = await post('Observation', {
-    resourceType: 'Observation',
-    extension: [{ url: STUDY_EXTENSION, valueReference: { reference: study } }],
-    status: 'final',
-    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }],
-    code: { coding: [{ system: 'http://loinc.org', code: '29463-7' }], text: 'Body weight' },
-    subject: { reference: who.patient },
-    effectiveDateTime: `${day}T08:30:00Z`,
-    valueQuantity: { value: 70, unit: 'kg', system: UCUM, code: 'kg' },
-  });
-  const cells = placebo ? 0 : 70_000_000;
-  const product = placebo ? 'Placebo' : 'UCMSC';
-  const infusion: MedicationAdministration = {
-    resourceType: 'MedicationAdministration',
-    extension: [{ url: STUDY_EXTENSION, valueReference: { reference: study } }],
-    contained: [
-      {
-        resourceType: 'Medication',
-        id: 'product',
-        code: { text: product },
-        batch: { lotNumber: `LOT-${day}` },
-        amount: { numerator: { value: 50, unit: 'mL', system: UCUM, code: 'mL' }, denominator: { value: 1, unit: 'bag', system: UCUM, code: '{bag}' } },
-        ingredient: [...(placebo ? [] : [{ itemCodeableConcept: { text: product }, isActive: true }]), { itemCodeableConcept: { text: 'PlasmaLyte A' }, isActive: false }],
-      },
-    ],
-    status: 'completed',
-    medicationReference: { reference: '#product' },
-    subject: { reference: who.patient },
-    effectivePeriod: { start: `${day}T10:00:00Z`, end: `${day}T10:45:00Z` },
-    supportingInformation: [{ reference: weight }],
-    dosage: {
-      route: { coding: [{ system: 'http://snomed.info/sct', code: '47625008' }] },
-      dose: { value: cells, unit: 'cells', system: UCUM, code: '{cells}' },
-      ...(placebo ? {} : { extension: [{ url: 'https://stroma-fhir.org/fhir/StructureDefinition/dose-per-kg', valueQuantity: { value: 1_000_000, unit: '{cells}/kg', system: UCUM, code: '{cells}/kg' } }] }),
-    },
-  };
+  const whose = { study, patient: who.patient };
+  const weight = await post('Observation', bodyWeight(whose, 70, day));
+  const infusion = placebo ? studyInfusion(whose, day, weight, 0, null) : studyInfusion(whose, day, weight, 70_000_000, 1_000_000);
   return post('MedicationAdministration', infusion);
 }
 
 /** An adverse event of the subject, of CTCAE grade `grade` (NCIt), related (C53260) to `infusion`. */
 export function relatedEvent(study: string, who: Candidate, infusion: string, grade: string, onset: string): AdverseEvent {
-  return {
-    resourceType: 'AdverseEvent',
-    extension: [
-      { url: `${AE}ae-grade`, valueCodeableConcept: { coding: [{ system: NCIT, code: grade }] } },
-      { url: `${AE}suspect-entity`, extension: [{ url: 'instance', valueReference: { reference: infusion } }, { url: 'causality', extension: [{ url: 'entityRelatedness', valueCodeableConcept: { coding: [{ system: NCIT, code: 'C53260' }] } }] }] },
-      { url: `${AE}expected-in-research-study`, valueBoolean: false },
-      { url: `${AE}research-subject-ref`, valueReference: { reference: who.subject } },
-    ],
-    actuality: 'actual',
-    event: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/mdr', code: '10051792', display: 'Infusion related reaction' }], text: 'Infusion related reaction' },
-    subject: { reference: who.patient },
-    date: `${onset}T14:00:00Z`,
-    recordedDate: `${onset}T16:00:00Z`,
-    seriousness: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/adverse-event-seriousness', code: 'non-serious' }] },
-    outcome: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/adverse-event-outcome', code: 'resolved' }, { system: NCIT, code: 'C49498' }] },
-    study: [{ reference: study }],
-  };
+  return infusionReaction({ study, patient: who.patient, subject: who.subject, infusion, grade, relatedness: 'C53260', onset });
 }
