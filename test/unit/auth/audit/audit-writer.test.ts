@@ -122,12 +122,10 @@ describe(`AuditWriter (${storeName()})`, () => {
     probe.gate = new Promise<void>((resolve) => (open = resolve));
     const audit = writer({ maxBatch: 10, flushMs: 5 });
 
-    const started = performance.now();
-    for (let i = 0; i < 100; i++) audit.record(record('slow', i));
-    const elapsed = performance.now() - started;
+    // record() returns nothing to wait for: the 100 calls finish while the store is still held at the gate.
+    for (let i = 0; i < 100; i++) expect(audit.record(record('slow', i))).toBeUndefined();
     await new Promise((r) => setTimeout(r, 50)); // timers fire; the first flush is held at the gate
 
-    expect(elapsed).toBeLessThan(50);
     expect(probe.appends).toBe(1);
     expect(audit.queued).toBe(90);
     open();

@@ -75,15 +75,15 @@ describe('Bundle checks across entries', () => {
     expect(errorsOf(bundle)).toEqual(["Bundle.link[1]: The link relationship type 'self' can only occur once"]);
   });
 
-  it('validates a 10,000-entry transaction in linear time (well under 2 s)', () => {
+  // Its cost (linear in the entries) is measured by `npm run bench:validate`, not timed here: a wall-clock
+  // bound in a unit test fails on a loaded CI machine and proves nothing on a fast one.
+  it('when 10,000 entries of a transaction all reference the first by urn:uuid, then it validates without error', () => {
     const entries = Array.from({ length: 10_000 }, (_, i) =>
       post(`urn:uuid:00000000-0000-0000-0000-${String(i).padStart(12, '0')}`, {
         ...patient(`p${i}`),
         link: i > 0 ? [{ other: { reference: 'urn:uuid:00000000-0000-0000-0000-000000000000' }, type: 'seealso' }] : undefined,
       }),
     );
-    const started = performance.now();
     expect(errorsOf(JSON.parse(JSON.stringify(transaction(entries))))).toEqual([]);
-    expect(performance.now() - started).toBeLessThan(2000);
   });
 });

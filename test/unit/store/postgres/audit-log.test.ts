@@ -183,16 +183,13 @@ describe(`the PostgreSQL AuditLog (${storeName()})`, () => {
     await expect(log.search(query({ cursor: "1; DROP TABLE audit_event" }))).rejects.toThrow(RangeError);
   });
 
-  it('when 1,000 events are appended, then it is one statement, quick, and the ids follow the input', async () => {
+  it('when 1,000 events are appended, then it is one statement and the ids follow the input', async () => {
     const probe = counting(db);
     const countedLog = createPostgresAuditLog(probe.db);
     const batch = Array.from({ length: 1000 }, (_, i) => auditEvent({ recorded: '2026-12-04T00:00:00.000Z', entities: [`Group/bulk-${i}`] }));
-    const started = performance.now();
     const bulk = await countedLog.append(batch);
-    const elapsed = performance.now() - started;
     expect(probe.statements()).toBe(1);
     expect(bulk).toHaveLength(1000);
-    expect(elapsed).toBeLessThan(2000);
     for (const i of [0, 499, 999]) {
       expect((await log.search(query({ entities: [`Group/bulk-${i}`] }))).events.map((e) => e.id)).toEqual([bulk[i]]);
     }
