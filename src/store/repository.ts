@@ -174,6 +174,33 @@ export interface HistoryPage {
   hasMore: boolean;
 }
 
+/**
+ * A tabulation: for each current resource of a type that meets the filters, the values its search
+ * index holds for each column's parameter. It answers aggregate questions (how many events of which
+ * grade, when) from the index rows alone, without reading any resource. Read masks cannot apply to
+ * values that are not resources, so only the server's own code tabulates (the requester's store
+ * refuses it), and that code answers for what it shows.
+ */
+export interface TabulateQuery {
+  resourceType: string;
+  filters: QueryFilter[];
+  /** Column name -> a parameter of resourceType. */
+  columns: Readonly<Record<string, IndexedParameter>>;
+}
+
+/**
+ * One indexed value: a token's code (without its system), a reference as `Type/id` (or its URL when it
+ * is not to a resource), a string or uri as stored, a date or period as the ISO instant it starts at,
+ * a number, a quantity's value in UCUM base units where UCUM converts its unit (else as stored).
+ */
+export type TabulatedValue = string | number;
+
+export interface TabulatedRow {
+  id: string;
+  /** For each column, the resource's values (none when it has no value for the parameter). */
+  values: Record<string, TabulatedValue[]>;
+}
+
 export interface ResourceReader {
   /** The current version of a resource, a tombstone if its last version is a delete. */
   read(resourceType: string, id: string): Promise<StoredVersion | undefined>;
@@ -187,6 +214,8 @@ export interface ResourceReader {
   exists(query: SearchQuery): Promise<boolean>;
   /** Current, not deleted resources reached from `from` by the requests, each once, in a stable order. */
   include(query: IncludeQuery): Promise<Resource[]>;
+  /** The index values of every matching resource (see TabulateQuery), in no particular order. */
+  tabulate(query: TabulateQuery): Promise<TabulatedRow[]>;
 }
 
 export interface ResourceWriter extends ResourceReader {

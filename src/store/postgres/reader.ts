@@ -8,6 +8,7 @@ import { toVersion, VERSION_COLUMNS, withTypeFirst, type VersionRow } from './ro
 import { askOne, type ExistsCoalescer } from './exists-coalescer';
 import { searchPage } from './search-page';
 import { buildSearchSql } from './search-sql';
+import { tabulate } from './tabulate-sql';
 
 export const READ_SQL = `SELECT ${VERSION_COLUMNS} FROM resource WHERE resource_type = $1 AND id = $2`;
 const READ_VERSION_SQL = `SELECT ${VERSION_COLUMNS}, method FROM resource_history WHERE resource_type = $1 AND id = $2 AND version_id = $3`;
@@ -47,6 +48,9 @@ export function reader(db: () => Promise<Queryable>, ctx: QueryContext, coalesce
       const { sql, params } = buildIncludeSql(query, ctx);
       const rows = await (await db()).query<{ content: Resource }>(sql, params);
       return rows.map((row) => withTypeFirst(row.content));
+    },
+    async tabulate(query) {
+      return tabulate(await db(), query, ctx);
     },
   };
 }

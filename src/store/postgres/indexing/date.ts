@@ -61,6 +61,7 @@ export const dateIndex: IndexType = {
   columns: ['low', 'high'],
   columnTypes: { low: 'timestamptz', high: 'timestamptz' },
   sortKey: { asc: 'min(i.low)', desc: 'max(i.high)', type: 'timestamptz' },
+  tabulated: `to_char(COALESCE(i.low, i.high) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
   extract(values) {
     return values.flatMap(rangesOf).map((r) => [r.low, r.high]);
   },

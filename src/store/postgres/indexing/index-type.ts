@@ -41,4 +41,6 @@ export interface IndexType {
   negatingModifiers?: readonly string[];
   /** Aggregates over alias `i` to sort by, ascending and descending, and their SQL type (default text). */
   sortKey: { asc: string; desc: string; type?: string };
+  /** One row's value (alias `i`) as a tabulation returns it (see TabulatedValue): text, or float8 for numbers. */
+  tabulated: string;
 }

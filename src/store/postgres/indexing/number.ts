@@ -8,6 +8,7 @@ export const numberIndex: IndexType = {
   columns: ['low', 'high'],
   columnTypes: { low: 'numeric', high: 'numeric' },
   sortKey: { asc: 'min(i.low)', desc: 'max(i.high)', type: 'numeric' },
+  tabulated: 'COALESCE(i.low, i.high)::float8',
   extract(values) {
     return values.flatMap(rangeOf);
   },

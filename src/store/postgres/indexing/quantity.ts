@@ -36,6 +36,7 @@ export const quantityIndex: IndexType = {
   columnTypes: { low: 'numeric', high: 'numeric', canonical_low: 'numeric', canonical_high: 'numeric' },
   unindexedTypes: ['sampleddata'],
   sortKey: { asc: 'min(i.low)', desc: 'max(i.high)', type: 'numeric' },
+  tabulated: 'COALESCE(i.canonical_low, i.low, i.canonical_high, i.high)::float8',
   extract(values) {
     return values.flatMap(rowOf);
   },

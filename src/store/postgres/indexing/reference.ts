@@ -20,6 +20,7 @@ export const referenceIndex: IndexType = {
   table: 'idx_reference',
   columns: ['target_type', 'target_id', 'url', 'identifier_system', 'identifier_value'],
   sortKey: { asc: 'min(i.target_id)', desc: 'max(i.target_id)' },
+  tabulated: `CASE WHEN i.target_id IS NOT NULL THEN i.target_type || '/' || i.target_id ELSE i.url END`,
   extract(values, ctx) {
     return values.flatMap((v) => referenceRow(v, ctx));
   },

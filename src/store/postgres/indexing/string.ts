@@ -14,6 +14,7 @@ export const stringIndex: IndexType = {
   table: 'idx_string',
   columns: ['value', 'value_exact'],
   sortKey: { asc: 'min(i.value)', desc: 'max(i.value)' },
+  tabulated: 'i.value_exact',
   extract(values) {
     return values.flatMap(stringsOf).map((s) => [normalizeString(s), s]);
   },

@@ -24,6 +24,7 @@ export const tokenIndex: IndexType = {
   columns: ['system', 'code', 'text_value', 'type_system', 'type_code'],
   negatingModifiers: ['not'],
   sortKey: { asc: 'min(i.code)', desc: 'max(i.code)' },
+  tabulated: 'i.code',
   extract(values) {
     return values.flatMap(tokenRows);
   },

@@ -6,6 +6,7 @@ export const uriIndex: IndexType = {
   table: 'idx_uri',
   columns: ['value'],
   sortKey: { asc: 'min(i.value)', desc: 'max(i.value)' },
+  tabulated: 'i.value',
   extract(values) {
     return values.filter((v) => typeof v.value === 'string').map((v) => [v.value as string]);
   },
