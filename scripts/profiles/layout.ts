@@ -7,13 +7,14 @@ import type { CompiledResource } from './sushi-offline';
  * for one resource type (src/fhir/conformance/profile-files.ts). These folders hold SUSHI's output
  * only: a file in them that the FSH does not produce is stale and is deleted by `npm run profiles`.
  */
-export const GENERATED_FOLDERS = ['structure-definitions', 'value-sets', 'code-systems', 'search-parameters', 'examples'];
+export const GENERATED_FOLDERS = ['structure-definitions', 'value-sets', 'code-systems', 'search-parameters', 'measures', 'examples'];
 
 const FOLDER_BY_TYPE: Record<string, string> = {
   StructureDefinition: 'structure-definitions',
   ValueSet: 'value-sets',
   CodeSystem: 'code-systems',
   SearchParameter: 'search-parameters',
+  Measure: 'measures',
 };
 
 export class ProfileLayoutError extends Error {}

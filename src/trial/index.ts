@@ -6,6 +6,7 @@ import { eligibilityRoute } from './operations/eligibility';
 import { allocationLogRoute } from './operations/allocation-log';
 import { importCtgovRoute } from './operations/import-ctgov';
 import { randomizeRoute } from './operations/randomize';
+import { safetySummaryRoute } from './operations/safety-summary';
 import { enrollmentLifecycleRule } from './rules/enrollment-lifecycle';
 import { infusionChecksRule } from './rules/infusion-checks';
 import { trialProfileRule } from './rules/trial-profiles';
@@ -28,4 +29,5 @@ export function registerTrial(registries: FhirRegistries, options: TrialOptions)
   registries.operations.register(eligibilityRoute);
   registries.operations.register(randomizeRoute(registries));
   registries.operations.register(allocationLogRoute);
+  registries.operations.register(safetySummaryRoute(registries));
 }

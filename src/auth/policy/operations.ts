@@ -32,6 +32,11 @@ export const BUILT_IN_OPERATIONS: Readonly<Record<string, OperationRule>> = {
   randomize: { roles: ['admin', 'investigator', 'unblinded'], needs: ['r', 'u'] },
   // $allocation-log shows every subject's arm: never to a blinded role (issue 7 point 5).
   'allocation-log': { roles: ['admin', 'unblinded'], needs: ['r'] },
+  // The summaries (issue 8) count what the trial staff and registries may read; the handler also asks
+  // for search rights on each type it counts, and leaves the arm out for a blinded requester.
+  'safety-summary': { roles: ['admin', 'investigator', 'unblinded', 'registry'], needs: ['r'] },
+  'efficacy-summary': { roles: ['admin', 'investigator', 'unblinded', 'registry'], needs: ['r'] },
+  'participant-flow': { roles: ['admin', 'investigator', 'unblinded', 'registry'], needs: ['r'] },
 };
 
 const UNKNOWN_OPERATION: OperationRule = { roles: ['admin'], needs: ['c', 'r', 'u', 'd', 's'] };

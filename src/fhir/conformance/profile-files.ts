@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { CodeSystem, OperationDefinition, Resource, SearchParameter, StructureDefinition, ValueSet } from '@medplum/fhirtypes';
+import type { CodeSystem, Measure, OperationDefinition, Resource, SearchParameter, StructureDefinition, ValueSet } from '@medplum/fhirtypes';
 import { ConformanceResourceError, type ResourceValidator } from '../validation/types';
 
 /** A profiles/ file that cannot be used: the server refuses to start rather than run without it. */
@@ -35,6 +35,8 @@ export interface ProfileFiles {
   searchParameters: SearchParameter[];
   /** The OperationDefinitions of `operations/` (written by hand). */
   operations: OperationDefinition[];
+  /** The Measures of `measures/`: what the server's summary operations report on. */
+  measures: Measure[];
 }
 
 /** Reads every folder of profiles/ but `examples/`; two files with one type and id stop the start. */
@@ -43,6 +45,7 @@ export function readProfileFiles(profilesDir: string): ProfileFiles {
     validation: readProfileValidationResources(profilesDir),
     searchParameters: readProfileSearchParameters(profilesDir),
     operations: readProfileFolder<OperationDefinition>(profilesDir, 'operations', 'OperationDefinition'),
+    measures: readProfileFolder<Measure>(profilesDir, 'measures', 'Measure'),
   };
   const seen = new Set<string>();
   for (const resource of profileConformanceResources(files)) {
@@ -57,7 +60,7 @@ export function readProfileFiles(profilesDir: string): ProfileFiles {
 
 /** The resources the server stores and serves at /fhir/<Type> (every one of the files). */
 export function profileConformanceResources(files: ProfileFiles): Resource[] {
-  return [...files.validation, ...files.searchParameters, ...files.operations];
+  return [...files.validation, ...files.searchParameters, ...files.operations, ...files.measures];
 }
 
 /** Compiles profiles/ into the validator; a profile that cannot be compiled stops the start. */

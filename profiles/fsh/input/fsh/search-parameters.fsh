@@ -147,3 +147,59 @@ Usage: #definition
 * type = #token
 * expression = "AdverseEvent.meta.tag.where(system = 'https://stroma-fhir.org/fhir/CodeSystem/safety-flag' and code = 'trsae').exists()"
 * xpathUsage = #normal
+
+// Issue 8: the safety summary counts the events related to a study infusion from the search index
+// (Repository.tabulate), so the pairing of a suspect entity with its causality is indexed here.
+Instance: adverseevent-related-suspect
+InstanceOf: SearchParameter
+Usage: #definition
+* url = "https://stroma-fhir.org/fhir/SearchParameter/adverseevent-related-suspect"
+* version = "0.1.0"
+* name = "AdverseEventRelatedSuspect"
+* status = #active
+* experimental = false
+* date = "2026-12-03"
+* publisher = "Stroma"
+* description = "The suspect entities (a MedicationAdministration, say) the adverse event is treatment related to: the instance of each suspect-entity extension of the AE Clinical Research IG, or of each R4 core suspectEntity, whose causality is related or possibly related (NCI Thesaurus C53260 or C53258; DOMAIN.md's treatment related, where C53257 unlikely related does not count). AdverseEvent?related-suspect=MedicationAdministration/123 finds the events related to that infusion."
+* code = #related-suspect
+* base[0] = #AdverseEvent
+* type = #reference
+* expression = "AdverseEvent.extension.where(url = 'http://hl7.org/fhir/uv/ae-research-backport-ig/StructureDefinition/suspect-entity').where(extension.where(url = 'causality').extension.where(url = 'entityRelatedness').value.ofType(CodeableConcept).coding.where(system = 'http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl' and (code = 'C53260' or code = 'C53258')).exists()).extension.where(url = 'instance').value.ofType(Reference) | AdverseEvent.suspectEntity.where(causality.assessment.coding.where(system = 'http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl' and (code = 'C53260' or code = 'C53258')).exists()).instance"
+* xpathUsage = #normal
+
+// DOMAIN.md: the prednisone dose is a MedicationStatement; the steroid-sparing outcome of NCT03562065
+// reads its daily dose per study (issue 8), linked like the other events by workflow-researchStudy.
+Instance: medicationstatement-study
+InstanceOf: SearchParameter
+Usage: #definition
+* url = "https://stroma-fhir.org/fhir/SearchParameter/medicationstatement-study"
+* version = "0.1.0"
+* name = "MedicationStatementResearchStudy"
+* status = #active
+* experimental = false
+* date = "2026-12-03"
+* publisher = "Stroma"
+* description = "The research study a MedicationStatement belongs to, from the R4 core extension workflow-researchStudy (a study's record of a concomitant treatment, such as the prednisone dose)."
+* code = #study
+* base[0] = #MedicationStatement
+* type = #reference
+* expression = "MedicationStatement.extension.where(url = 'http://hl7.org/fhir/StructureDefinition/workflow-researchStudy').value.ofType(Reference)"
+* xpathUsage = #normal
+* target[0] = #ResearchStudy
+
+Instance: medicationstatement-dose
+InstanceOf: SearchParameter
+Usage: #definition
+* url = "https://stroma-fhir.org/fhir/SearchParameter/medicationstatement-dose"
+* version = "0.1.0"
+* name = "MedicationStatementDose"
+* status = #active
+* experimental = false
+* date = "2026-12-03"
+* publisher = "Stroma"
+* description = "The dose of each dosage of the statement (dosage.doseAndRate.doseQuantity), e.g. the daily prednisone dose in mg; compared in UCUM base units, so 10 mg finds 0.01 g."
+* code = #dose
+* base[0] = #MedicationStatement
+* type = #quantity
+* expression = "MedicationStatement.dosage.doseAndRate.dose.ofType(Quantity)"
+* xpathUsage = #normal

@@ -1,0 +1,125 @@
+import type { FhirRegistries } from '../../fhir/conformance/registries';
+import { parseSearch } from '../../fhir/search/parse-search';
+import type { IndexedParameter, ResourceReader, TabulatedRow, TabulatedValue } from '../../store/repository';
+
+/**
+ * What the measures count, read from the search index (Repository.tabulate) and never from the
+ * resources themselves, so that a study of 10,000 subjects is summed in a few statements. Each record
+ * is the handful of facts a measure needs about one resource.
+ */
+export interface SubjectRecord {
+  id: string;
+  /** `Patient/{id}`. */
+  patient?: string;
+  status?: string;
+  /** The actual arm, else the assigned one (ResearchStudy.arm.name). */
+  arm?: string;
+}
+
+export interface InfusionRecord {
+  id: string;
+  patient?: string;
+  /** When it was given (ISO instant it starts at). */
+  given?: string;
+}
+
+export interface EventRecord {
+  id: string;
+  patient?: string;
+  /** Onset: AdverseEvent.date (required by the study profile). */
+  onset?: string;
+  /** CTCAE grade 1 to 5, from the ae-grade extension. */
+  grade?: number;
+  serious: boolean;
+  /** The suspects it is treatment related to (`MedicationAdministration/{id}`...). */
+  relatedTo: string[];
+}
+
+export interface ValueRecord {
+  id: string;
+  patient?: string;
+  code: string[];
+  when?: string;
+  value?: number;
+}
+
+/** Infusions that did not happen (R4 MedicationAdministration.status) are no study infusion. */
+const NOT_GIVEN: ReadonlySet<string> = new Set(['not-done', 'entered-in-error']);
+
+export type Rows = (resourceType: string, query: [string, string][], columns: Record<string, string>) => Promise<TabulatedRow[]>;
+
+/** Tabulates `resourceType` with search parameters given as in a URL, over the columns named by parameter code. */
+export function tabulator(reader: ResourceReader, registries: FhirRegistries): Rows {
+  return (resourceType, query, columns) => {
+    const { filters } = parseSearch(resourceType, query, registries, true).query;
+    const params: Record<string, IndexedParameter> = {};
+    for (const [name, code] of Object.entries(columns)) {
+      const param = registries.searchParameters.get(resourceType, code);
+      if (!param) throw new Error(`${resourceType} has no search parameter ${code}`);
+      params[name] = param;
+    }
+    return reader.tabulate({ resourceType, filters, columns: params });
+  };
+}
+
+const first = (values: TabulatedValue[]): string | undefined => (typeof values[0] === 'string' ? values[0] : undefined);
+const firstNumber = (values: TabulatedValue[]): number | undefined => (typeof values[0] === 'number' ? values[0] : undefined);
+const strings = (values: TabulatedValue[]): string[] => values.filter((v): v is string => typeof v === 'string');
+
+export async function readSubjects(rows: Rows, studyId: string): Promise<SubjectRecord[]> {
+  const found = await rows('ResearchSubject', [['study', `ResearchStudy/${studyId}`]], {
+    patient: 'individual',
+    status: 'status',
+    assigned: 'assigned-arm',
+    actual: 'actual-arm',
+  });
+  return found.map(({ id, values }) => ({
+    id,
+    patient: first(values.patient),
+    status: first(values.status),
+    arm: first(values.actual) ?? first(values.assigned),
+  }));
+}
+
+/** The study's infusions that were given (placebo ones included: they are study infusions too). */
+export async function readInfusions(rows: Rows, studyId: string): Promise<InfusionRecord[]> {
+  const found = await rows('MedicationAdministration', [['study', `ResearchStudy/${studyId}`]], {
+    patient: 'subject',
+    given: 'effective-time',
+    status: 'status',
+  });
+  return found
+    .filter(({ values }) => !NOT_GIVEN.has(first(values.status) ?? ''))
+    .map(({ id, values }) => ({ id, patient: first(values.patient), given: first(values.given) }));
+}
+
+/** The study's adverse events that occurred (an actuality of `potential` is a near miss, not an event). */
+export async function readEvents(rows: Rows, studyId: string): Promise<EventRecord[]> {
+  const found = await rows('AdverseEvent', [['study', `ResearchStudy/${studyId}`], ['actuality:not', 'potential']], {
+    patient: 'subject',
+    onset: 'date',
+    grade: 'grade',
+    seriousness: 'seriousness',
+    related: 'related-suspect',
+  });
+  return found.map(({ id, values }) => ({
+    id,
+    patient: first(values.patient),
+    onset: first(values.onset),
+    grade: firstNumber(values.grade),
+    serious: values.seriousness.includes('serious'),
+    relatedTo: strings(values.related),
+  }));
+}
+
+/** The study's Observations (or MedicationStatements) of some codes (`system|code`, ORed), with their numeric value in UCUM base units. */
+export async function readValues(rows: Rows, resourceType: 'Observation' | 'MedicationStatement', studyId: string, codes: string[]): Promise<ValueRecord[]> {
+  const columns =
+    resourceType === 'Observation'
+      ? { patient: 'subject', code: 'code', when: 'date', value: 'value-quantity' }
+      : { patient: 'subject', code: 'code', when: 'effective', value: 'dose' };
+  // Results that stand: not preliminary, cancelled or entered in error; doses that were taken.
+  const status = resourceType === 'Observation' ? 'final,amended,corrected' : 'active,completed';
+  const found = await rows(resourceType, [['study', `ResearchStudy/${studyId}`], ['code', codes.join(',')], ['status', status]], columns);
+  return found.map(({ id, values }) => ({ id, patient: first(values.patient), code: strings(values.code), when: first(values.when), value: firstNumber(values.value) }));
+}
