@@ -6,6 +6,7 @@ import { eligibilityRoute } from './operations/eligibility';
 import { allocationLogRoute } from './operations/allocation-log';
 import { importCtgovRoute } from './operations/import-ctgov';
 import { randomizeRoute } from './operations/randomize';
+import { participantFlowRoute } from './operations/participant-flow';
 import { safetySummaryRoute } from './operations/safety-summary';
 import { enrollmentLifecycleRule } from './rules/enrollment-lifecycle';
 import { infusionChecksRule } from './rules/infusion-checks';
@@ -30,4 +31,5 @@ export function registerTrial(registries: FhirRegistries, options: TrialOptions)
   registries.operations.register(randomizeRoute(registries));
   registries.operations.register(allocationLogRoute);
   registries.operations.register(safetySummaryRoute(registries));
+  registries.operations.register(participantFlowRoute(registries));
 }

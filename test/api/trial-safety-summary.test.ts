@@ -2,7 +2,7 @@ import type { Bundle, List, MeasureReport, MeasureReportGroup } from '@medplum/f
 import request from 'supertest';
 import { seedTrials } from '../unit/trial/demo/demo-fixture';
 import { infusionReaction } from '../helpers/adverse-events';
-import { bodyWeight, studyInfusion } from '../helpers/infusions';
+import { created, enrol, type Enrolled } from '../helpers/enrolment';
 import { FHIR_JSON, storeName, useTestApp } from '../helpers/test-app';
 
 const FARGE = 'NCT02213705';
@@ -14,60 +14,29 @@ const RELATED = 'C53260';
 const UNLIKELY = 'C53257';
 const SYSTEM = 'https://stroma-fhir.org/fhir/CodeSystem/safety-measure';
 
-interface Enrolled {
-  patient: string;
-  subject: string;
-  study: string;
-  infusion: string;
-}
-
 /** The counting rules of $safety-summary at their edges (issue 8 point 1), on NCT02213705 (open label). */
 describe(`$safety-summary (${storeName()})`, () => {
   const t = useTestApp();
   let study = '';
-  let mrn = 0;
   const events: Record<string, string> = {};
 
-  const created = async (type: string, body: object): Promise<string> => {
-    const res = await request(t.app).post(`/fhir/${type}`).set('content-type', FHIR_JSON).send(body);
-    if (res.status !== 201) throw new Error(`${type}: ${res.status} ${JSON.stringify(res.body)}`);
-    return `${type}/${res.body.id}`;
-  };
-
   /** A consented subject of the cohort, infused with its dose on D0 unless `infused` is false. */
-  async function enrol(arm: string, perKg: number, infused = true): Promise<Enrolled> {
-    mrn++;
-    const patient = await created('Patient', { resourceType: 'Patient', identifier: [{ system: 'http://hospital.example.org/mrn', value: `SAFE-${mrn}` }], gender: 'female', birthDate: '1970-05-01' });
-    const consent = await created('Consent', {
-      resourceType: 'Consent',
-      status: 'active',
-      scope: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'research' }] },
-      category: [{ coding: [{ system: 'http://loinc.org', code: '59284-0' }] }],
-      patient: { reference: patient },
-      dateTime: '2024-01-01T10:00:00Z',
-      policyRule: { text: 'Written informed consent' },
-    });
-    const subject = await created('ResearchSubject', { resourceType: 'ResearchSubject', status: 'on-study', period: { start: '2024-01-02' }, study: { reference: study }, individual: { reference: patient }, consent: { reference: consent }, assignedArm: arm });
-    if (!infused) return { patient, subject, study, infusion: '' };
-    const weight = await created('Observation', bodyWeight({ study, patient }, 70, D0));
-    const infusion = await created('MedicationAdministration', studyInfusion({ study, patient }, D0, weight, perKg * 70, perKg));
-    return { patient, subject, study, infusion };
-  }
+  const enrolIn = (arm: string, perKg: number, infused = true): Promise<Enrolled> => enrol(t.app, { study, arm, perKg, infusions: infused ? [D0] : [] });
 
   async function event(name: string, who: Enrolled, grade: keyof typeof GRADE, relatedness: string, onset: string, serious = false): Promise<void> {
     const suspect = who.infusion || 'MedicationAdministration/none';
-    events[name] = await created('AdverseEvent', infusionReaction({ ...who, infusion: suspect, grade: GRADE[grade], relatedness, onset, serious }));
+    events[name] = await created(t.app, 'AdverseEvent', infusionReaction({ ...who, infusion: suspect, grade: GRADE[grade], relatedness, onset, serious }));
   }
 
   beforeAll(async () => {
     await request(t.app).post('/fhir').set('content-type', FHIR_JSON).send(seedTrials().get(FARGE) as Bundle).expect(200);
     const found = await request(t.app).get(`/fhir/ResearchStudy?identifier=https://clinicaltrials.gov|${FARGE}`).expect(200);
     study = `ResearchStudy/${(found.body as Bundle).entry?.[0]?.resource?.id}`;
-    const s1 = await enrol(COHORT_1, 1_000_000);
-    const s2 = await enrol(COHORT_1, 1_000_000);
-    const s3 = await enrol(COHORT_2, 3_000_000);
-    const s4 = await enrol(COHORT_2, 3_000_000);
-    const untreated = await enrol(COHORT_2, 3_000_000, false);
+    const s1 = await enrolIn(COHORT_1, 1_000_000);
+    const s2 = await enrolIn(COHORT_1, 1_000_000);
+    const s3 = await enrolIn(COHORT_2, 3_000_000);
+    const s4 = await enrolIn(COHORT_2, 3_000_000);
+    const untreated = await enrolIn(COHORT_2, 3_000_000, false);
     await event('day 10, grade 1', s1, 1, RELATED, '2024-01-20');
     await event('day 11, grade 2', s1, 2, RELATED, '2024-01-21');
     await event('day 2, grade 3', s2, 3, RELATED, '2024-01-12');
