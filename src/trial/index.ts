@@ -6,6 +6,7 @@ import { eligibilityRoute } from './operations/eligibility';
 import { allocationLogRoute } from './operations/allocation-log';
 import { importCtgovRoute } from './operations/import-ctgov';
 import { randomizeRoute } from './operations/randomize';
+import { efficacySummaryRoute } from './operations/efficacy-summary';
 import { participantFlowRoute } from './operations/participant-flow';
 import { safetySummaryRoute } from './operations/safety-summary';
 import { enrollmentLifecycleRule } from './rules/enrollment-lifecycle';
@@ -32,4 +33,5 @@ export function registerTrial(registries: FhirRegistries, options: TrialOptions)
   registries.operations.register(allocationLogRoute);
   registries.operations.register(safetySummaryRoute(registries));
   registries.operations.register(participantFlowRoute(registries));
+  registries.operations.register(efficacySummaryRoute(registries));
 }

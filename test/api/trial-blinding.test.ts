@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Bundle, MedicationAdministration, ResearchSubject } from '@medplum/fhirtypes';
+import type { Bundle, MeasureReport, MedicationAdministration, ResearchSubject } from '@medplum/fhirtypes';
 import request from 'supertest';
 import { demoBundle } from '../../src/trial/demo';
 import { tokenFor } from '../helpers/auth';
@@ -199,5 +199,40 @@ describe(`blinding of NCT04356287 (double-blind) (${storeName()})`, () => {
     const response = await request(t.app).post('/fhir/MedicationAdministration').set(as.unblinded).set('content-type', FHIR_JSON).send(again).expect(422);
     expect(response.body.issue[0].diagnostics).toContain('does not follow the protocol of this blinded study');
     expect(leaks(response.body)).toEqual([]);
+  });
+
+  const SUMMARIES = ['$safety-summary', '$efficacy-summary', '$participant-flow'];
+  const armStratified = (report: MeasureReport) => (report.group ?? []).filter((g) => g.stratifier?.some((st) => st.code?.[0]?.coding?.[0]?.code === 'arm')).length;
+
+  test('when an investigator asks for the summaries of the blinded study, then no group is stratified by arm and no arm is named; the unblinded role gets them by arm', async () => {
+    for (const operation of SUMMARIES) {
+      const blinded = (await request(t.app).get(`/fhir/ResearchStudy/${studyId}/${operation}`).set(as.investigator).expect(200)).body as MeasureReport;
+      expect([operation, armStratified(blinded)]).toEqual([operation, 0]);
+      expect([operation, ALLOCATION_WORDS.filter((word) => JSON.stringify(blinded).includes(word))]).toEqual([operation, []]);
+      const unblinded = (await request(t.app).get(`/fhir/ResearchStudy/${studyId}/${operation}`).set(as.unblinded).expect(200)).body as MeasureReport;
+      expect([operation, armStratified(unblinded)]).toEqual([operation, unblinded.group?.length]);
+    }
+  });
+
+  test('when the demo data of both studies is summarized, then each outcome counts every treated subject once, as a value or as missing', async () => {
+    const lupus = await request(t.app).get('/fhir/ResearchStudy?identifier=https://clinicaltrials.gov|NCT03562065').set(as.admin).expect(200);
+    const reports = [
+      (await request(t.app).get(`/fhir/ResearchStudy/${studyId}/$efficacy-summary`).set(as.unblinded).expect(200)).body as MeasureReport,
+      (await request(t.app).get(`/fhir/ResearchStudy/${lupus.body.entry[0].resource.id}/$efficacy-summary`).set(as.investigator).expect(200)).body as MeasureReport,
+    ];
+    const codes = reports.map((r) => (r.group ?? []).map((g) => g.code?.coding?.[0]?.code));
+    expect(codes[0]).toEqual(['mrss-change-m12']);
+    expect(codes[1]).toEqual(expect.arrayContaining(['sri4-m3', 'sri4-m12', 'selena-sledai-m0', 'bilag-total-m12', 'steroid-sparing-m6']));
+    for (const report of reports) {
+      const safety = (await request(t.app).get(`/fhir/${report.subject?.reference}/$safety-summary`).set(as.unblinded).expect(200)).body as MeasureReport;
+      const treated = safety.group?.[0].population?.[0].count ?? 0;
+      expect(treated).toBeGreaterThan(0);
+      for (const group of report.group ?? []) {
+        const counted = (group.population ?? []).filter((p) => p.code?.coding?.[0]?.code !== 'numerator').reduce((sum, p) => sum + (p.count ?? 0), 0);
+        expect([group.code?.coding?.[0]?.code, counted <= treated, counted > 0]).toEqual([group.code?.coding?.[0]?.code, true, true]);
+      }
+      // NCT03562065 is open label: its arms are shown to the investigator as well.
+      expect(armStratified(report)).toBe(report.group?.length);
+    }
   });
 });

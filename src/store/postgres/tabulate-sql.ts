@@ -7,10 +7,10 @@ import type { QueryContext } from './indexing/index-type';
 import { SqlParams } from './sql-params';
 
 /**
- * Answers a tabulation with one statement for the matching resources and one per column, each a
- * join of the column's index rows with the matches: a hash join over the whole set, where a
- * subquery per resource and column would probe the rid index once for each. The rows are merged
- * here by rid. Nothing reads the resources' content.
+ * Answers a tabulation with one statement for the matching resources, then one per column reading
+ * the column's index rows of those rids (passed as an array: the filters, which may hold chains, run
+ * once, and each column is a plain lookup by rid). The rows are merged here by rid. Nothing reads the
+ * resources' content.
  */
 export async function tabulate(db: Queryable, query: TabulateQuery, ctx: QueryContext): Promise<TabulatedRow[]> {
   const matches = matchesSql(query, ctx);
@@ -21,8 +21,9 @@ export async function tabulate(db: Queryable, query: TabulateQuery, ctx: QueryCo
     byRid.set(row.rid, { id: row.id, values: Object.fromEntries(names.map((name) => [name, [] as TabulatedValue[]])) });
   }
   if (byRid.size === 0) return [];
+  const rids = [...byRid.keys()];
   for (const name of names) {
-    const { sql, params } = columnSql(query, name, ctx);
+    const { sql, params } = columnSql(query, name, rids, ctx);
     for (const cell of await db.query<{ rid: string; v: TabulatedValue | null }>(sql, params)) {
       if (cell.v !== null) byRid.get(cell.rid)?.values[name].push(cell.v);
     }
@@ -36,16 +37,14 @@ function matchesSql(query: TabulateQuery, ctx: QueryContext, params = new SqlPar
   return { where: conditions.join(' AND '), params: params.values };
 }
 
-function columnSql(query: TabulateQuery, name: string, ctx: QueryContext): { sql: string; params: unknown[] } {
+function columnSql(query: TabulateQuery, name: string, rids: string[], ctx: QueryContext): { sql: string; params: unknown[] } {
   const param = query.columns[name];
   if (param.resourceType !== query.resourceType || param.type === 'composite') {
     throw new InvalidSearchError(`${param.resourceType}.${param.code} cannot be a column of a tabulation of ${query.resourceType}`);
   }
   const index = indexOf(param);
   const params = new SqlParams();
-  const { where } = matchesSql(query, ctx, params);
   const sql = `SELECT i.rid::text AS rid, ${index.tabulated} AS v FROM ${index.table} i
-    JOIN (SELECT r.rid FROM resource r WHERE ${where}) m ON m.rid = i.rid
-    WHERE ${paramRows(param, [query.resourceType], params, ctx)}`;
+    WHERE i.rid = ANY(${params.add(rids)}::bigint[]) AND ${paramRows(param, [query.resourceType], params, ctx)}`;
   return { sql, params: params.values };
 }

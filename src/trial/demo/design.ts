@@ -1,5 +1,6 @@
 import type { Bundle, Group, Medication, ResearchStudy, ResearchStudyArm, Resource } from '@medplum/fhirtypes';
 import { DOSE_PER_KG_URL, NCT_SYSTEM } from '../ctgov/codes';
+import { diseaseOf, type DiseaseKind } from '../protocol/disease';
 import { fromPartialDate, type Day } from './calendar';
 import { readSchedule } from './schedule-reader';
 import {
@@ -7,7 +8,6 @@ import {
   DEFAULT_START,
   DEFAULT_VEHICLE,
   defaultSchedule,
-  type DiseaseKind,
   SUBJECTS_PER_ARM_PER_BLOCK,
   type VisitPlan,
 } from './schedule-defaults';
@@ -43,18 +43,15 @@ export interface TrialDesign {
 
 export class DemoDesignError extends Error {}
 
-const SSC_CODES = new Set(['89155008']);
-const LUPUS_CODES = new Set(['55464009', '200936003']);
 const ALLOCATION_URL = 'https://stroma-fhir.org/fhir/StructureDefinition/study-allocation';
 
 function resourcesOf<T extends Resource>(bundle: Bundle, type: T['resourceType']): T[] {
   return (bundle.entry ?? []).map((e) => e.resource).filter((r): r is T => r?.resourceType === type);
 }
 
-function diseaseOf(study: ResearchStudy): DiseaseKind {
-  const codes = (study.condition ?? []).flatMap((c) => c.coding ?? []).filter((c) => c.system === 'http://snomed.info/sct');
-  if (codes.some((c) => SSC_CODES.has(c.code ?? ''))) return 'systemic-sclerosis';
-  if (codes.some((c) => LUPUS_CODES.has(c.code ?? ''))) return 'lupus';
+function demoDiseaseOf(study: ResearchStudy): DiseaseKind {
+  const disease = diseaseOf(study);
+  if (disease) return disease;
   throw new DemoDesignError('the demo knows systemic sclerosis and lupus only: no condition coded with either SNOMED CT code');
 }
 
@@ -119,7 +116,7 @@ export function readDesign(bundle: Bundle): TrialDesign {
   if (!targetSize) throw new DemoDesignError(`${nctId}: the enrollment Group has no quantity (target size)`);
   const arms = (study.arm ?? []).map(demoArm);
   if (arms.length === 0) throw new DemoDesignError(`${nctId}: the ResearchStudy has no arm`);
-  const disease = diseaseOf(study);
+  const disease = demoDiseaseOf(study);
   const placeboControlled = arms.some((a) => a.placebo);
   const allocation = study.extension?.find((e) => e.url === ALLOCATION_URL)?.valueCodeableConcept?.coding?.[0]?.code;
   return {

@@ -7,8 +7,7 @@
  * about a real trial: it only shapes fictional data.
  */
 
-/** The disease the trial's ResearchStudy.condition codes (SNOMED CT), which decides the assessments. */
-export type DiseaseKind = 'systemic-sclerosis' | 'lupus';
+import type { DiseaseKind } from '../protocol/disease';
 
 /** What is measured at a visit: screening/baseline, a short safety check, or the full set. */
 export type VisitKind = 'baseline' | 'safety' | 'full';

@@ -1,0 +1,79 @@
+import type { Observation } from '@medplum/fhirtypes';
+import type { FhirRegistries } from '../../fhir/conformance/registries';
+import { searchAll } from '../../fhir/conformance/search-all';
+import { parseSearch } from '../../fhir/search/parse-search';
+import type { Route } from '../../fhir/types';
+import { efficacyFigures, type EfficacyInput } from '../measures/efficacy-figures';
+import { summaryReport } from '../measures/measure-report';
+import { readInfusions, readValues, type Rows } from '../measures/study-records';
+import { seriesByPatient, type Dated } from '../measures/visit-values';
+import { diseaseOf } from '../protocol/disease';
+import { dayOf } from '../protocol/visit-window';
+import { summaryRoute } from './study-summary';
+
+export const EFFICACY_MEASURE = 'https://stroma-fhir.org/fhir/Measure/efficacy-summary';
+export const EFFICACY_SYSTEM = 'https://stroma-fhir.org/fhir/CodeSystem/efficacy-measure';
+
+/** DOMAIN.md's codes of the assessments the outcomes read. */
+const ASSESSMENTS = 'https://stroma-fhir.org/fhir/CodeSystem/trial-assessments';
+const SCORE_CODES = { mrss: 'mrss', sledai: 'selena-sledai', bilagTotal: 'bilag-total', physicianGlobal: 'physician-global' } as const;
+const PREDNISONE = 'http://www.nlm.nih.gov/research/umls/rxnorm|8640';
+
+async function scoreSeries(rows: Rows, studyId: string, names: (keyof typeof SCORE_CODES)[]): Promise<EfficacyInput['scores']> {
+  const records = await readValues(rows, 'Observation', studyId, names.map((n) => `${ASSESSMENTS}|${SCORE_CODES[n]}`));
+  const scores: Partial<Record<keyof typeof SCORE_CODES, Map<string, Dated<number>[]>>> = {};
+  for (const name of names) {
+    const ofCode = records.filter((r) => r.code.includes(SCORE_CODES[name]));
+    scores[name] = seriesByPatient(ofCode.map((r) => ({ patient: r.patient, day: r.when && dayOf(r.when), value: r.value })));
+  }
+  return scores;
+}
+
+/** BILAG organ grades by organ (`bilag-renal` -> `b`), from the components of each bilag-organ Observation. */
+function gradesOf(observation: Observation): Record<string, string> {
+  const grades: Record<string, string> = {};
+  for (const component of observation.component ?? []) {
+    const organ = component.code.coding?.find((c) => c.system === ASSESSMENTS)?.code;
+    const grade = component.valueCodeableConcept?.coding?.find((c) => c.system === ASSESSMENTS)?.code?.replace(/^bilag-/, '');
+    if (organ && grade) grades[organ] = grade;
+  }
+  return grades;
+}
+
+/** `Patient/{id}` as the index keeps a reference (an absolute URL to this server made relative). */
+const patientOf = (observation: Observation): string | undefined => /(?:^|\/)(Patient\/[^/]+)$/.exec(observation.subject?.reference ?? '')?.[1];
+
+/**
+ * GET [base]/ResearchStudy/{id}/$efficacy-summary[?as-of=YYYY-MM-DD]: the efficacy outcomes of the
+ * protocols (issue 8 point 2). Scores and prednisone doses come from the search index; the BILAG organ
+ * grades are read whole (one Observation per lupus visit: an organ's grade is a component, and the index
+ * does not keep which grade went with which organ).
+ */
+export function efficacySummaryRoute(registries: FhirRegistries): Route {
+  return summaryRoute(registries, {
+    name: 'efficacy-summary',
+    reads: ['ResearchSubject', 'MedicationAdministration', 'Observation', 'MedicationStatement'],
+    async build({ study, studyId, subjects, rows, server, arms, asOf }) {
+      const disease = diseaseOf(study);
+      const firstInfusion = new Map<string, string>();
+      for (const infusion of await readInfusions(rows, studyId)) {
+        const day = infusion.given && dayOf(infusion.given);
+        if (!infusion.patient || !day || day > asOf) continue;
+        if (!firstInfusion.has(infusion.patient) || day < (firstInfusion.get(infusion.patient) as string)) firstInfusion.set(infusion.patient, day);
+      }
+      const input: EfficacyInput = { disease, subjects, firstInfusion, scores: {}, asOf, arms };
+      if (disease === 'systemic-sclerosis') input.scores = await scoreSeries(rows, studyId, ['mrss']);
+      if (disease === 'lupus') {
+        const scores = await scoreSeries(rows, studyId, ['sledai', 'bilagTotal', 'physicianGlobal']);
+        const doses = await readValues(rows, 'MedicationStatement', studyId, [PREDNISONE]);
+        const prednisone = seriesByPatient(doses.map((d) => ({ patient: d.patient, day: d.when && dayOf(d.when), value: d.value })));
+        input.scores = { ...scores, prednisone };
+        const query = parseSearch('Observation', [['study', `ResearchStudy/${studyId}`], ['code', `${ASSESSMENTS}|bilag-organ`], ['status', 'final,amended,corrected']], registries, true).query;
+        const organs = await searchAll<Observation>(server, query);
+        input.bilagOrgans = seriesByPatient(organs.map((o) => ({ patient: patientOf(o), day: o.effectiveDateTime && dayOf(o.effectiveDateTime), value: gradesOf(o) })));
+      }
+      const groups = efficacyFigures(input);
+      return summaryReport({ measure: EFFICACY_MEASURE, studyId, period: { end: asOf }, system: EFFICACY_SYSTEM }, groups);
+    },
+  });
+}
