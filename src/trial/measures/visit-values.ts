@@ -46,11 +46,11 @@ export function visitIsDue(firstInfusion: string, month: number, asOf: string): 
   return daysBetween(visitDay(firstInfusion, month), asOf) >= DEFAULT_WINDOW_TOLERANCE_DAYS;
 }
 
-/** Each patient's dated values, oldest first. */
-export function seriesByPatient<T>(records: readonly { patient?: string; day?: string; value?: T }[]): Map<string, Dated<T>[]> {
+/** Each patient's dated values up to the cut-off day, oldest first. */
+export function seriesByPatient<T>(records: readonly { patient?: string; day?: string; value?: T }[], asOf: string): Map<string, Dated<T>[]> {
   const series = new Map<string, Dated<T>[]>();
   for (const r of records) {
-    if (!r.patient || !r.day || r.value === undefined) continue;
+    if (!r.patient || !r.day || r.day > asOf || r.value === undefined) continue;
     const list = series.get(r.patient) ?? [];
     list.push({ day: r.day, value: r.value });
     series.set(r.patient, list);

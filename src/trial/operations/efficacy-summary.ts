@@ -19,12 +19,12 @@ const ASSESSMENTS = 'https://stroma-fhir.org/fhir/CodeSystem/trial-assessments';
 const SCORE_CODES = { mrss: 'mrss', sledai: 'selena-sledai', bilagTotal: 'bilag-total', physicianGlobal: 'physician-global' } as const;
 const PREDNISONE = 'http://www.nlm.nih.gov/research/umls/rxnorm|8640';
 
-async function scoreSeries(rows: Rows, studyId: string, names: (keyof typeof SCORE_CODES)[]): Promise<EfficacyInput['scores']> {
+async function scoreSeries(rows: Rows, studyId: string, names: (keyof typeof SCORE_CODES)[], asOf: string): Promise<EfficacyInput['scores']> {
   const records = await readValues(rows, 'Observation', studyId, names.map((n) => `${ASSESSMENTS}|${SCORE_CODES[n]}`));
   const scores: Partial<Record<keyof typeof SCORE_CODES, Map<string, Dated<number>[]>>> = {};
   for (const name of names) {
     const ofCode = records.filter((r) => r.code.includes(SCORE_CODES[name]));
-    scores[name] = seriesByPatient(ofCode.map((r) => ({ patient: r.patient, day: r.when && dayOf(r.when), value: r.value })));
+    scores[name] = seriesByPatient(ofCode.map((r) => ({ patient: r.patient, day: r.when && dayOf(r.when), value: r.value })), asOf);
   }
   return scores;
 }
@@ -62,15 +62,15 @@ export function efficacySummaryRoute(registries: FhirRegistries): Route {
         if (!firstInfusion.has(infusion.patient) || day < (firstInfusion.get(infusion.patient) as string)) firstInfusion.set(infusion.patient, day);
       }
       const input: EfficacyInput = { disease, subjects, firstInfusion, scores: {}, asOf, arms };
-      if (disease === 'systemic-sclerosis') input.scores = await scoreSeries(rows, studyId, ['mrss']);
+      if (disease === 'systemic-sclerosis') input.scores = await scoreSeries(rows, studyId, ['mrss'], asOf);
       if (disease === 'lupus') {
-        const scores = await scoreSeries(rows, studyId, ['sledai', 'bilagTotal', 'physicianGlobal']);
+        const scores = await scoreSeries(rows, studyId, ['sledai', 'bilagTotal', 'physicianGlobal'], asOf);
         const doses = await readValues(rows, 'MedicationStatement', studyId, [PREDNISONE]);
-        const prednisone = seriesByPatient(doses.map((d) => ({ patient: d.patient, day: d.when && dayOf(d.when), value: d.value })));
+        const prednisone = seriesByPatient(doses.map((d) => ({ patient: d.patient, day: d.when && dayOf(d.when), value: d.value })), asOf);
         input.scores = { ...scores, prednisone };
         const query = parseSearch('Observation', [['study', `ResearchStudy/${studyId}`], ['code', `${ASSESSMENTS}|bilag-organ`], ['status', 'final,amended,corrected']], registries, true).query;
         const organs = await searchAll<Observation>(server, query);
-        input.bilagOrgans = seriesByPatient(organs.map((o) => ({ patient: patientOf(o), day: o.effectiveDateTime && dayOf(o.effectiveDateTime), value: gradesOf(o) })));
+        input.bilagOrgans = seriesByPatient(organs.map((o) => ({ patient: patientOf(o), day: o.effectiveDateTime && dayOf(o.effectiveDateTime), value: gradesOf(o) })), asOf);
       }
       const groups = efficacyFigures(input);
       return summaryReport({ measure: EFFICACY_MEASURE, studyId, period: { end: asOf }, system: EFFICACY_SYSTEM }, groups);
