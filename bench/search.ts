@@ -25,11 +25,11 @@
  */
 import os from 'node:os';
 import { Client } from 'pg';
+import { openBenchDatabase, type OpenedBenchDatabase } from './lib/bench-database';
 import { Cleanup } from './lib/cleanup';
 import { positiveInt, runBench } from './lib/run';
 import { cpuMeter } from './lib/cpu';
 import { startFixedBodyServer } from './lib/fixed-body-server';
-import { createBenchDatabase, serverInfo, startThrowawayCluster } from './lib/postgres';
 import { machineLine } from './lib/report';
 import { PATIENT_SYSTEM, type DatasetSize } from './lib/search-data';
 import { loadDataset, type LoadReport } from './lib/search-load';
@@ -106,29 +106,9 @@ async function main(): Promise<number> {
 }
 
 /** The database to load and search: reused, created in BENCH_DATABASE_URL's server, or in a throwaway cluster. */
-async function database(): Promise<{ url: string; postmasterPid?: number; description: string }> {
-  let url = reuseUrl;
-  let where = `the database loaded earlier (${reuseUrl ? new URL(reuseUrl).pathname.slice(1) : ''})`;
-  if (!url) {
-    let adminUrl = process.env.BENCH_DATABASE_URL?.trim();
-    where = 'BENCH_DATABASE_URL';
-    if (!adminUrl) {
-      if (keepDatabase) throw new Error('BENCH_KEEP_DATABASE=1 needs BENCH_DATABASE_URL: a throwaway cluster is always removed');
-      log(`starting a throwaway PostgreSQL cluster with scripts/with-postgres.sh (shared_buffers ${sharedBuffers})…`);
-      const settings: Record<string, string> = sharedBuffers === 'stock' ? {} : { shared_buffers: sharedBuffers };
-      const cluster = await startThrowawayCluster(log, settings);
-      cleanup.add('stop throwaway PostgreSQL', () => cluster.stop());
-      adminUrl = cluster.adminUrl;
-      where = 'throwaway cluster (scripts/with-postgres.sh)';
-    }
-    const db = await createBenchDatabase(adminUrl);
-    if (!keepDatabase) cleanup.add(`drop database ${db.name}`, () => db.drop());
-    url = db.url;
-    where = `${where}, database ${db.name}`;
-  }
-  const server = await serverInfo(url);
-  const description = `PostgreSQL ${server.serverVersion}, ${where}, shared_buffers ${server.sharedBuffers}, other settings stock`;
-  return { url, postmasterPid: server.postmasterPid, description };
+function database(): Promise<OpenedBenchDatabase> {
+  const adminUrl = process.env.BENCH_DATABASE_URL?.trim() || undefined;
+  return openBenchDatabase({ reuseUrl, adminUrl, keepDatabase, sharedBuffers, cleanup, log });
 }
 
 /** Draws a random patient (with its identifier) and study from what the database holds. */

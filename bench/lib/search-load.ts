@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress';
+import type { Resource } from '@medplum/fhirtypes';
 import { Client } from 'pg';
 import pino from 'pino';
 import { buildDependencies } from '../../src/app';
@@ -16,15 +17,24 @@ export interface LoadReport {
   indexRows: Record<string, number>;
 }
 
+/** Loads bench:search's data set (search-data.ts); see loadResources. */
+export function loadDataset(databaseUrl: string, size: DatasetSize, postmasterPid: number | undefined): Promise<LoadReport> {
+  return loadResources(databaseUrl, dataset(size), totalResources(size), postmasterPid);
+}
+
 /**
- * Loads the data set through Repository.bulkCreate, the store's bulk path (the same statement,
- * versions and index rows as a create), with a progress bar on stderr. The store is built by
- * buildDependencies, as the server builds it, so every search parameter the server indexes is
- * indexed here too.
+ * Loads resources through Repository.bulkCreate, the store's bulk path (the same statement,
+ * versions and index rows as a create), with a progress bar on stderr, then VACUUM (ANALYZE)s the
+ * database. The store is built by buildDependencies, as the server builds it, so every search
+ * parameter the server indexes is indexed here too. `total` is for the progress bar only.
  */
-export async function loadDataset(databaseUrl: string, size: DatasetSize, postmasterPid: number | undefined): Promise<LoadReport> {
+export async function loadResources(
+  databaseUrl: string,
+  resources: Iterable<Resource> | AsyncIterable<Resource>,
+  total: number,
+  postmasterPid: number | undefined,
+): Promise<LoadReport> {
   const { repo } = await buildDependencies({ databaseUrl, dbPoolSize: 4, baseUrl: 'http://127.0.0.1/fhir' }, pino({ level: 'silent' }));
-  const total = totalResources(size);
   const bar = new cliProgress.SingleBar(
     { format: 'loading |{bar}| {percentage}% | {value}/{total} resources | {speed}/s | ETA {eta_formatted}', stream: process.stderr, etaBuffer: 50 },
     cliProgress.Presets.shades_classic,
@@ -32,10 +42,10 @@ export async function loadDataset(databaseUrl: string, size: DatasetSize, postma
   const meter = cpuMeter(process.pid, postmasterPid);
   const start = performance.now();
   bar.start(total, 0, { speed: 0 });
-  let resources: number;
+  let written: number;
   try {
-    resources = await repo.bulkCreate(dataset(size), {
-      onProgress: (written) => bar.update(written, { speed: Math.round(written / ((performance.now() - start) / 1000)) }),
+    written = await repo.bulkCreate(resources, {
+      onProgress: (n) => bar.update(n, { speed: Math.round(n / ((performance.now() - start) / 1000)) }),
     });
   } finally {
     bar.stop();
@@ -44,7 +54,7 @@ export async function loadDataset(databaseUrl: string, size: DatasetSize, postma
   const seconds = (performance.now() - start) / 1000;
   const cpu = meter();
   const { vacuumSeconds, databaseBytes, indexRows } = await vacuum(databaseUrl);
-  return { resources, seconds, cpu, vacuumSeconds, databaseBytes, indexRows };
+  return { resources: written, seconds, cpu, vacuumSeconds, databaseBytes, indexRows };
 }
 
 /**

@@ -1,0 +1,52 @@
+import type { Cleanup } from './cleanup';
+import { createBenchDatabase, serverInfo, startThrowawayCluster } from './postgres';
+
+export interface BenchDatabaseOptions {
+  /** BENCH_REUSE_DATABASE_URL: a database loaded by an earlier run; nothing is created. */
+  reuseUrl?: string;
+  /** BENCH_DATABASE_URL: a superuser URL; a fresh database is created there instead of a cluster. */
+  adminUrl?: string;
+  /** BENCH_KEEP_DATABASE=1: the created database is not dropped (needs adminUrl). */
+  keepDatabase: boolean;
+  /** The throwaway cluster's shared_buffers, or `stock` for PostgreSQL's 128 MB. */
+  sharedBuffers: string;
+  cleanup: Cleanup;
+  log: (line: string) => void;
+}
+
+export interface OpenedBenchDatabase {
+  url: string;
+  postmasterPid?: number;
+  /** For the report: version, where, shared_buffers. */
+  description: string;
+}
+
+/**
+ * The database a bench loads and queries: one loaded earlier (reuseUrl), a fresh one created in
+ * adminUrl's server, or a fresh one in a throwaway cluster (scripts/with-postgres.sh). Stopping the
+ * cluster and dropping the database are registered with the cleanup.
+ */
+export async function openBenchDatabase(o: BenchDatabaseOptions): Promise<OpenedBenchDatabase> {
+  let url = o.reuseUrl;
+  let where = `the database loaded earlier (${o.reuseUrl ? new URL(o.reuseUrl).pathname.slice(1) : ''})`;
+  if (!url) {
+    let adminUrl = o.adminUrl;
+    where = 'BENCH_DATABASE_URL';
+    if (!adminUrl) {
+      if (o.keepDatabase) throw new Error('BENCH_KEEP_DATABASE=1 needs BENCH_DATABASE_URL: a throwaway cluster is always removed');
+      o.log(`starting a throwaway PostgreSQL cluster with scripts/with-postgres.sh (shared_buffers ${o.sharedBuffers})…`);
+      const settings: Record<string, string> = o.sharedBuffers === 'stock' ? {} : { shared_buffers: o.sharedBuffers };
+      const cluster = await startThrowawayCluster(o.log, settings);
+      o.cleanup.add('stop throwaway PostgreSQL', () => cluster.stop());
+      adminUrl = cluster.adminUrl;
+      where = 'throwaway cluster (scripts/with-postgres.sh)';
+    }
+    const db = await createBenchDatabase(adminUrl);
+    if (!o.keepDatabase) o.cleanup.add(`drop database ${db.name}`, () => db.drop());
+    url = db.url;
+    where = `${where}, database ${db.name}`;
+  }
+  const server = await serverInfo(url);
+  const description = `PostgreSQL ${server.serverVersion}, ${where}, shared_buffers ${server.sharedBuffers}, other settings stock`;
+  return { url, postmasterPid: server.postmasterPid, description };
+}
