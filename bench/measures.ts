@@ -1,0 +1,128 @@
+/**
+ * Trial summaries at scale: `npm run bench:measures` (issue 8, point 5).
+ *
+ * Builds one study with NCT04356287's design (placebo, one infusion, two infusions; double masking)
+ * and BENCH_SITES sites, BENCH_SUBJECTS subjects at every point of the schedule (on study, follow-up,
+ * off study, withdrawn with a reason, ineligible), their infusions, BENCH_OBSERVATIONS Observations
+ * (mRSS at M0, M1, M3 and M12, the SSc labs, weights) and BENCH_ADVERSE_EVENTS AdverseEvents (grades
+ * 1-5, related or not, serious or not), all with the demo's builders (src/trial/demo), so the data has
+ * the shapes the server accepts (bench/lib/measures-*.ts). Loads them into a throwaway PostgreSQL 15
+ * cluster through Repository.bulkCreate, VACUUM (ANALYZE)s, starts the server as a child process,
+ * reads back and $validates a sample of every type, then times each summary over HTTP: warm-up runs,
+ * then BENCH_RUNS runs, each answer checked to be a MeasureReport with status complete; p50 and max
+ * against the target (under 2 s), and ratios to named baselines measured between the runs: the
+ * server's `AdverseEvent?study=…&_summary=count` and plain SQL counts through pg.
+ *
+ * An operation the server does not have yet (400, 404, 405 or 501) is reported as "not available
+ * yet"; it does not stop the bench.
+ *
+ * Knobs (env): BENCH_SITES=200 BENCH_SUBJECTS=10000 BENCH_OBSERVATIONS=500000
+ *   BENCH_ADVERSE_EVENTS=50000 BENCH_RUNS=10 BENCH_WARMUP_RUNS=2 BENCH_CHECK_PER_TYPE=5 (0: no check)
+ *   BENCH_SHARED_BUFFERS, BENCH_DATABASE_URL, BENCH_KEEP_DATABASE=1, BENCH_REUSE_DATABASE_URL: as in
+ *   bench:search.
+ * Exit status: 0 when every operation was measured or reported as not available (targets may still
+ * FAIL), 1 when one failed (a wrong answer, an error) or a loaded resource is invalid, 130 on Ctrl-C.
+ */
+import os from 'node:os';
+import { Client } from 'pg';
+import { openBenchDatabase } from './lib/bench-database';
+import { Cleanup } from './lib/cleanup';
+import { cpuMeter } from './lib/cpu';
+import { checkLoadedResources, type TypeCheck } from './lib/measures-check';
+import { measuresDataset, type MeasuresSize } from './lib/measures-data';
+import { measureOperations } from './lib/measures-ops';
+import { renderMeasuresReport } from './lib/measures-report';
+import { BENCH_STUDY_IDENTIFIER } from './lib/measures-study';
+import { machineLine } from './lib/report';
+import { positiveInt, runBench } from './lib/run';
+import { loadResources, type LoadReport } from './lib/search-load';
+import { startServer } from './lib/server';
+
+const size: MeasuresSize = {
+  sites: positiveInt('BENCH_SITES', 200),
+  subjects: positiveInt('BENCH_SUBJECTS', 10_000),
+  observations: positiveInt('BENCH_OBSERVATIONS', 500_000),
+  adverseEvents: positiveInt('BENCH_ADVERSE_EVENTS', 50_000),
+};
+const runs = positiveInt('BENCH_RUNS', 10);
+const warmupRuns = positiveInt('BENCH_WARMUP_RUNS', 2);
+const checkPerType = process.env.BENCH_CHECK_PER_TYPE === '0' ? 0 : positiveInt('BENCH_CHECK_PER_TYPE', 5);
+const keepDatabase = process.env.BENCH_KEEP_DATABASE === '1';
+const sharedBuffers = process.env.BENCH_SHARED_BUFFERS?.trim() || `${Math.round(os.totalmem() / 4 / 1024 ** 2)}MB`;
+const reuseUrl = process.env.BENCH_REUSE_DATABASE_URL?.trim() || undefined;
+
+const cleanup = new Cleanup();
+const abort = new AbortController();
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+async function main(): Promise<number> {
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.once(signal, () => {
+      log(`\n${signal}: stopping the bench and cleaning up…`);
+      abort.abort();
+      void cleanup.runAll().finally(() => process.exit(code));
+    });
+  }
+  log(`bench:measures — ${new Date().toISOString()}`);
+  const machine = machineLine();
+  log(machine);
+  const adminUrl = process.env.BENCH_DATABASE_URL?.trim() || undefined;
+  const { url, postmasterPid, description } = await openBenchDatabase({ reuseUrl, adminUrl, keepDatabase, sharedBuffers, cleanup, log });
+  log(description);
+
+  let load: LoadReport | undefined;
+  let counts: Record<string, number> | undefined;
+  let studyId: string | undefined;
+  if (!reuseUrl) {
+    log('planning the data set (every subject is built once to count its Observations)…');
+    const dataset = measuresDataset(size);
+    load = await loadResources(url, dataset.resources, dataset.total, postmasterPid);
+    counts = dataset.counts;
+    studyId = dataset.studyId;
+    log(`loaded ${load.resources} resources in ${load.seconds.toFixed(0)} s; VACUUM (ANALYZE) ${load.vacuumSeconds.toFixed(0)} s`);
+  }
+
+  const server = await startServer({ label: 'PostgreSQL', env: { DATABASE_URL: url }, readyTimeoutMs: 180_000 });
+  cleanup.add('stop server', () => server.stop());
+  log(`server pid ${server.pid} ready on ${server.origin}`);
+  const sql = new Client({ connectionString: url });
+  await sql.connect();
+  cleanup.add('close pg client', () => sql.end());
+  studyId ??= await findStudy(sql);
+
+  let checks: TypeCheck[] = [];
+  if (checkPerType > 0) {
+    log(`reading back and $validating ${checkPerType} resources of each type (more ResearchSubjects and AdverseEvents)…`);
+    checks = await checkLoadedResources(server.origin, server.authorization, sql, checkPerType);
+    for (const c of checks) for (const p of c.problems) log(`  INVALID ${p}`);
+  }
+
+  const meter = cpuMeter(server.pid, postmasterPid);
+  const { operations, baselines } = await measureOperations(
+    { origin: server.origin, authorization: server.authorization, sql, studyId, warmupRuns, runs, signal: abort.signal },
+    log,
+  );
+  const cpu = meter();
+  await server.stop();
+  if (server.problems.length > 0) log(`server logged ${server.problems.length} warning/error line(s); first: ${server.problems[0].text.slice(0, 400)}`);
+
+  process.stdout.write(`\n${renderMeasuresReport({ machine, database: description, size, counts, load, checks, operations, baselines, cpu, runs, warmupRuns })}\n`);
+  if (keepDatabase && !reuseUrl) process.stdout.write(`\nkept the loaded database: BENCH_REUSE_DATABASE_URL=${url}\n`);
+  const invalid = checks.some((c) => c.problems.length > 0);
+  return invalid || operations.some((o) => o.outcome === 'failed') ? 1 : 0;
+}
+
+/** The bench study of a database loaded by an earlier run. */
+async function findStudy(sql: Client): Promise<string> {
+  const { rows } = await sql.query<{ id: string }>(
+    `SELECT id FROM resource WHERE resource_type = 'ResearchStudy' AND NOT deleted AND content->'identifier' @> $1::jsonb`,
+    [JSON.stringify([BENCH_STUDY_IDENTIFIER])],
+  );
+  if (rows.length !== 1) throw new Error(`expected one bench:measures ResearchStudy (${BENCH_STUDY_IDENTIFIER.value}) in the database, found ${rows.length}`);
+  return rows[0].id;
+}
+
+runBench('bench:measures', main, cleanup, abort, log);
