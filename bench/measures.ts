@@ -11,7 +11,9 @@
  * reads back and $validates a sample of every type, then times each summary over HTTP: warm-up runs,
  * then BENCH_RUNS runs, each answer checked to be a MeasureReport with status complete; p50 and max
  * against the target (under 2 s), and ratios to named baselines measured between the runs: the
- * server's `AdverseEvent?study=…&_summary=count` and plain SQL counts through pg.
+ * server's `AdverseEvent?study=…&_summary=count` and plain SQL counts through pg. Last, five more
+ * subjects (one per arm, a withdrawn one, an ineligible one) are written as a transaction through
+ * the server, to show the generated shapes pass every write rule too (the timings are taken before).
  *
  * An operation the server does not have yet (400, 404, 405 or 501) is reported as "not available
  * yet"; it does not stop the bench.
@@ -28,11 +30,11 @@ import { Client } from 'pg';
 import { openBenchDatabase } from './lib/bench-database';
 import { Cleanup } from './lib/cleanup';
 import { cpuMeter } from './lib/cpu';
-import { checkLoadedResources, type TypeCheck } from './lib/measures-check';
-import { measuresDataset, type MeasuresSize } from './lib/measures-data';
+import { checkLoadedResources, checkWritePath, type TypeCheck, type WriteCheck } from './lib/measures-check';
+import { extraSubjects, measuresDataset, type MeasuresSize } from './lib/measures-data';
 import { measureOperations } from './lib/measures-ops';
 import { renderMeasuresReport } from './lib/measures-report';
-import { BENCH_STUDY_IDENTIFIER } from './lib/measures-study';
+import { BENCH_STUDY_IDENTIFIER, benchStudy } from './lib/measures-study';
 import { machineLine } from './lib/report';
 import { positiveInt, runBench } from './lib/run';
 import { loadResources, type LoadReport } from './lib/search-load';
@@ -75,12 +77,14 @@ async function main(): Promise<number> {
 
   let load: LoadReport | undefined;
   let counts: Record<string, number> | undefined;
+  let mix: Record<string, number> | undefined;
   let studyId: string | undefined;
   if (!reuseUrl) {
     log('planning the data set (every subject is built once to count its Observations)…');
     const dataset = measuresDataset(size);
     load = await loadResources(url, dataset.resources, dataset.total, postmasterPid);
     counts = dataset.counts;
+    mix = dataset.mix;
     studyId = dataset.studyId;
     log(`loaded ${load.resources} resources in ${load.seconds.toFixed(0)} s; VACUUM (ANALYZE) ${load.vacuumSeconds.toFixed(0)} s`);
   }
@@ -106,12 +110,18 @@ async function main(): Promise<number> {
     log,
   );
   const cpu = meter();
+  let write: WriteCheck | undefined;
+  if (checkPerType > 0) {
+    log('writing 5 more subjects as a transaction through the server (every write rule)…');
+    write = await checkWritePath(server.origin, server.authorization, extraSubjects(studyId, benchStudy(size.subjects, size.sites).design, size.subjects + 1));
+    if (write.problem) log(`  REFUSED ${write.problem}`);
+  }
   await server.stop();
   if (server.problems.length > 0) log(`server logged ${server.problems.length} warning/error line(s); first: ${server.problems[0].text.slice(0, 400)}`);
 
-  process.stdout.write(`\n${renderMeasuresReport({ machine, database: description, size, counts, load, checks, operations, baselines, cpu, runs, warmupRuns })}\n`);
+  process.stdout.write(`\n${renderMeasuresReport({ machine, database: description, size, counts, mix, load, checks, write, operations, baselines, cpu, runs, warmupRuns })}\n`);
   if (keepDatabase && !reuseUrl) process.stdout.write(`\nkept the loaded database: BENCH_REUSE_DATABASE_URL=${url}\n`);
-  const invalid = checks.some((c) => c.problems.length > 0);
+  const invalid = checks.some((c) => c.problems.length > 0) || write?.problem !== undefined;
   return invalid || operations.some((o) => o.outcome === 'failed') ? 1 : 0;
 }
 

@@ -1,4 +1,4 @@
-import type { OperationOutcome, Resource } from '@medplum/fhirtypes';
+import type { Bundle, OperationOutcome, Resource } from '@medplum/fhirtypes';
 import type { Client } from 'pg';
 
 /**
@@ -53,4 +53,39 @@ async function checkOne(origin: string, authorization: string, type: string, id:
   const outcome = JSON.parse(text) as OperationOutcome;
   const errors = (outcome.issue ?? []).filter((i) => i.severity === 'error' || i.severity === 'fatal');
   return errors.length === 0 ? undefined : errors.map((i) => `${i.expression?.join(',') ?? ''}: ${i.diagnostics ?? i.details?.text ?? i.code}`).join('; ');
+}
+
+export interface WriteCheck {
+  resources: number;
+  /** undefined when the server accepted the transaction. */
+  problem?: string;
+}
+
+/**
+ * The stronger check, run after the timings since it adds subjects: a few more subjects' resources,
+ * built as the data set's are, written as one transaction (PUT under their ids) through the server's
+ * whole write path: validation and the trial's business rules (enrolment lifecycle and target,
+ * infusion visit, product and dose against the body weight, no infusion after a TRSAE, labels).
+ */
+export async function checkWritePath(origin: string, authorization: string, resources: Resource[]): Promise<WriteCheck> {
+  const bundle: Bundle = {
+    resourceType: 'Bundle',
+    type: 'transaction',
+    entry: resources.map((resource) => ({ resource, request: { method: 'PUT', url: `${resource.resourceType}/${resource.id}` } })),
+  };
+  const res = await fetch(`${origin}/fhir`, {
+    method: 'POST',
+    headers: { authorization, accept: 'application/fhir+json', 'content-type': 'application/fhir+json' },
+    body: JSON.stringify(bundle),
+  });
+  const text = await res.text();
+  if (res.status === 200) return { resources: resources.length };
+  let detail = text.slice(0, 500);
+  try {
+    const outcome = JSON.parse(text) as OperationOutcome;
+    detail = (outcome.issue ?? []).map((i) => `${i.expression?.join(',') ?? ''}: ${i.diagnostics ?? i.code}`).join('; ').slice(0, 800);
+  } catch {
+    // not JSON
+  }
+  return { resources: resources.length, problem: `HTTP ${res.status}: ${detail}` };
 }

@@ -4,6 +4,7 @@ import { fullUrlOf, type KeyedResource } from '../../src/trial/ctgov/entries';
 import { addDays, daysBetween, type Day } from '../../src/trial/demo/calendar';
 import type { DemoArm, TrialDesign } from '../../src/trial/demo/design';
 import { forkPrng } from '../../src/trial/demo/prng';
+import { relatedCausalities } from '../../src/trial/rules/trsae';
 import { isTrsae, TRSAE_TAG } from '../../src/trial/rules/trsae-flag';
 import { benchStudy, resolveReferences } from './measures-study';
 import { buildSubject, type Category, type SubjectInput } from './measures-subject';
@@ -39,6 +40,8 @@ export interface MeasuresDataset {
   total: number;
   /** Resources per type in the data set. */
   counts: Record<string, number>;
+  /** ResearchSubjects per status and AdverseEvents per CTCAE grade, serious and treatment related, once generated. */
+  mix: Record<string, number>;
 }
 
 /** Who is who: category, arm (permuted blocks of the study's scheme) and first infusion of every subject. */
@@ -101,10 +104,11 @@ export function measuresDataset(size: MeasuresSize): MeasuresDataset {
   counts.Observation = size.observations;
   counts.AdverseEvent = size.adverseEvents;
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  return { studyId: study.studyId, resources: generate(study.studyId, study.resources, adjusted, counts), total, counts };
+  const mix: Record<string, number> = {};
+  return { studyId: study.studyId, resources: generate(study.studyId, study.resources, adjusted, counts, mix), total, counts, mix };
 }
 
-function* generate(studyId: string, studyResources: Resource[], inputs: SubjectInput[], counts: Record<string, number>): Generator<Resource> {
+function* generate(studyId: string, studyResources: Resource[], inputs: SubjectInput[], counts: Record<string, number>, mix: Record<string, number>): Generator<Resource> {
   yield* studyResources;
   let observations = 0;
   let adverseEvents = 0;
@@ -112,10 +116,41 @@ function* generate(studyId: string, studyResources: Resource[], inputs: SubjectI
     const built = buildSubject(input);
     observations += built.observations;
     adverseEvents += built.adverseEvents;
-    yield* withIds(built.entries, studyId);
+    for (const resource of withIds(built.entries, studyId)) {
+      for (const key of mixKeys(resource)) mix[key] = (mix[key] ?? 0) + 1;
+      yield resource;
+    }
   }
   counts.Observation = observations;
   counts.AdverseEvent = adverseEvents;
+}
+
+const GRADES: Readonly<Record<string, string>> = { C41338: '1', C41339: '2', C41340: '3', C41337: '4', C48275: '5' };
+
+function mixKeys(resource: Resource): string[] {
+  if (resource.resourceType === 'ResearchSubject') return [resource.status];
+  if (resource.resourceType !== 'AdverseEvent') return [];
+  const code = resource.extension?.find((e) => e.url.endsWith('/ae-grade'))?.valueCodeableConcept?.coding?.[0]?.code ?? '';
+  const keys = [`grade ${GRADES[code] ?? '?'}`];
+  if (resource.seriousness?.coding?.some((c) => c.code === 'serious')) keys.push('serious');
+  if (relatedCausalities(resource).length > 0) keys.push('treatment related');
+  if (isTrsae(resource)) keys.push('trsae-flagged');
+  return keys;
+}
+
+/**
+ * A few more subjects of the study, for a write through the server (measures-check.ts), numbered
+ * from `first` on (past the data set's, so their ids are new): one per arm on study from 2025-01-06
+ * with every visit and 4, 8 and 12 adverse events, one withdrawn and one ineligible.
+ */
+export function extraSubjects(studyId: string, design: TrialDesign, first: number): Resource[] {
+  const base = { design, seed: SEED, m0: '2025-01-06', cutoff: CUTOFF, observationAdjust: 0 } as const;
+  const inputs: SubjectInput[] = [
+    ...design.arms.map((arm, i) => ({ ...base, number: first + i, arm, category: 'on-study' as const, adverseEvents: 4 * (i + 1) })),
+    { ...base, number: first + design.arms.length, arm: design.arms[0], category: 'withdrawn', adverseEvents: 3 },
+    { ...base, number: first + design.arms.length + 1, arm: undefined, category: 'ineligible', adverseEvents: 0 },
+  ];
+  return inputs.flatMap((input) => withIds(buildSubject(input).entries, studyId));
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { CpuUse } from './cpu';
-import type { TypeCheck } from './measures-check';
+import type { TypeCheck, WriteCheck } from './measures-check';
 import type { MeasuresSize } from './measures-data';
 import type { BaselineResult, OperationResult } from './measures-ops';
 import { cpuText, markdownTable, ms } from './report';
@@ -14,8 +14,11 @@ export interface MeasuresBenchReport {
   size: MeasuresSize;
   /** Resources per type as loaded (undefined when a loaded database was reused). */
   counts?: Record<string, number>;
+  /** Subjects per status, AdverseEvents per grade, serious and flagged (measures-data.ts). */
+  mix?: Record<string, number>;
   load?: LoadReport;
   checks: TypeCheck[];
+  write?: WriteCheck;
   operations: OperationResult[];
   baselines: BaselineResult[];
   cpu?: CpuUse;
@@ -30,6 +33,7 @@ export function renderMeasuresReport(r: MeasuresBenchReport): string {
       `${int(r.size.observations)} Observations, ${int(r.size.adverseEvents)} AdverseEvents`,
   );
   if (r.counts) out.push(`loaded per type: ${Object.entries(r.counts).map(([t, n]) => `${t} ${int(n)}`).join(', ')}`);
+  if (r.mix) out.push(`mix: ${Object.entries(r.mix).map(([k, n]) => `${k} ${int(n)}`).join(', ')}`);
   if (r.load) {
     out.push(
       `load: ${int(r.load.resources)} resources in ${r.load.seconds.toFixed(0)} s (${int(r.load.resources / r.load.seconds)}/s) through Repository.bulkCreate; ` +
@@ -43,6 +47,12 @@ export function renderMeasuresReport(r: MeasuresBenchReport): string {
       (invalid.length === 0 ? 'all valid' : `${invalid.length} INVALID`),
   );
   for (const p of invalid.slice(0, 20)) out.push(`  - ${p}`);
+  if (r.write) {
+    out.push(
+      `write check (after the timings): 5 more subjects, ${r.write.resources} resources, as one transaction through the server's write rules: ` +
+        (r.write.problem ? `REFUSED, ${r.write.problem}` : 'accepted'),
+    );
+  }
   out.push('');
   out.push(`Operations over HTTP, one at a time, ${r.runs} runs each after ${r.warmupRuns} warm-up run(s) (ms)`);
   out.push(markdownTable(['operation', 'result', 'p50', 'max', `max < ${TARGET_MS / 1000} s`], r.operations.map(operationRow), [false, false, true, true, false]));
