@@ -39,9 +39,10 @@ export const DAYS_PER_MONTH = 365.25 / 12;
  * that the published median and IQR hold however a reader computes them: the values either side of each
  * quartile's position are equal (the 5th and 6th, the 10th and 11th, the 15th and 16th of 20), so type 7
  * (linear interpolation) and the other usual quantile definitions give the same three values; and 633,
- * 734 and 746 days round to 20.8, 24.1 and 24.5 months with a month of 365.25/12 days, of 365/12 days,
- * or counted in calendar months. Subjects followed for less than 24 months left the study early, as the
- * published IQR implies a quarter did.
+ * 734 and 746 days round to 20.8, 24.1 and 24.5 months with a month of 365.25/12 days or of 365/12 days
+ * (counted in calendar months from each infusion, the committed dataset gives them too: a test checks).
+ * Subjects followed for less than 24 months left the study early, as the published IQR implies a
+ * quarter did.
  */
 export const FOLLOW_UP_DAYS: readonly number[] = [402, 487, 561, 610, 633, 633, 668, 702, 725, 734, 734, 737, 740, 743, 746, 746, 749, 752, 758, 771];
 

@@ -4,7 +4,7 @@ import { expectedPublishedDataset, PUBLISHED_DATASET_FILE, publishedTrial } from
 import { demoBundle, publishedBundle, publishedJson, quantile7 } from '../../../../src/trial/demo';
 import { errorsOf } from '../ctgov/ctgov-fixture';
 import { byFullUrl, demoKeyOf, trialProfileOf } from './demo-fixture';
-import { committedDataset, daysFrom, participants, suspectOf } from './published-fixture';
+import { calendarMonths, committedDataset, daysFrom, participants, suspectOf } from './published-fixture';
 
 /**
  * bundles/demo/nct02213705-published.json against the figures published for NCT02213705 (seed 004,
@@ -116,8 +116,10 @@ describe('the published-results dataset of NCT02213705', () => {
   test('when follow-up runs from the infusion to ResearchSubject.period.end, then its median is 24.1 months and its IQR 20.8-24.5 (type 7)', () => {
     const days = people.map((p) => p.followUpDays).sort((a, b) => a - b);
     expect([0.25, 0.5, 0.75].map((q) => months(quantile7(days, q)))).toEqual([20.8, 24.1, 24.5]);
-    // The same figures with a month of 365/12 days.
+    // The same figures with a month of 365/12 days, and in calendar months from each infusion.
     expect([0.25, 0.5, 0.75].map((q) => Math.round((quantile7(days, q) / (365 / 12)) * 10) / 10)).toEqual([20.8, 24.1, 24.5]);
+    const calendar = people.map((p) => calendarMonths(p.infusion.effectivePeriod?.start as string, p.subject.period?.end as string)).sort((a, b) => a - b);
+    expect([0.25, 0.5, 0.75].map((q) => Math.round(quantile7(calendar, q) * 10) / 10)).toEqual([20.8, 24.1, 24.5]);
     for (const p of people) expect(p.subject.status).toBe('off-study');
     expect(people.every((p) => daysFrom(p.subject.period?.start as string, p.infusion.effectivePeriod?.start as string) > 0)).toBe(true);
   });

@@ -104,3 +104,17 @@ export function participants(bundle: Bundle): ParticipantFacts[] {
     };
   });
 }
+
+/** Follow-up counted on the calendar: whole months from `from`, then the remaining days as a share of that month. */
+export function calendarMonths(from: string, to: string): number {
+  const [start, end] = [new Date(`${from.slice(0, 10)}T00:00:00Z`), new Date(`${to.slice(0, 10)}T00:00:00Z`)];
+  const anchor = (months: number): Date => {
+    const lastDay = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + months + 1, 0)).getUTCDate();
+    return new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + months, Math.min(start.getUTCDate(), lastDay)));
+  };
+  let whole = (end.getUTCFullYear() - start.getUTCFullYear()) * 12 + end.getUTCMonth() - start.getUTCMonth();
+  if (anchor(whole) > end) whole--;
+  const base = anchor(whole);
+  const daysInMonth = new Date(Date.UTC(base.getUTCFullYear(), base.getUTCMonth() + 1, 0)).getUTCDate();
+  return whole + (end.getTime() - base.getTime()) / 86_400_000 / daysInMonth;
+}
