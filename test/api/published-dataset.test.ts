@@ -1,4 +1,4 @@
-import type { AdverseEvent, MedicationAdministration, Patient, ResearchSubject } from '@medplum/fhirtypes';
+import type { AdverseEvent, List, MeasureReport, MeasureReportGroup, MedicationAdministration, Patient, ResearchSubject } from '@medplum/fhirtypes';
 import request from 'supertest';
 import { quantile7 } from '../../src/trial/demo';
 import { tokenFor } from '../helpers/auth';
@@ -103,6 +103,29 @@ describe(`the published-results dataset of NCT02213705 on the server (${storeNam
     expect(await Promise.all(types.map((type) => countOf(t.app, type)))).toEqual(before);
     expect(before).toEqual([20, 20, 20, 20, 20, 39]);
   });
+  test('when $safety-summary is asked of the loaded dataset, then it gives exactly the published safety figures', async () => {
+    const report = (await request(t.app).get(`/fhir/${study}/$safety-summary`).expect(200)).body as MeasureReport;
+    const group = (code: string) => report.group?.find((g) => g.code?.coding?.[0]?.code === code) as MeasureReportGroup;
+    const count = (code: string, population = 'initial-population') => group(code).population?.find((p) => p.code?.coding?.[0]?.code === population)?.count;
+    const strata = (code: string, stratifier: string, population = 'initial-population') =>
+      Object.fromEntries((group(code).stratifier?.find((s) => s.code?.[0]?.coding?.[0]?.code === stratifier)?.stratum ?? []).map((s) => [s.value?.text, s.population?.find((p) => p.code?.coding?.[0]?.code === population)?.count]));
+    // "All 20 patients were included": 10 at 1 x10^6 and 10 at 3 x10^6 cells/kg.
+    expect(count('subjects-treated')).toBe(20);
+    expect(strata('subjects-treated', 'arm')).toEqual({ [COHORT_1]: 10, [COHORT_2]: 10 });
+    // "three infusion-related adverse events occurred in the first 10 days after treatment; one patient had
+    // grade 1 flushing and another patient had grade 1 nausea and grade 2 asthenia".
+    expect(count('infusion-related-ae-10d')).toBe(3);
+    expect(strata('infusion-related-ae-10d', 'ctcae-grade')).toEqual({ 1: 2, 2: 1, 3: 0, 4: 0, 5: 0 });
+    const listed = report.contained?.find((c) => `#${c.id}` === group('infusion-related-ae-10d').population?.[0].subjectResults?.reference) as List;
+    const early = await Promise.all(listed.entry?.map(async (e) => (await request(t.app).get(`/fhir/${e.item.reference}`).expect(200)).body as AdverseEvent) ?? []);
+    expect(patientsOf(early).size).toBe(2);
+    expect(early.map((e) => e.event?.text).sort()).toEqual(['Asthenia', 'Flushing', 'Nausea']);
+    // "No infusion-related severe adverse events", "no treatment-related adverse event" after day 10.
+    expect([count('infusion-related-sae-10d'), count('trsae'), count('subjects-with-trsae-month-1', 'numerator')]).toEqual([0, 0, 0]);
+    // "36 non-treatment-related severe adverse events in 14 (70%) patients".
+    expect(count('sae-not-related')).toBe(36);
+    expect([count('subjects-with-sae', 'numerator'), count('subjects-with-sae', 'denominator'), group('subjects-with-sae').measureScore?.value]).toEqual([14, 20, 0.7]);
+  });
 });
 
 describe(`the published-results dataset with security on (${storeName()})`, () => {
@@ -120,4 +143,5 @@ describe(`the published-results dataset with security on (${storeName()})`, () =
     const investigator = { Authorization: `Bearer ${await tokenFor(t.app, t.authStore, 'investigator')}` };
     expect(statusesOf(await postPublishedDataset(t.app, investigator))).toEqual(['200']);
   }, 120_000);
+
 });
