@@ -2,6 +2,7 @@ import type { Bundle, OperationOutcome, ResearchSubject } from '@medplum/fhirtyp
 import request from 'supertest';
 import { seedTrials } from '../unit/trial/demo/demo-fixture';
 import { infusionReaction } from '../helpers/adverse-events';
+import { consentedPatient } from '../helpers/enrolment';
 import { bodyWeight, studyInfusion } from '../helpers/infusions';
 import { FHIR_JSON, storeName, useTestApp } from '../helpers/test-app';
 
@@ -35,7 +36,6 @@ interface Enrolled {
 describe(`infusion checks on study MedicationAdministrations (${storeName()})`, () => {
   const t = useTestApp();
   const studies = new Map<string, string>();
-  let mrn = 0;
 
   beforeAll(async () => {
     const trials = seedTrials();
@@ -58,19 +58,9 @@ describe(`infusion checks on study MedicationAdministrations (${storeName()})`, 
 
   /** A patient with a consent and a ResearchSubject of the study (none when arm is undefined and status is not given). */
   async function enrol(nct: string, arm: string | undefined, status: Status = 'on-study', period: { start: string; end?: string } = { start: '2024-01-02' }): Promise<Enrolled> {
-    mrn++;
     const study = `ResearchStudy/${studies.get(nct)}`;
-    const patient = await created('Patient', { resourceType: 'Patient', identifier: [{ system: 'http://hospital.example.org/mrn', value: `INF-${mrn}` }], name: [{ family: 'Infusion', given: ['Test'] }], gender: 'female', birthDate: '1970-05-01' });
+    const { patient, consent } = await consentedPatient(t.app, 'INF');
     if (arm === undefined && status === 'on-study') return { patient, subject: '', study };
-    const consent = await created('Consent', {
-      resourceType: 'Consent',
-      status: 'active',
-      scope: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'research' }] },
-      category: [{ coding: [{ system: 'http://loinc.org', code: '59284-0' }] }],
-      patient: { reference: patient },
-      dateTime: '2024-01-01T10:00:00Z',
-      policyRule: { text: 'Written informed consent' },
-    });
     const reason = status === 'withdrawn' ? { extension: [{ url: 'https://stroma-fhir.org/fhir/StructureDefinition/withdrawal-reason', valueCodeableConcept: { text: 'Moved away' } }] } : {};
     const subject = await created('ResearchSubject', { resourceType: 'ResearchSubject', ...reason, status, period, study: { reference: study }, individual: { reference: patient }, consent: { reference: consent }, ...(arm ? { assignedArm: arm } : {}) });
     return { patient, subject, study };

@@ -32,10 +32,10 @@ export async function created(app: RequestListener, type: string, body: object):
   return `${type}/${res.body.id}`;
 }
 
-/** A consented patient with a ResearchSubject of the study (on study in `arm` by default), infused on the days given. */
-export async function enrol(app: RequestListener, e: Enrolment): Promise<Enrolled> {
+/** A patient (a fresh MRN with the prefix) and its active research consent. */
+export async function consentedPatient(app: RequestListener, prefix = 'ENROL'): Promise<{ patient: string; consent: string }> {
   mrn++;
-  const patient = await created(app, 'Patient', { resourceType: 'Patient', identifier: [{ system: 'http://hospital.example.org/mrn', value: `ENROL-${mrn}` }], gender: 'female', birthDate: '1970-05-01' });
+  const patient = await created(app, 'Patient', { resourceType: 'Patient', identifier: [{ system: 'http://hospital.example.org/mrn', value: `${prefix}-${mrn}` }], name: [{ family: 'Trial', given: ['Test'] }], gender: 'female', birthDate: '1970-05-01' });
   const consent = await created(app, 'Consent', {
     resourceType: 'Consent',
     status: 'active',
@@ -45,6 +45,12 @@ export async function enrol(app: RequestListener, e: Enrolment): Promise<Enrolle
     dateTime: '2024-01-01T10:00:00Z',
     policyRule: { text: 'Written informed consent' },
   });
+  return { patient, consent };
+}
+
+/** A consented patient with a ResearchSubject of the study (on study in `arm` by default), infused on the days given. */
+export async function enrol(app: RequestListener, e: Enrolment): Promise<Enrolled> {
+  const { patient, consent } = await consentedPatient(app);
   const subject = await created(app, 'ResearchSubject', {
     resourceType: 'ResearchSubject',
     ...(e.withdrawal ? { extension: e.withdrawal } : {}),

@@ -20,6 +20,13 @@ export const TERMS = {
   diarrhoea: { code: '10012735', display: 'Diarrhoea' },
   fatigue: { code: '10016256', display: 'Fatigue' },
   pneumonia: { code: '10035664', display: 'Pneumonia' },
+  // Serious events of severe systemic sclerosis and its treatments (the published dataset's follow-up).
+  sepsis: { code: '10040047', display: 'Sepsis' },
+  acuteKidneyInjury: { code: '10069339', display: 'Acute kidney injury' },
+  atrialFibrillation: { code: '10003658', display: 'Atrial fibrillation' },
+  pericardialEffusion: { code: '10034474', display: 'Pericardial effusion' },
+  dyspnea: { code: '10013963', display: 'Dyspnea' },
+  anemia: { code: '10002272', display: 'Anemia' },
 } as const;
 export type Term = (typeof TERMS)[keyof typeof TERMS];
 

@@ -30,7 +30,7 @@ function randomizedGroups(design: TrialDesign, prng: Prng): DemoArm[][] {
  * "the first ten recipients ... 1 x10^6 ... the subsequent ten ... 3 x10^6"), the target split as evenly
  * as it goes, earlier cohorts taking the remainder.
  */
-function cohortGroups(design: TrialDesign): DemoArm[][] {
+export function cohortGroups(design: TrialDesign): DemoArm[][] {
   const cohorts = [...design.arms].sort((a, b) => a.dosePerKg - b.dosePerKg);
   const base = Math.floor(design.targetSize / cohorts.length);
   const extra = design.targetSize % cohorts.length;

@@ -18,18 +18,25 @@ export interface Person {
 
 /** Sex and age: adults of 18 to 69 at the first infusion (the seed trials enrol 18-70 year olds). */
 export function person(prng: Prng, firstInfusion: Day, femaleShare: number): Person {
-  const gender = prng.chance(femaleShare) ? 'female' : 'male';
+  return personOfGender(prng, firstInfusion, prng.chance(femaleShare) ? 'female' : 'male');
+}
+
+/** A person of a given sex, for data that must match a published count of women and men. */
+export function personOfGender(prng: Prng, firstInfusion: Day, gender: Person['gender']): Person {
   const ageDays = prng.int(19 * 365, 69 * 365);
   return { gender, birthDate: addDays(firstInfusion, -ageDays), given: prng.pick(GIVEN[gender]) };
 }
 
-/** The subject's number as it appears in identifiers: "07". */
+/**
+ * The subject's number as it appears in identifiers: "07". The builders below take this label, so
+ * another dataset of the same trial (the published-results one labels its subjects "P07") keys its
+ * resources apart from the demo's.
+ */
 export function subjectLabel(number: number): string {
   return String(number).padStart(2, '0');
 }
 
-export function patientEntry(nctId: string, number: number, who: Person): KeyedResource {
-  const label = subjectLabel(number);
+export function patientEntry(nctId: string, label: string, who: Person): KeyedResource {
   const key = demoKey(nctId, 'subject', label, 'patient');
   const patient: Patient = {
     resourceType: 'Patient',
@@ -42,8 +49,8 @@ export function patientEntry(nctId: string, number: number, who: Person): KeyedR
 }
 
 /** The signed informed consent every seed trial requires before randomization or inclusion. */
-export function consentEntry(nctId: string, number: number, patient: KeyedResource, day: Day): KeyedResource {
-  const key = demoKey(nctId, 'subject', subjectLabel(number), 'consent');
+export function consentEntry(nctId: string, label: string, patient: KeyedResource, day: Day): KeyedResource {
+  const key = demoKey(nctId, 'subject', label, 'consent');
   const consent: Consent = {
     resourceType: 'Consent',
     identifier: [key],
@@ -67,8 +74,8 @@ export interface Enrolment {
   readonly ended?: Day;
 }
 
-export function researchSubjectEntry(nctId: string, number: number, patient: KeyedResource, consent: KeyedResource, enrolment: Enrolment): KeyedResource {
-  const key = demoKey(nctId, 'subject', subjectLabel(number), 'research-subject');
+export function researchSubjectEntry(nctId: string, label: string, patient: KeyedResource, consent: KeyedResource, enrolment: Enrolment): KeyedResource {
+  const key = demoKey(nctId, 'subject', label, 'research-subject');
   const subject: ResearchSubject = {
     resourceType: 'ResearchSubject',
     identifier: [key],

@@ -89,14 +89,15 @@ function statusAt(design: TrialDesign, a: Allocation, course: Course, cutoff: Da
 
 /** Everything about one subject: Patient, consent, enrolment, visits, infusions and adverse events. */
 export function subjectEntries(design: TrialDesign, a: Allocation, cutoff: Day, prng: Prng): KeyedResource[] {
+  const label = subjectLabel(a.number);
   const who = person(prng, a.firstInfusion, FEMALE_SHARE[design.disease]);
-  const patient = patientEntry(design.nctId, a.number, who);
-  const consent = consentEntry(design.nctId, a.number, patient, addDays(a.firstInfusion, -CONSENT_DAYS_BEFORE_M0));
+  const patient = patientEntry(design.nctId, label, who);
+  const consent = consentEntry(design.nctId, label, patient, addDays(a.firstInfusion, -CONSENT_DAYS_BEFORE_M0));
   const course = runVisits(design, a, patient, cutoff, prng, who.gender === 'female');
   const { status, ended } = statusAt(design, a, course, cutoff);
   const registered = addDays(a.firstInfusion, -REGISTRATION_DAYS_BEFORE_M0);
-  const subject = researchSubjectEntry(design.nctId, a.number, patient, consent, { status, armName: a.arm.name, registered, started: course.infusions > 0, ended });
-  const ctx: VisitContext = { nctId: design.nctId, subject: subjectLabel(a.number), patient: refTo<Patient>(patient), visitId: 'ae', day: a.firstInfusion };
+  const subject = researchSubjectEntry(design.nctId, label, patient, consent, { status, armName: a.arm.name, registered, started: course.infusions > 0, ended });
+  const ctx: VisitContext = { nctId: design.nctId, subject: label, patient: refTo<Patient>(patient), visitId: 'ae', day: a.firstInfusion };
   const events = course.events
     .filter((e) => e.plan.onset <= cutoff)
     .map((e, n) => adverseEventEntry(ctx, n + 1, e.plan, e.infusion, subject, cutoff));

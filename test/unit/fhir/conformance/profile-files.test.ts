@@ -11,7 +11,7 @@ describe('the SearchParameters of profiles/', () => {
   const shipped = readProfileSearchParameters(DEFAULT_PROFILES_DIR);
 
   it('when the shipped files are read, then each is an active definition whose canonical URL ends with its id', () => {
-    expect(shipped.map((sp) => sp.code).sort()).toEqual(['actual-arm', 'assigned-arm', 'grade', 'relatedness', 'study', 'study', 'trsae']);
+    expect(shipped.map((sp) => sp.code).sort()).toEqual(['actual-arm', 'assigned-arm', 'dose', 'grade', 'related-suspect', 'relatedness', 'study', 'study', 'study', 'trsae']);
     for (const sp of shipped) {
       expect(sp.url).toBe(`https://stroma-fhir.org/fhir/SearchParameter/${sp.id}`);
       expect(sp.status).toBe('active');
