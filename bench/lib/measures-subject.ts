@@ -63,8 +63,8 @@ export function buildSubject(input: SubjectInput): BuiltSubject {
   const label = subjectLabel(number);
   const who = person(prng, input.m0, FEMALE_SHARE);
   const female = who.gender === 'female';
-  const patient = patientEntry(design.nctId, number, who);
-  const consent = consentEntry(design.nctId, number, patient, addDays(input.m0, -14));
+  const patient = patientEntry(design.nctId, label, who);
+  const consent = consentEntry(design.nctId, label, patient, addDays(input.m0, -14));
   const context = (visitId: string, day: Day): VisitContext => ({ nctId: design.nctId, subject: label, patient: refTo<Patient>(patient), visitId, day });
   const base = sscBaseline(prng);
   const observations: KeyedResource[] = [];
@@ -75,7 +75,7 @@ export function buildSubject(input: SubjectInput): BuiltSubject {
     const screening = addDays(input.m0, -10);
     observations.push(...sscVisit(context('screening', screening), 'baseline', base, 0, prng, female));
     adjust(observations, weights, input, context, [screening, addDays(screening, 3)], base.hemoglobin);
-    const subject = researchSubjectEntry(design.nctId, number, patient, consent, {
+    const subject = researchSubjectEntry(design.nctId, label, patient, consent, {
       status: 'ineligible', armName: '', registered: addDays(input.m0, -14), started: false, ended: addDays(screening, 3),
     });
     const { assignedArm: _none, ...withoutArm } = subject.resource as ResearchSubject;
@@ -124,7 +124,7 @@ export function buildSubject(input: SubjectInput): BuiltSubject {
         : thirdVisit <= input.cutoff
           ? 'follow-up'
           : 'on-study';
-  const subject = researchSubjectEntry(design.nctId, number, patient, consent, {
+  const subject = researchSubjectEntry(design.nctId, label, patient, consent, {
     status, armName: arm.name, registered: addDays(input.m0, -7), started: infusions.length > 0, ended,
   });
   if (status === 'withdrawn') {
