@@ -27,7 +27,22 @@ export function accessControlledRepository(repo: Repository, access: AccessContr
   const bulkCreate: Repository['bulkCreate'] = () => {
     throw errors.forbidden('Bulk loading is not available through the API');
   };
-  return Object.assign(Object.create(repo) as Repository, reader, { transaction, bulkCreate });
+  const controlled = Object.assign(Object.create(repo) as Repository, reader, { transaction, bulkCreate });
+  serverReaders.set(controlled, repo);
+  return controlled;
+}
+
+/** The store beneath each requester's store, for serverReaderOf. */
+const serverReaders = new WeakMap<ResourceReader, ResourceReader>();
+
+/**
+ * The store as the server itself reads it, for an operation that computes over data the requester may
+ * not read resource by resource (a summary tabulates the search index): nothing is filtered or masked,
+ * so the operation answers for what its result shows. Inside a transaction Bundle, the transaction as the
+ * server reads it (serverWriterOf). A reader that is not a requester's is its own.
+ */
+export function serverReaderOf(repo: ResourceReader): ResourceReader {
+  return serverReaders.get(repo) ?? serverWriters.get(repo as ResourceWriter) ?? repo;
 }
 
 type Note = (entity: AuditEntity) => void;

@@ -129,4 +129,14 @@ describe(`$safety-summary (${storeName()})`, () => {
     await request(t.app).get(`/fhir/${study}/$safety-summary?cutoff=2024-01-01`).expect(400);
     await request(t.app).get('/fhir/ResearchStudy/unknown/$safety-summary').expect(404);
   });
+
+  test('when asked inside a batch or a transaction Bundle, then the entry is the same report', async () => {
+    for (const type of ['batch', 'transaction']) {
+      const bundle = { resourceType: 'Bundle', type, entry: [{ request: { method: 'GET', url: `${study}/$safety-summary?as-of=2024-02-01` } }] };
+      const res = await request(t.app).post('/fhir').set('content-type', FHIR_JSON).send(bundle).expect(200);
+      const entry = (res.body as Bundle).entry?.[0];
+      expect([type, entry?.response?.status]).toEqual([type, '200 OK']);
+      expect(count(group(entry?.resource as MeasureReport, 'trsae'))).toBe(1);
+    }
+  });
 });

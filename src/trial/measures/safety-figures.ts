@@ -1,11 +1,16 @@
-import { addOffset, dayOf, daysBetween } from '../protocol/visit-window';
+import { addOffset, daysBetween } from '../protocol/visit-window';
 import { armStratifier, type ArmStrata } from './arm-strata';
-import { proportion, type GroupFigures, type StratifierFigures } from './measure-report';
+import { proportion, type GroupFigures, type PopulationCount, type StratifierFigures } from './measure-report';
 import type { EventRecord, InfusionRecord, SubjectRecord } from './study-records';
 
-/** The events of the issue's counting rules, with what each rule asks of them. */
-interface CountedEvent extends EventRecord {
+/** An event as the counting rules see it, with what each rule asks of it worked out once. */
+interface CountedEvent {
+  /** `AdverseEvent/{id}`, as the lists name it. */
+  ref: string;
   patient: string;
+  arm: string;
+  grade?: number;
+  serious: boolean;
   onsetDay: string;
   /** Related (C53260 or C53258) to one of the study's infusions given by the cut-off. */
   related: boolean;
@@ -26,31 +31,51 @@ export interface SafetyInput {
 const INFUSION_WINDOW_DAYS = 10;
 const GRADES = ['1', '2', '3', '4', '5'];
 
+/** The calendar day (UTC) of an instant as the search index gives it (YYYY-MM-DDTHH:MM:SS.sssZ). */
+const dayOfInstant = (instant: string): string => instant.slice(0, 10);
+
+/** Each treated patient's first infusion day, and each infusion's day by reference, up to the cut-off. */
+function infusionDays(infusions: readonly InfusionRecord[], asOf: string) {
+  const first = new Map<string, string>();
+  const byRef = new Map<string, string>();
+  for (const infusion of infusions) {
+    const day = infusion.given && dayOfInstant(infusion.given);
+    if (!infusion.patient || !day || day > asOf) continue;
+    byRef.set(`MedicationAdministration/${infusion.id}`, day);
+    const known = first.get(infusion.patient);
+    if (!known || day < known) first.set(infusion.patient, day);
+  }
+  return { first, byRef };
+}
+
 /**
  * The safety groups of issue 8 point 1. The safety population is the treated subjects (at least one
  * study infusion, placebo included); events count when they are treatment-emergent: onset on or after
  * the subject's first infusion, and on or before the cut-off.
  */
 export function safetyFigures(input: SafetyInput): GroupFigures[] {
-  const given = input.infusions.flatMap((i) => (i.patient && i.given && dayOf(i.given) <= input.asOf ? [{ ...i, patient: i.patient, day: dayOf(i.given) }] : []));
-  const firstInfusion = new Map<string, string>();
-  for (const infusion of given) {
-    const known = firstInfusion.get(infusion.patient);
-    if (!known || infusion.day < known) firstInfusion.set(infusion.patient, infusion.day);
-  }
-  const infusionDays = new Map(given.map((i) => [`MedicationAdministration/${i.id}`, i.day]));
-  const events = input.events.flatMap((e): CountedEvent[] => {
-    const onsetDay = e.onset ? dayOf(e.onset) : undefined;
-    const first = e.patient ? firstInfusion.get(e.patient) : undefined;
-    if (!e.patient || !onsetDay || !first || onsetDay < first || onsetDay > input.asOf) return [];
-    const relatedDays = e.relatedTo.flatMap((ref) => infusionDays.get(ref) ?? []);
-    const within10Days = relatedDays.some((day) => daysBetween(day, onsetDay) >= 0 && daysBetween(day, onsetDay) <= INFUSION_WINDOW_DAYS);
-    return [{ ...e, patient: e.patient, onsetDay, related: relatedDays.length > 0, within10Days }];
-  });
+  const { first, byRef } = infusionDays(input.infusions, input.asOf);
   const strata = armStratifier(input.subjects, input.arms);
-  const treated = [...firstInfusion.keys()];
+  const events: CountedEvent[] = [];
+  for (const e of input.events) {
+    const onsetDay = e.onset && dayOfInstant(e.onset);
+    const firstDay = e.patient ? first.get(e.patient) : undefined;
+    if (!e.patient || !onsetDay || !firstDay || onsetDay < firstDay || onsetDay > input.asOf) continue;
+    let related = false;
+    let within10Days = false;
+    for (const ref of e.relatedTo) {
+      const day = byRef.get(ref);
+      if (day === undefined) continue;
+      related = true;
+      const after = daysBetween(day, onsetDay);
+      if (after >= 0 && after <= INFUSION_WINDOW_DAYS) within10Days = true;
+    }
+    events.push({ ref: `AdverseEvent/${e.id}`, patient: e.patient, arm: strata.armOf(e.patient), grade: e.grade, serious: e.serious, onsetDay, related, within10Days });
+  }
   const severe = (e: CountedEvent) => (e.grade ?? 0) >= 3;
-  const trsaeInMonth1 = (e: CountedEvent) => e.related && severe(e) && e.onsetDay <= (addOffset(firstInfusion.get(e.patient) as string, { value: 1, unit: 'mo' }) ?? '');
+  const monthOne = new Map([...first].map(([patient, day]) => [patient, addOffset(day, { value: 1, unit: 'mo' }) as string]));
+  const trsaeInMonth1 = (e: CountedEvent) => e.related && severe(e) && e.onsetDay <= (monthOne.get(e.patient) as string);
+  const treated = [...first.keys()];
   return [
     subjectsGroup('subjects-treated', 'Subjects with at least one study infusion', treated, strata),
     eventGroup('infusion-related-ae-10d', 'Adverse events related to a study infusion, onset within 10 days after it', events.filter((e) => e.related && e.within10Days), strata),
@@ -62,41 +87,56 @@ export function safetyFigures(input: SafetyInput): GroupFigures[] {
   ];
 }
 
+/** The events of a list by a key, in one pass. */
+function bucket(events: readonly CountedEvent[], key: (e: CountedEvent) => string): Map<string, CountedEvent[]> {
+  const buckets = new Map<string, CountedEvent[]>();
+  for (const e of events) {
+    const k = key(e);
+    const list = buckets.get(k);
+    if (list) list.push(e);
+    else buckets.set(k, [e]);
+  }
+  return buckets;
+}
+
+const listed = (events: readonly CountedEvent[] = []): PopulationCount[] => [{ code: 'initial-population', count: events.length, members: events.map((e) => e.ref) }];
+
 function subjectsGroup(code: string, display: string, patients: string[], strata: ArmStrata): GroupFigures {
-  const stratifiers = strata.stratifier((arm) => [{ code: 'initial-population', count: patients.filter((p) => strata.armOf(p) === arm).length }]);
+  const byArm = new Map<string, number>();
+  for (const p of patients) byArm.set(strata.armOf(p), (byArm.get(strata.armOf(p)) ?? 0) + 1);
+  const stratifiers = strata.stratifier((arm) => [{ code: 'initial-population', count: byArm.get(arm) ?? 0 }]);
   return { code, display, populations: [{ code: 'initial-population', count: patients.length }], stratifiers };
 }
 
 function eventGroup(code: string, display: string, events: CountedEvent[], strata: ArmStrata): GroupFigures {
-  const members = (list: CountedEvent[]) => list.map((e) => `AdverseEvent/${e.id}`);
-  const byGrade: StratifierFigures = {
-    code: 'ctcae-grade',
-    strata: GRADES.map((grade) => {
-      const inGrade = events.filter((e) => String(e.grade) === grade);
-      return { value: grade, populations: [{ code: 'initial-population', count: inGrade.length, members: members(inGrade) }] };
-    }),
-  };
-  const byArm = strata.stratifier((arm) => {
-    const inArm = events.filter((e) => strata.armOf(e.patient) === arm);
-    return [{ code: 'initial-population', count: inArm.length, members: members(inArm) }];
-  });
-  return { code, display, populations: [{ code: 'initial-population', count: events.length, members: members(events) }], stratifiers: [byGrade, ...byArm] };
+  const byGrade = bucket(events, (e) => String(e.grade));
+  const gradeStratifier: StratifierFigures = { code: 'ctcae-grade', strata: GRADES.map((grade) => ({ value: grade, populations: listed(byGrade.get(grade)) })) };
+  const byArm = bucket(events, (e) => e.arm);
+  return { code, display, populations: listed(events), stratifiers: [gradeStratifier, ...strata.stratifier((arm) => listed(byArm.get(arm)))] };
 }
 
 /** Treated subjects with at least one of `events`, as a share of the treated subjects; the events are listed. */
 function subjectShareGroup(code: string, display: string, treated: string[], events: CountedEvent[], strata: ArmStrata): GroupFigures {
-  const figures = (patients: string[]) => {
-    const inGroup = new Set(patients);
-    const counted = events.filter((e) => inGroup.has(e.patient));
+  const figures = (patients: readonly string[], counted: readonly CountedEvent[]) => {
     const numerator = new Set(counted.map((e) => e.patient)).size;
     return {
       populations: [
         { code: 'denominator' as const, count: patients.length },
-        { code: 'numerator' as const, count: numerator, members: counted.map((e) => `AdverseEvent/${e.id}`) },
+        { code: 'numerator' as const, count: numerator, members: counted.map((e) => e.ref) },
       ],
       score: proportion(numerator, patients.length),
     };
   };
-  const byArm = strata.stratifier((arm) => figures(treated.filter((p) => strata.armOf(p) === arm)));
-  return { code, display, ...figures(treated), stratifiers: byArm };
+  const isTreated = new Set(treated);
+  const counted = events.filter((e) => isTreated.has(e.patient));
+  const eventsByArm = bucket(counted, (e) => e.arm);
+  const treatedByArm = new Map<string, string[]>();
+  for (const p of treated) {
+    const arm = strata.armOf(p);
+    const list = treatedByArm.get(arm);
+    if (list) list.push(p);
+    else treatedByArm.set(arm, [p]);
+  }
+  const byArm = strata.stratifier((arm) => figures(treatedByArm.get(arm) ?? [], eventsByArm.get(arm) ?? []));
+  return { code, display, ...figures(treated, counted), stratifiers: byArm };
 }

@@ -1,5 +1,5 @@
 import type { FhirRegistries } from '../../fhir/conformance/registries';
-import { parseSearch } from '../../fhir/search/parse-search';
+import { toFilter } from '../../fhir/search/parse-search';
 import type { IndexedParameter, ResourceReader, TabulatedRow, TabulatedValue } from '../../store/repository';
 
 /**
@@ -38,7 +38,8 @@ export interface EventRecord {
 export interface ValueRecord {
   id: string;
   patient?: string;
-  code: string[];
+  /** The code it was selected by, without its system. */
+  code: string;
   when?: string;
   value?: number;
 }
@@ -50,10 +51,19 @@ const TAKEN_DOSES: ReadonlySet<string> = new Set(['active', 'completed']);
 
 export type Rows = (resourceType: string, query: [string, string][], columns: Record<string, string>) => Promise<TabulatedRow[]>;
 
-/** Tabulates `resourceType` with search parameters given as in a URL, over the columns named by parameter code. */
+/**
+ * Tabulates `resourceType` with search parameters given as in a URL, over the columns named by parameter
+ * code. A parameter matches its own values only, not the chains its definition also matches through
+ * (search-parameter-also-via): a study's infusions are the MedicationAdministrations that name it, not
+ * every medication of its patients.
+ */
 export function tabulator(reader: ResourceReader, registries: FhirRegistries): Rows {
   return (resourceType, query, columns) => {
-    const { filters } = parseSearch(resourceType, query, registries, true).query;
+    const filters = query.map(([name, value]) => {
+      const filter = toFilter(resourceType, name, value, registries);
+      if (typeof filter === 'string') throw new Error(filter);
+      return filter;
+    });
     const params: Record<string, IndexedParameter> = {};
     for (const [name, code] of Object.entries(columns)) {
       const param = registries.searchParameters.get(resourceType, code);
@@ -114,17 +124,26 @@ export async function readEvents(rows: Rows, studyId: string): Promise<EventReco
   }));
 }
 
-/** The study's Observations (or MedicationStatements) of some codes (`system|code`, ORed), with their numeric value in UCUM base units. */
-export async function readValues(rows: Rows, resourceType: 'Observation' | 'MedicationStatement', studyId: string, codes: string[]): Promise<ValueRecord[]> {
-  const columns =
-    resourceType === 'Observation'
-      ? { patient: 'subject', code: 'code', when: 'date', value: 'value-quantity', status: 'status' }
-      : { patient: 'subject', code: 'code', when: 'effective', value: 'dose', status: 'status' };
-  const found = await rows(resourceType, [['study', `ResearchStudy/${studyId}`], ['code', codes.join(',')]], columns);
-  // Results that stand (not preliminary, cancelled or entered in error), doses that were taken. Checked
-  // here rather than as a filter: beside several codes, PostgreSQL's plan for it was 20 times slower.
+/**
+ * The Observations (or MedicationStatements) of some codes (`system|code`) about the study's patients,
+ * with their numeric value in UCUM base units; results that stand (final, amended, corrected) and doses
+ * taken (active, completed). Selected by code and kept when their patient is one of the study's: the same
+ * resources as `study=` (the study extension, or the patient's enrolment) for the study's subjects, but
+ * where `study=` would first match every Observation of every enrolled patient, a code narrows the search
+ * to a few percent of them. One tabulation per code, the status checked here: as a filter beside the
+ * code, PostgreSQL planned it several times slower.
+ */
+export async function readValues(rows: Rows, resourceType: 'Observation' | 'MedicationStatement', patients: ReadonlySet<string>, codes: string[]): Promise<ValueRecord[]> {
+  const columns = { patient: 'subject', when: resourceType === 'Observation' ? 'date' : 'effective', value: resourceType === 'Observation' ? 'value-quantity' : 'dose', status: 'status' };
   const standing = resourceType === 'Observation' ? STANDING_RESULTS : TAKEN_DOSES;
-  return found
-    .filter(({ values }) => standing.has(first(values.status) ?? ''))
-    .map(({ id, values }) => ({ id, patient: first(values.patient), code: strings(values.code), when: first(values.when), value: firstNumber(values.value) }));
+  const records: ValueRecord[] = [];
+  const perCode = await Promise.all(codes.map((code) => rows(resourceType, [['code', code]], columns)));
+  for (const [n, found] of perCode.entries()) {
+    const code = codes[n];
+    for (const { id, values } of found) {
+      const patient = first(values.patient);
+      if (patient && patients.has(patient) && standing.has(first(values.status) ?? '')) records.push({ id, patient, code: code.slice(code.indexOf('|') + 1), when: first(values.when), value: firstNumber(values.value) });
+    }
+  }
+  return records;
 }

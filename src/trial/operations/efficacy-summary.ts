@@ -3,9 +3,10 @@ import type { FhirRegistries } from '../../fhir/conformance/registries';
 import { searchAll } from '../../fhir/conformance/search-all';
 import { parseSearch } from '../../fhir/search/parse-search';
 import type { Route } from '../../fhir/types';
+import type { ResourceReader } from '../../store/repository';
 import { efficacyFigures, type EfficacyInput } from '../measures/efficacy-figures';
 import { summaryReport } from '../measures/measure-report';
-import { readInfusions, readValues, type Rows } from '../measures/study-records';
+import { type InfusionRecord, readInfusions, readValues, type Rows } from '../measures/study-records';
 import { seriesByPatient, type Dated } from '../measures/visit-values';
 import { diseaseOf } from '../protocol/disease';
 import { dayOf } from '../protocol/visit-window';
@@ -19,11 +20,11 @@ const ASSESSMENTS = 'https://stroma-fhir.org/fhir/CodeSystem/trial-assessments';
 const SCORE_CODES = { mrss: 'mrss', sledai: 'selena-sledai', bilagTotal: 'bilag-total', physicianGlobal: 'physician-global' } as const;
 const PREDNISONE = 'http://www.nlm.nih.gov/research/umls/rxnorm|8640';
 
-async function scoreSeries(rows: Rows, studyId: string, names: (keyof typeof SCORE_CODES)[], asOf: string): Promise<EfficacyInput['scores']> {
-  const records = await readValues(rows, 'Observation', studyId, names.map((n) => `${ASSESSMENTS}|${SCORE_CODES[n]}`));
+async function scoreSeries(rows: Rows, patients: ReadonlySet<string>, names: (keyof typeof SCORE_CODES)[], asOf: string): Promise<EfficacyInput['scores']> {
+  const records = await readValues(rows, 'Observation', patients, names.map((n) => `${ASSESSMENTS}|${SCORE_CODES[n]}`));
   const scores: Partial<Record<keyof typeof SCORE_CODES, Map<string, Dated<number>[]>>> = {};
   for (const name of names) {
-    const ofCode = records.filter((r) => r.code.includes(SCORE_CODES[name]));
+    const ofCode = records.filter((r) => r.code === SCORE_CODES[name]);
     scores[name] = seriesByPatient(ofCode.map((r) => ({ patient: r.patient, day: r.when && dayOf(r.when), value: r.value })), asOf);
   }
   return scores;
@@ -43,6 +44,34 @@ function gradesOf(observation: Observation): Record<string, string> {
 /** `Patient/{id}` as the index keeps a reference (an absolute URL to this server made relative). */
 const patientOf = (observation: Observation): string | undefined => /(?:^|\/)(Patient\/[^/]+)$/.exec(observation.subject?.reference ?? '')?.[1];
 
+/** Each treated patient's first infusion day, up to the cut-off. */
+function firstInfusions(infusions: readonly InfusionRecord[], asOf: string): Map<string, string> {
+  const first = new Map<string, string>();
+  for (const infusion of infusions) {
+    const day = infusion.given && dayOf(infusion.given);
+    if (!infusion.patient || !day || day > asOf) continue;
+    if (!first.has(infusion.patient) || day < (first.get(infusion.patient) as string)) first.set(infusion.patient, day);
+  }
+  return first;
+}
+
+/** The lupus scores and the daily prednisone dose, by patient. */
+async function lupusSeries(rows: Rows, patients: ReadonlySet<string>, asOf: string): Promise<EfficacyInput['scores']> {
+  const [scores, doses] = await Promise.all([
+    scoreSeries(rows, patients, ['sledai', 'bilagTotal', 'physicianGlobal'], asOf),
+    readValues(rows, 'MedicationStatement', patients, [PREDNISONE]),
+  ]);
+  const prednisone = seriesByPatient(doses.map((d) => ({ patient: d.patient, day: d.when && dayOf(d.when), value: d.value })), asOf);
+  return { ...scores, prednisone };
+}
+
+/** BILAG organ grades by patient, read whole; by code and kept for the study's patients, as readValues does. */
+async function organGrades(server: ResourceReader, registries: FhirRegistries, patients: ReadonlySet<string>, asOf: string) {
+  const query = parseSearch('Observation', [['code', `${ASSESSMENTS}|bilag-organ`], ['status', 'final,amended,corrected']], registries, true).query;
+  const organs = (await searchAll<Observation>(server, query)).filter((o) => patients.has(patientOf(o) ?? ''));
+  return seriesByPatient(organs.map((o) => ({ patient: patientOf(o), day: o.effectiveDateTime && dayOf(o.effectiveDateTime), value: gradesOf(o) })), asOf);
+}
+
 /**
  * GET [base]/ResearchStudy/{id}/$efficacy-summary[?as-of=YYYY-MM-DD]: the efficacy outcomes of the
  * protocols (issue 8 point 2). Scores and prednisone doses come from the search index; the BILAG organ
@@ -55,23 +84,13 @@ export function efficacySummaryRoute(registries: FhirRegistries): Route {
     reads: ['ResearchSubject', 'MedicationAdministration', 'Observation', 'MedicationStatement'],
     async build({ study, studyId, subjects, rows, server, arms, asOf }) {
       const disease = diseaseOf(study);
-      const firstInfusion = new Map<string, string>();
-      for (const infusion of await readInfusions(rows, studyId)) {
-        const day = infusion.given && dayOf(infusion.given);
-        if (!infusion.patient || !day || day > asOf) continue;
-        if (!firstInfusion.has(infusion.patient) || day < (firstInfusion.get(infusion.patient) as string)) firstInfusion.set(infusion.patient, day);
-      }
-      const input: EfficacyInput = { disease, subjects, firstInfusion, scores: {}, asOf, arms };
-      if (disease === 'systemic-sclerosis') input.scores = await scoreSeries(rows, studyId, ['mrss'], asOf);
-      if (disease === 'lupus') {
-        const scores = await scoreSeries(rows, studyId, ['sledai', 'bilagTotal', 'physicianGlobal'], asOf);
-        const doses = await readValues(rows, 'MedicationStatement', studyId, [PREDNISONE]);
-        const prednisone = seriesByPatient(doses.map((d) => ({ patient: d.patient, day: d.when && dayOf(d.when), value: d.value })), asOf);
-        input.scores = { ...scores, prednisone };
-        const query = parseSearch('Observation', [['study', `ResearchStudy/${studyId}`], ['code', `${ASSESSMENTS}|bilag-organ`], ['status', 'final,amended,corrected']], registries, true).query;
-        const organs = await searchAll<Observation>(server, query);
-        input.bilagOrgans = seriesByPatient(organs.map((o) => ({ patient: patientOf(o), day: o.effectiveDateTime && dayOf(o.effectiveDateTime), value: gradesOf(o) })), asOf);
-      }
+      const patients = new Set(subjects.flatMap((s) => s.patient ?? []));
+      const [infusions, scores] = await Promise.all([
+        readInfusions(rows, studyId),
+        disease === 'systemic-sclerosis' ? scoreSeries(rows, patients, ['mrss'], asOf) : disease === 'lupus' ? lupusSeries(rows, patients, asOf) : {},
+      ]);
+      const bilagOrgans = disease === 'lupus' ? await organGrades(server, registries, patients, asOf) : undefined;
+      const input: EfficacyInput = { disease, subjects, firstInfusion: firstInfusions(infusions, asOf), scores, bilagOrgans, asOf, arms };
       const groups = efficacyFigures(input);
       return summaryReport({ measure: EFFICACY_MEASURE, studyId, period: { end: asOf }, system: EFFICACY_SYSTEM }, groups);
     },

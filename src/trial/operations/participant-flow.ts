@@ -30,9 +30,8 @@ export function participantFlowRoute(registries: FhirRegistries): Route {
     name: 'participant-flow',
     reads: ['ResearchSubject', 'MedicationAdministration'],
     async build({ studyId, subjects, rows, server, arms, asOf }) {
-      const infusions = await readInfusions(rows, studyId);
       const query = parseSearch('ResearchSubject', [['study', `ResearchStudy/${studyId}`], ['status', 'withdrawn']], registries, true).query;
-      const withdrawn = await searchAll<ResearchSubject>(server, query);
+      const [infusions, withdrawn] = await Promise.all([readInfusions(rows, studyId), searchAll<ResearchSubject>(server, query)]);
       const withdrawalReasons = new Map(withdrawn.map((s) => [s.id as string, reasonOf(s)]));
       const groups = flowFigures({ subjects, infusions, withdrawalReasons, asOf, arms });
       return summaryReport({ measure: FLOW_MEASURE, studyId, period: { end: asOf }, system: FLOW_SYSTEM }, groups);

@@ -17,7 +17,7 @@ export function safetySummaryRoute(registries: FhirRegistries): Route {
     name: 'safety-summary',
     reads: ['ResearchSubject', 'MedicationAdministration', 'AdverseEvent'],
     async build({ studyId, subjects, rows, arms, asOf }) {
-      const [infusions, events] = [await readInfusions(rows, studyId), await readEvents(rows, studyId)];
+      const [infusions, events] = await Promise.all([readInfusions(rows, studyId), readEvents(rows, studyId)]);
       const groups = safetyFigures({ subjects, infusions, events, asOf, arms });
       const start = infusions.map((i) => i.given?.slice(0, 10) ?? '').filter((d) => d && d <= asOf).sort()[0];
       return summaryReport({ measure: SAFETY_MEASURE, studyId, period: { ...(start ? { start } : {}), end: asOf }, system: SAFETY_MEASURE_SYSTEM }, groups);

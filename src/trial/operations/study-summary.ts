@@ -1,10 +1,10 @@
 import type { MeasureReport, ResearchStudy, ResearchSubject } from '@medplum/fhirtypes';
-import { serverWriterOf } from '../../fhir/access-controlled-repository';
+import { serverReaderOf } from '../../fhir/access-controlled-repository';
 import type { FhirRegistries } from '../../fhir/conformance/registries';
 import { errors, success } from '../../fhir/outcomes';
-import { inTransaction } from '../../fhir/router/context';
+import { readerOf } from '../../fhir/router/context';
 import type { FhirRequest, Handler, HandlerContext, Route } from '../../fhir/types';
-import type { ResourceWriter } from '../../store/repository';
+import type { ResourceReader } from '../../store/repository';
 import { type Rows, type SubjectRecord, readSubjects, tabulator } from '../measures/study-records';
 
 /** What a summary is computed from: the study, its subjects, and how to tabulate the rest. */
@@ -14,7 +14,7 @@ export interface SummaryContext {
   subjects: SubjectRecord[];
   rows: Rows;
   /** The server's reader, for the few resources a summary reads whole. */
-  server: ResourceWriter;
+  server: ResourceReader;
   /** The study's arm names, or undefined when the requester may not see the allocation. */
   arms?: readonly string[];
   /** The cut-off date (YYYY-MM-DD): the `as-of` parameter, else today. */
@@ -47,34 +47,35 @@ function asOfOf(request: FhirRequest): string {
  * stored subject that has an arm (the blinding label and the requester's role decide). With no such
  * subject there is no allocation to hide.
  */
-async function visibleArms(study: ResearchStudy, subjects: SubjectRecord[], tx: ResourceWriter): Promise<readonly string[] | undefined> {
+async function visibleArms(study: ResearchStudy, subjects: SubjectRecord[], reader: ResourceReader): Promise<readonly string[] | undefined> {
   const arms = (study.arm ?? []).map((arm) => arm.name);
   const probe = subjects.find((s) => s.arm);
   if (!probe) return arms;
-  const seen = (await tx.read('ResearchSubject', probe.id))?.resource as ResearchSubject | undefined;
+  const seen = (await reader.read('ResearchSubject', probe.id))?.resource as ResearchSubject | undefined;
   return seen?.assignedArm || seen?.actualArm ? arms : undefined;
 }
 
 /**
  * GET [base]/ResearchStudy/{id}/$<summary>: a MeasureReport over the study's data, computed from the
- * search index (src/trial/measures), in one read transaction so every count sees the same data.
+ * search index (src/trial/measures). Its reads go to the store's pool, not one transaction, so that the
+ * tabulations of one summary run side by side: in a read-committed transaction each statement would see
+ * its own snapshot anyway, so one connection would buy order, not consistency.
  */
 function summaryHandler(registries: FhirRegistries, operation: SummaryOperation): Handler {
   return async (request, params, ctx: HandlerContext) => {
     const asOf = asOfOf(request);
     ctx.access.authorize({ interaction: 'search-type', resourceTypes: operation.reads });
     const studyId = params.id as string;
-    return inTransaction(ctx, async (tx) => {
-      const stored = await tx.read('ResearchStudy', studyId);
-      if (!stored?.resource) throw errors.notFound(`ResearchStudy/${studyId}`);
-      const study = stored.resource as ResearchStudy;
-      const server = serverWriterOf(tx);
-      const rows = tabulator(server, registries);
-      const subjects = await readSubjects(rows, studyId);
-      const arms = await visibleArms(study, subjects, tx);
-      const report = await operation.build({ study, studyId, subjects, rows, server, arms, asOf });
-      return [success('ok', `$${operation.name} of ResearchStudy/${studyId} as of ${asOf}`), report];
-    });
+    const reader = readerOf(ctx);
+    const stored = await reader.read('ResearchStudy', studyId);
+    if (!stored?.resource) throw errors.notFound(`ResearchStudy/${studyId}`);
+    const study = stored.resource as ResearchStudy;
+    const server = serverReaderOf(reader);
+    const rows = tabulator(server, registries);
+    const subjects = await readSubjects(rows, studyId);
+    const arms = await visibleArms(study, subjects, reader);
+    const report = await operation.build({ study, studyId, subjects, rows, server, arms, asOf });
+    return [success('ok', `$${operation.name} of ResearchStudy/${studyId} as of ${asOf}`), report];
   };
 }
 

@@ -8,6 +8,7 @@ import { coveringSearchIndexes } from './006-covering-search-indexes';
 import { authSchema } from './007-auth';
 import { auditLogSchema } from './008-audit-log';
 import { journalSchema } from './009-journal';
+import { ridCoversIdSchema } from './010-rid-covers-id';
 
 interface Migration {
   version: number;
@@ -26,6 +27,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'auth clients, signing keys, used assertion ids', sql: authSchema },
   { version: 8, name: 'append-only audit log', sql: auditLogSchema },
   { version: 9, name: 'journal streams beside the resources', sql: journalSchema },
+  { version: 10, name: 'the rid index carries the id', sql: ridCoversIdSchema },
 ];
 
 // Any constant shared by all Stroma processes; they serialize on it so two starting servers never race.
