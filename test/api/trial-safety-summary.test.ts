@@ -37,6 +37,8 @@ describe(`$safety-summary (${storeName()})`, () => {
     const s3 = await enrolIn(COHORT_2, 3_000_000);
     const s4 = await enrolIn(COHORT_2, 3_000_000);
     const untreated = await enrolIn(COHORT_2, 3_000_000, false);
+    // A hospital medication of an enrolled patient: not a study infusion, for it names no study.
+    await created(t.app, 'MedicationAdministration', { resourceType: 'MedicationAdministration', status: 'completed', medicationCodeableConcept: { text: 'Amoxicillin' }, subject: { reference: untreated.patient }, effectiveDateTime: `${D0}T09:00:00Z` });
     await event('day 10, grade 1', s1, 1, RELATED, '2024-01-20');
     await event('day 11, grade 2', s1, 2, RELATED, '2024-01-21');
     await event('day 2, grade 3', s2, 3, RELATED, '2024-01-12');
@@ -76,7 +78,7 @@ describe(`$safety-summary (${storeName()})`, () => {
     expect((measure.body as Bundle).total ?? (measure.body as Bundle).entry?.length).toBe(1);
   });
 
-  test('when subjects are infused, then the treated subjects are counted by cohort, and a subject never infused is not', async () => {
+  test('when subjects are infused, then the treated subjects are counted by cohort, and one never infused is not, even with another medication', async () => {
     const g = group(await summary(), 'subjects-treated');
     expect(count(g)).toBe(4);
     expect(strata(g, 'arm')).toEqual({ [COHORT_1]: 2, [COHORT_2]: 2 });
