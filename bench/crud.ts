@@ -52,16 +52,6 @@ function log(line: string): void {
 }
 
 async function main(): Promise<number> {
-  for (const [signal, code] of [
-    ['SIGINT', 130],
-    ['SIGTERM', 143],
-  ] as const) {
-    process.once(signal, () => {
-      log(`\n${signal}: stopping the bench and cleaning up…`);
-      abort.abort();
-      void cleanup.runAll().finally(() => process.exit(code));
-    });
-  }
 
   const started = new Date();
   log(`bench:crud — ${started.toISOString()} — ${settings.connections} connections, ${settings.durationSeconds} s per load phase`);

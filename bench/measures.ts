@@ -25,9 +25,8 @@
  * Exit status: 0 when every operation was measured or reported as not available (targets may still
  * FAIL), 1 when one failed (a wrong answer, an error) or a loaded resource is invalid, 130 on Ctrl-C.
  */
-import os from 'node:os';
 import { Client } from 'pg';
-import { openBenchDatabase } from './lib/bench-database';
+import { benchDatabaseEnv, openBenchDatabase } from './lib/bench-database';
 import { Cleanup } from './lib/cleanup';
 import { cpuMeter } from './lib/cpu';
 import { checkLoadedResources, checkWritePath, type TypeCheck, type WriteCheck } from './lib/measures-check';
@@ -36,7 +35,7 @@ import { measureOperations } from './lib/measures-ops';
 import { renderMeasuresReport } from './lib/measures-report';
 import { BENCH_STUDY_IDENTIFIER, benchStudy } from './lib/measures-study';
 import { machineLine } from './lib/report';
-import { positiveInt, runBench } from './lib/run';
+import { log, positiveInt, runBench } from './lib/run';
 import { loadResources, type LoadReport } from './lib/search-load';
 import { startServer } from './lib/server';
 
@@ -49,29 +48,15 @@ const size: MeasuresSize = {
 const runs = positiveInt('BENCH_RUNS', 10);
 const warmupRuns = positiveInt('BENCH_WARMUP_RUNS', 2);
 const checkPerType = process.env.BENCH_CHECK_PER_TYPE === '0' ? 0 : positiveInt('BENCH_CHECK_PER_TYPE', 5);
-const keepDatabase = process.env.BENCH_KEEP_DATABASE === '1';
-const sharedBuffers = process.env.BENCH_SHARED_BUFFERS?.trim() || `${Math.round(os.totalmem() / 4 / 1024 ** 2)}MB`;
-const reuseUrl = process.env.BENCH_REUSE_DATABASE_URL?.trim() || undefined;
+const { reuseUrl, adminUrl, keepDatabase, sharedBuffers } = benchDatabaseEnv();
 
 const cleanup = new Cleanup();
 const abort = new AbortController();
 
-function log(line: string): void {
-  process.stderr.write(`${line}\n`);
-}
-
 async function main(): Promise<number> {
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
-    process.once(signal, () => {
-      log(`\n${signal}: stopping the bench and cleaning up…`);
-      abort.abort();
-      void cleanup.runAll().finally(() => process.exit(code));
-    });
-  }
   log(`bench:measures — ${new Date().toISOString()}`);
   const machine = machineLine();
   log(machine);
-  const adminUrl = process.env.BENCH_DATABASE_URL?.trim() || undefined;
   const { url, postmasterPid, description } = await openBenchDatabase({ reuseUrl, adminUrl, keepDatabase, sharedBuffers, cleanup, log });
   log(description);
 

@@ -23,11 +23,10 @@
  * Exit status: 0 when every search was measured or reported as not supported (targets may still
  * FAIL), 1 when a search failed (a wrong answer, an error other than 400), 130 on Ctrl-C.
  */
-import os from 'node:os';
 import { Client } from 'pg';
-import { openBenchDatabase, type OpenedBenchDatabase } from './lib/bench-database';
+import { benchDatabaseEnv, openBenchDatabase, type OpenedBenchDatabase } from './lib/bench-database';
 import { Cleanup } from './lib/cleanup';
-import { positiveInt, runBench } from './lib/run';
+import { log, positiveInt, runBench } from './lib/run';
 import { cpuMeter } from './lib/cpu';
 import { startFixedBodyServer } from './lib/fixed-body-server';
 import { machineLine } from './lib/report';
@@ -46,25 +45,12 @@ const size: DatasetSize = {
 };
 const runs = positiveInt('BENCH_RUNS', 200);
 const warmupRuns = positiveInt('BENCH_WARMUP_RUNS', 20);
-const keepDatabase = process.env.BENCH_KEEP_DATABASE === '1';
-const sharedBuffers = process.env.BENCH_SHARED_BUFFERS?.trim() || `${Math.round(os.totalmem() / 4 / 1024 ** 2)}MB`;
-const reuseUrl = process.env.BENCH_REUSE_DATABASE_URL?.trim();
+const { reuseUrl, adminUrl, keepDatabase, sharedBuffers } = benchDatabaseEnv();
 
 const cleanup = new Cleanup();
 const abort = new AbortController();
 
-function log(line: string): void {
-  process.stderr.write(`${line}\n`);
-}
-
 async function main(): Promise<number> {
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
-    process.once(signal, () => {
-      log(`\n${signal}: stopping the bench and cleaning up…`);
-      abort.abort();
-      void cleanup.runAll().finally(() => process.exit(code));
-    });
-  }
   log(`bench:search — ${new Date().toISOString()}`);
   const machine = machineLine();
   log(machine);
@@ -107,7 +93,6 @@ async function main(): Promise<number> {
 
 /** The database to load and search: reused, created in BENCH_DATABASE_URL's server, or in a throwaway cluster. */
 function database(): Promise<OpenedBenchDatabase> {
-  const adminUrl = process.env.BENCH_DATABASE_URL?.trim() || undefined;
   return openBenchDatabase({ reuseUrl, adminUrl, keepDatabase, sharedBuffers, cleanup, log });
 }
 

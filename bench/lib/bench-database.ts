@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { Cleanup } from './cleanup';
 import { createBenchDatabase, serverInfo, startThrowawayCluster } from './postgres';
 
@@ -12,6 +13,18 @@ export interface BenchDatabaseOptions {
   sharedBuffers: string;
   cleanup: Cleanup;
   log: (line: string) => void;
+}
+
+export type BenchDatabaseEnv = Pick<BenchDatabaseOptions, 'reuseUrl' | 'adminUrl' | 'keepDatabase' | 'sharedBuffers'>;
+
+/** The database options every bench reads from its environment (shared_buffers: a quarter of the RAM by default). */
+export function benchDatabaseEnv(): BenchDatabaseEnv {
+  return {
+    reuseUrl: process.env.BENCH_REUSE_DATABASE_URL?.trim() || undefined,
+    adminUrl: process.env.BENCH_DATABASE_URL?.trim() || undefined,
+    keepDatabase: process.env.BENCH_KEEP_DATABASE === '1',
+    sharedBuffers: process.env.BENCH_SHARED_BUFFERS?.trim() || `${Math.round(os.totalmem() / 4 / 1024 ** 2)}MB`,
+  };
 }
 
 export interface OpenedBenchDatabase {

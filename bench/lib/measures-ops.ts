@@ -1,6 +1,7 @@
-import type { MeasureReport, OperationOutcome } from '@medplum/fhirtypes';
+import type { MeasureReport } from '@medplum/fhirtypes';
 import type { Client } from 'pg';
 import { latencyStats, timed, timedGet, type LatencyStats } from './latency';
+import { diagnostics } from './search-measure';
 
 /**
  * Issue 8's summaries, timed over HTTP one request at a time, and the named baselines timed between
@@ -164,13 +165,3 @@ function summarize(body: string): string {
   return `${groups.length} group(s)${populations ? `; ${name}: ${populations}` : ''}`;
 }
 
-export function diagnostics(body: string): string {
-  try {
-    const outcome = JSON.parse(body) as OperationOutcome;
-    const text = outcome.issue?.map((i) => i.diagnostics ?? i.details?.text ?? i.code).join('; ');
-    if (text) return text;
-  } catch {
-    // not JSON
-  }
-  return body.slice(0, 300);
-}

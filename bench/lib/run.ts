@@ -11,9 +11,17 @@ export function positiveInt(name: string, fallback: number): number {
 
 /**
  * Runs a bench's main, then its cleanup, and exits with main's code; on an error, logs it (unless
- * the run was aborted by Ctrl-C), cleans up and exits with 1 (130 when aborted).
+ * the run was aborted by Ctrl-C), cleans up and exits with 1 (130 when aborted). SIGINT and SIGTERM
+ * abort the run, clean up and exit with 130 and 143.
  */
 export function runBench(name: string, main: () => Promise<number>, cleanup: Cleanup, abort: AbortController, log: (line: string) => void): void {
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.once(signal, () => {
+      log(`\n${signal}: stopping the bench and cleaning up…`);
+      abort.abort();
+      void cleanup.runAll().finally(() => process.exit(code));
+    });
+  }
   main()
     .then(async (code) => {
       await cleanup.runAll();
@@ -26,4 +34,9 @@ export function runBench(name: string, main: () => Promise<number>, cleanup: Cle
       await cleanup.runAll();
       process.exit(abort.signal.aborted ? 130 : 1);
     });
+}
+
+/** A progress line on stderr (stdout holds the report). */
+export function log(line: string): void {
+  process.stderr.write(`${line}\n`);
 }

@@ -115,7 +115,8 @@ async function totalProblem(search: SearchCase, body: string, x: Sample, sql: Cl
   return bundle.total === expected ? undefined : `${search.path(x)}: total ${bundle.total}, the hand-written SQL finds ${expected}`;
 }
 
-function diagnostics(body: string): string {
+/** The diagnostics of an OperationOutcome answer, else the start of the body. */
+export function diagnostics(body: string): string {
   try {
     const outcome = JSON.parse(body) as OperationOutcome;
     const text = outcome.issue?.map((i) => i.diagnostics ?? i.details?.text ?? i.code).join('; ');
