@@ -34,8 +34,7 @@ import { extraSubjects, measuresDataset, type MeasuresSize } from './lib/measure
 import { measureOperations } from './lib/measures-ops';
 import { renderMeasuresReport } from './lib/measures-report';
 import { BENCH_STUDY_IDENTIFIER, benchStudy } from './lib/measures-study';
-import { machineLine } from './lib/report';
-import { log, positiveInt, runBench } from './lib/run';
+import { log, logStart, positiveInt, runBench } from './lib/run';
 import { loadResources, type LoadReport } from './lib/search-load';
 import { startServer } from './lib/server';
 
@@ -54,9 +53,7 @@ const cleanup = new Cleanup();
 const abort = new AbortController();
 
 async function main(): Promise<number> {
-  log(`bench:measures — ${new Date().toISOString()}`);
-  const machine = machineLine();
-  log(machine);
+  const machine = logStart('bench:measures');
   const { url, postmasterPid, description } = await openBenchDatabase({ reuseUrl, adminUrl, keepDatabase, sharedBuffers, cleanup, log });
   log(description);
 

@@ -26,10 +26,9 @@
 import { Client } from 'pg';
 import { benchDatabaseEnv, openBenchDatabase, type OpenedBenchDatabase } from './lib/bench-database';
 import { Cleanup } from './lib/cleanup';
-import { log, positiveInt, runBench } from './lib/run';
+import { log, logStart, positiveInt, runBench } from './lib/run';
 import { cpuMeter } from './lib/cpu';
 import { startFixedBodyServer } from './lib/fixed-body-server';
-import { machineLine } from './lib/report';
 import { PATIENT_SYSTEM, type DatasetSize } from './lib/search-data';
 import { loadDataset, type LoadReport } from './lib/search-load';
 import { measureCase, type CaseResult } from './lib/search-measure';
@@ -51,9 +50,7 @@ const cleanup = new Cleanup();
 const abort = new AbortController();
 
 async function main(): Promise<number> {
-  log(`bench:search — ${new Date().toISOString()}`);
-  const machine = machineLine();
-  log(machine);
+  const machine = logStart('bench:search');
 
   const { url, postmasterPid, description } = await database();
   log(description);

@@ -1,4 +1,5 @@
 import type { Cleanup } from './cleanup';
+import { machineLine } from './report';
 
 /** A positive integer from the environment variable `name`, or `fallback` when it is unset. */
 export function positiveInt(name: string, fallback: number): number {
@@ -39,4 +40,12 @@ export function runBench(name: string, main: () => Promise<number>, cleanup: Cle
 /** A progress line on stderr (stdout holds the report). */
 export function log(line: string): void {
   process.stderr.write(`${line}\n`);
+}
+
+/** Logs the bench's name, the time and the machine it runs on; returns the machine line for the report. */
+export function logStart(name: string): string {
+  log(`${name} — ${new Date().toISOString()}`);
+  const machine = machineLine();
+  log(machine);
+  return machine;
 }

@@ -86,7 +86,7 @@ function controlledReader(inner: ResourceReader, access: AccessControl, note: No
     exists: (query: SearchQuery) => inner.exists(access.constrainSearch(query)),
     include: async (query: IncludeQuery) => visibleResources(await inner.include(query)),
     // Index values are not resources, so no read mask could be applied to them: only the server's own
-    // code tabulates (through serverWriterOf), and it answers for what it shows.
+    // code tabulates (through serverReaderOf), and it answers for what it shows.
     tabulate: async () => {
       throw errors.forbidden('Tabulations are not available through the API');
     },

@@ -57,9 +57,10 @@ export function efficacyFigures(input: EfficacyInput): GroupFigures[] {
     bilag: month === 0 ? baselineOf(input.bilagOrgans?.get(p) ?? [], first) : valueAtVisit(input.bilagOrgans?.get(p) ?? [], first, month),
   });
   const sri = LUPUS_VISITS.map((m) => {
+    // A missing answer is left to `at`, which counts it as missing once the visit is due.
     const answers = at<Sri4>(m, (p, first) => {
       const answer = sri4(assessment(p, first, 0), assessment(p, first, m));
-      return answer === 'missing' && !visitIsDue(first, m, input.asOf) ? undefined : answer;
+      return answer === 'missing' ? undefined : answer;
     });
     return responseGroup(`sri4-m${m}`, `SRI-4 response at M${m}`, answers, (a) => a === 'responder', strata);
   });

@@ -1,7 +1,6 @@
-import { dayOf } from '../protocol/visit-window';
 import { armStratifier, NO_ARM } from './arm-strata';
 import type { GroupFigures } from './measure-report';
-import type { InfusionRecord, SubjectRecord } from './study-records';
+import { indexedDay, type InfusionRecord, type SubjectRecord } from './study-records';
 
 /** Statuses that come after eligibility in the enrollment lifecycle (src/trial/rules/enrollment-lifecycle.ts). */
 const FOUND_ELIGIBLE: ReadonlySet<string> = new Set(['eligible', 'pending-on-study', 'on-study', 'on-study-intervention', 'on-study-observation', 'follow-up', 'off-study']);
@@ -23,7 +22,7 @@ export interface FlowInput {
 export function flowFigures(input: FlowInput): GroupFigures[] {
   const infusionsOf = new Map<string, number>();
   for (const infusion of input.infusions) {
-    if (infusion.patient && infusion.given && dayOf(infusion.given) <= input.asOf) infusionsOf.set(infusion.patient, (infusionsOf.get(infusion.patient) ?? 0) + 1);
+    if (infusion.patient && infusion.given && indexedDay(infusion.given) <= input.asOf) infusionsOf.set(infusion.patient, (infusionsOf.get(infusion.patient) ?? 0) + 1);
   }
   const strata = armStratifier(input.subjects, input.arms);
   const infused = (s: SubjectRecord, n: number) => (s.patient ? (infusionsOf.get(s.patient) ?? 0) >= n : false);
@@ -35,10 +34,11 @@ export function flowFigures(input: FlowInput): GroupFigures[] {
   });
   const all = input.subjects;
   const withdrawn = group('withdrawn', 'Withdrawn', all.filter((s) => s.status === 'withdrawn'));
-  const reasons = [...new Set(withdrawn.populations[0].count > 0 ? input.withdrawalReasons.values() : [])].sort();
+  const byReason = new Map<string, number>();
+  for (const reason of input.withdrawalReasons.values()) byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
   withdrawn.stratifiers.push({
     code: 'withdrawal-reason',
-    strata: reasons.map((reason) => ({ value: reason, populations: [{ code: 'initial-population', count: [...input.withdrawalReasons.values()].filter((r) => r === reason).length }] })),
+    strata: [...byReason].sort(([a], [b]) => a.localeCompare(b)).map(([value, count]) => ({ value, populations: [{ code: 'initial-population', count }] })),
   });
   return [
     group('screened', 'Screened', all),

@@ -1,7 +1,7 @@
 import { addOffset, daysBetween } from '../protocol/visit-window';
 import { armStratifier, type ArmStrata } from './arm-strata';
 import { proportion, type GroupFigures, type PopulationCount, type StratifierFigures } from './measure-report';
-import type { EventRecord, InfusionRecord, SubjectRecord } from './study-records';
+import { type EventRecord, indexedDay, type InfusionRecord, infusionDays, type SubjectRecord } from './study-records';
 
 /** An event as the counting rules see it, with what each rule asks of it worked out once. */
 interface CountedEvent {
@@ -31,23 +31,6 @@ export interface SafetyInput {
 const INFUSION_WINDOW_DAYS = 10;
 const GRADES = ['1', '2', '3', '4', '5'];
 
-/** The calendar day (UTC) of an instant as the search index gives it (YYYY-MM-DDTHH:MM:SS.sssZ). */
-const dayOfInstant = (instant: string): string => instant.slice(0, 10);
-
-/** Each treated patient's first infusion day, and each infusion's day by reference, up to the cut-off. */
-function infusionDays(infusions: readonly InfusionRecord[], asOf: string) {
-  const first = new Map<string, string>();
-  const byRef = new Map<string, string>();
-  for (const infusion of infusions) {
-    const day = infusion.given && dayOfInstant(infusion.given);
-    if (!infusion.patient || !day || day > asOf) continue;
-    byRef.set(`MedicationAdministration/${infusion.id}`, day);
-    const known = first.get(infusion.patient);
-    if (!known || day < known) first.set(infusion.patient, day);
-  }
-  return { first, byRef };
-}
-
 /**
  * The safety groups of issue 8 point 1. The safety population is the treated subjects (at least one
  * study infusion, placebo included); events count when they are treatment-emergent: onset on or after
@@ -58,7 +41,7 @@ export function safetyFigures(input: SafetyInput): GroupFigures[] {
   const strata = armStratifier(input.subjects, input.arms);
   const events: CountedEvent[] = [];
   for (const e of input.events) {
-    const onsetDay = e.onset && dayOfInstant(e.onset);
+    const onsetDay = e.onset && indexedDay(e.onset);
     const firstDay = e.patient ? first.get(e.patient) : undefined;
     if (!e.patient || !onsetDay || !firstDay || onsetDay < firstDay || onsetDay > input.asOf) continue;
     let related = false;

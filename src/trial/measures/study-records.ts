@@ -40,8 +40,26 @@ export interface ValueRecord {
   patient?: string;
   /** The code it was selected by, without its system. */
   code: string;
-  when?: string;
+  /** The (UTC) day of its time: Observation.effective, MedicationStatement.effective. */
+  day?: string;
   value?: number;
+}
+
+/** The calendar day (UTC) of an instant as a tabulation gives it (YYYY-MM-DDTHH:MM:SS.sssZ). */
+export const indexedDay = (instant: string): string => instant.slice(0, 10);
+
+/** Each treated patient's first infusion day, and each infusion's day by reference, up to the cut-off day. */
+export function infusionDays(infusions: readonly InfusionRecord[], asOf: string): { first: Map<string, string>; byRef: Map<string, string> } {
+  const first = new Map<string, string>();
+  const byRef = new Map<string, string>();
+  for (const infusion of infusions) {
+    const day = infusion.given && indexedDay(infusion.given);
+    if (!infusion.patient || !day || day > asOf) continue;
+    byRef.set(`MedicationAdministration/${infusion.id}`, day);
+    const known = first.get(infusion.patient);
+    if (!known || day < known) first.set(infusion.patient, day);
+  }
+  return { first, byRef };
 }
 
 /** Infusions that did not happen (R4 MedicationAdministration.status) are no study infusion. */
@@ -142,7 +160,7 @@ export async function readValues(rows: Rows, resourceType: 'Observation' | 'Medi
     const code = codes[n];
     for (const { id, values } of found) {
       const patient = first(values.patient);
-      if (patient && patients.has(patient) && standing.has(first(values.status) ?? '')) records.push({ id, patient, code: code.slice(code.indexOf('|') + 1), when: first(values.when), value: firstNumber(values.value) });
+      if (patient && patients.has(patient) && standing.has(first(values.status) ?? '')) records.push({ id, patient, code: code.slice(code.indexOf('|') + 1), day: first(values.when)?.slice(0, 10), value: firstNumber(values.value) });
     }
   }
   return records;

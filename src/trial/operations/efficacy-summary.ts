@@ -6,7 +6,7 @@ import type { Route } from '../../fhir/types';
 import type { ResourceReader } from '../../store/repository';
 import { efficacyFigures, type EfficacyInput } from '../measures/efficacy-figures';
 import { summaryReport } from '../measures/measure-report';
-import { type InfusionRecord, readInfusions, readValues, type Rows } from '../measures/study-records';
+import { infusionDays, readInfusions, readValues, type Rows } from '../measures/study-records';
 import { seriesByPatient, type Dated } from '../measures/visit-values';
 import { diseaseOf } from '../protocol/disease';
 import { dayOf } from '../protocol/visit-window';
@@ -25,7 +25,7 @@ async function scoreSeries(rows: Rows, patients: ReadonlySet<string>, names: (ke
   const scores: Partial<Record<keyof typeof SCORE_CODES, Map<string, Dated<number>[]>>> = {};
   for (const name of names) {
     const ofCode = records.filter((r) => r.code === SCORE_CODES[name]);
-    scores[name] = seriesByPatient(ofCode.map((r) => ({ patient: r.patient, day: r.when && dayOf(r.when), value: r.value })), asOf);
+    scores[name] = seriesByPatient(ofCode, asOf);
   }
   return scores;
 }
@@ -44,24 +44,13 @@ function gradesOf(observation: Observation): Record<string, string> {
 /** `Patient/{id}` as the index keeps a reference (an absolute URL to this server made relative). */
 const patientOf = (observation: Observation): string | undefined => /(?:^|\/)(Patient\/[^/]+)$/.exec(observation.subject?.reference ?? '')?.[1];
 
-/** Each treated patient's first infusion day, up to the cut-off. */
-function firstInfusions(infusions: readonly InfusionRecord[], asOf: string): Map<string, string> {
-  const first = new Map<string, string>();
-  for (const infusion of infusions) {
-    const day = infusion.given && dayOf(infusion.given);
-    if (!infusion.patient || !day || day > asOf) continue;
-    if (!first.has(infusion.patient) || day < (first.get(infusion.patient) as string)) first.set(infusion.patient, day);
-  }
-  return first;
-}
-
 /** The lupus scores and the daily prednisone dose, by patient. */
 async function lupusSeries(rows: Rows, patients: ReadonlySet<string>, asOf: string): Promise<EfficacyInput['scores']> {
   const [scores, doses] = await Promise.all([
     scoreSeries(rows, patients, ['sledai', 'bilagTotal', 'physicianGlobal'], asOf),
     readValues(rows, 'MedicationStatement', patients, [PREDNISONE]),
   ]);
-  const prednisone = seriesByPatient(doses.map((d) => ({ patient: d.patient, day: d.when && dayOf(d.when), value: d.value })), asOf);
+  const prednisone = seriesByPatient(doses, asOf);
   return { ...scores, prednisone };
 }
 
@@ -90,7 +79,7 @@ export function efficacySummaryRoute(registries: FhirRegistries): Route {
         disease === 'systemic-sclerosis' ? scoreSeries(rows, patients, ['mrss'], asOf) : disease === 'lupus' ? lupusSeries(rows, patients, asOf) : {},
       ]);
       const bilagOrgans = disease === 'lupus' ? await organGrades(server, registries, patients, asOf) : undefined;
-      const input: EfficacyInput = { disease, subjects, firstInfusion: firstInfusions(infusions, asOf), scores, bilagOrgans, asOf, arms };
+      const input: EfficacyInput = { disease, subjects, firstInfusion: infusionDays(infusions, asOf).first, scores, bilagOrgans, asOf, arms };
       const groups = efficacyFigures(input);
       return summaryReport({ measure: EFFICACY_MEASURE, studyId, period: { end: asOf }, system: EFFICACY_SYSTEM }, groups);
     },
