@@ -26,7 +26,7 @@
  * FAIL), 1 when one failed (a wrong answer, an error) or a loaded resource is invalid, 130 on Ctrl-C.
  */
 import { Client } from 'pg';
-import { benchDatabaseEnv, openBenchDatabase } from './lib/bench-database';
+import { benchDatabaseEnv, openBenchDatabase, serveBenchDatabase } from './lib/bench-database';
 import { Cleanup } from './lib/cleanup';
 import { cpuMeter } from './lib/cpu';
 import { checkLoadedResources, checkWritePath, type TypeCheck, type WriteCheck } from './lib/measures-check';
@@ -36,7 +36,6 @@ import { renderMeasuresReport } from './lib/measures-report';
 import { BENCH_STUDY_IDENTIFIER, benchStudy } from './lib/measures-study';
 import { log, logStart, positiveInt, runBench } from './lib/run';
 import { loadResources, type LoadReport } from './lib/search-load';
-import { startServer } from './lib/server';
 
 const size: MeasuresSize = {
   sites: positiveInt('BENCH_SITES', 200),
@@ -71,12 +70,7 @@ async function main(): Promise<number> {
     log(`loaded ${load.resources} resources in ${load.seconds.toFixed(0)} s; VACUUM (ANALYZE) ${load.vacuumSeconds.toFixed(0)} s`);
   }
 
-  const server = await startServer({ label: 'PostgreSQL', env: { DATABASE_URL: url }, readyTimeoutMs: 180_000 });
-  cleanup.add('stop server', () => server.stop());
-  log(`server pid ${server.pid} ready on ${server.origin}`);
-  const sql = new Client({ connectionString: url });
-  await sql.connect();
-  cleanup.add('close pg client', () => sql.end());
+  const { server, sql } = await serveBenchDatabase(url, cleanup, log);
   studyId ??= await findStudy(sql);
 
   let checks: TypeCheck[] = [];

@@ -24,7 +24,7 @@
  * FAIL), 1 when a search failed (a wrong answer, an error other than 400), 130 on Ctrl-C.
  */
 import { Client } from 'pg';
-import { benchDatabaseEnv, openBenchDatabase, type OpenedBenchDatabase } from './lib/bench-database';
+import { benchDatabaseEnv, openBenchDatabase, serveBenchDatabase, type OpenedBenchDatabase } from './lib/bench-database';
 import { Cleanup } from './lib/cleanup';
 import { log, logStart, positiveInt, runBench } from './lib/run';
 import { cpuMeter } from './lib/cpu';
@@ -34,7 +34,6 @@ import { loadDataset, type LoadReport } from './lib/search-load';
 import { measureCase, type CaseResult } from './lib/search-measure';
 import { SEARCH_CASES, type Sample } from './lib/search-queries';
 import { renderSearchReport } from './lib/search-report';
-import { startServer } from './lib/server';
 
 const size: DatasetSize = {
   observations: positiveInt('BENCH_OBSERVATIONS', 1_000_000),
@@ -60,12 +59,7 @@ async function main(): Promise<number> {
     log(`loaded ${load.resources} resources in ${load.seconds.toFixed(0)} s; VACUUM (ANALYZE) ${load.vacuumSeconds.toFixed(0)} s`);
   }
 
-  const server = await startServer({ label: 'PostgreSQL', env: { DATABASE_URL: url }, readyTimeoutMs: 180_000 });
-  cleanup.add('stop server', () => server.stop());
-  log(`server pid ${server.pid} ready on ${server.origin}`);
-  const sql = new Client({ connectionString: url });
-  await sql.connect();
-  cleanup.add('close pg client', () => sql.end());
+  const { server, sql } = await serveBenchDatabase(url, cleanup, log);
   const floor = await startFixedBodyServer();
   cleanup.add('stop fixed-body server', () => floor.stop());
 

@@ -1,5 +1,7 @@
 import os from 'node:os';
+import { Client } from 'pg';
 import type { Cleanup } from './cleanup';
+import { type RunningServer, startServer } from './server';
 import { createBenchDatabase, serverInfo, startThrowawayCluster } from './postgres';
 
 export interface BenchDatabaseOptions {
@@ -62,4 +64,15 @@ export async function openBenchDatabase(o: BenchDatabaseOptions): Promise<Opened
   const server = await serverInfo(url);
   const description = `PostgreSQL ${server.serverVersion}, ${where}, shared_buffers ${server.sharedBuffers}, other settings stock`;
   return { url, postmasterPid: server.postmasterPid, description };
+}
+
+/** The server as a child process over the bench database, and a pg client beside it for the baselines; both stopped by cleanup. */
+export async function serveBenchDatabase(url: string, cleanup: Cleanup, log: (line: string) => void): Promise<{ server: RunningServer; sql: Client }> {
+  const server = await startServer({ label: 'PostgreSQL', env: { DATABASE_URL: url }, readyTimeoutMs: 180_000 });
+  cleanup.add('stop server', () => server.stop());
+  log(`server pid ${server.pid} ready on ${server.origin}`);
+  const sql = new Client({ connectionString: url });
+  await sql.connect();
+  cleanup.add('close pg client', () => sql.end());
+  return { server, sql };
 }
