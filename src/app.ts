@@ -19,6 +19,10 @@ import { buildSecurity, listenerSecurity, type SecurityDependencies } from './se
 import { AUDIT_SEARCH_PARAMETERS, auditLogRepository } from './auth/audit/audit-log-repository';
 import { createPostgresAuditLog, createPostgresAuthStore, createPostgresRepository, openDatabase, SEARCHABLE_TYPES } from './store/postgres';
 import { registerTrial } from './trial';
+import { registerSync } from './sync';
+import { createIntakeMetrics, type IntakeMetrics } from './sync/metrics';
+import { metricsRoute } from './sync/metrics-route';
+import { isClientSource } from './auth/policy/own-source';
 import { readSupplements } from './trial/ctgov/supplement-files';
 
 export type AppConfig = Pick<Config, 'baseUrl' | 'bodyLimitBytes' | 'bundleMaxEntries' | 'auth'>;
@@ -36,6 +40,8 @@ export interface AppDependencies {
   /** Tokens, registered clients and the audit trail. */
   security: SecurityDependencies;
   logger: Logger;
+  /** The EHR integration's Prometheus metrics (served at /metrics). */
+  metrics: IntakeMetrics;
   /** False once shutdown has begun: /readyz then answers 503 so balancers stop sending work. */
   isAccepting?: () => boolean;
 }
@@ -50,7 +56,12 @@ export async function buildDependencies(
   registries.searchParameters.restrict('AuditEvent', AUDIT_SEARCH_PARAMETERS);
   const definitions = createSearchParameterDefinitions(registries, SEARCHABLE_TYPES, files.searchParameters);
   registerProfileResources(files.validation, registries.profiles);
-  registerTrial(registries, { supplements: readSupplements(DEFAULT_SUPPLEMENTS_DIR, path.join(DEFAULT_PROFILES_DIR, 'examples')) });
+  registerTrial(registries, {
+    supplements: readSupplements(DEFAULT_SUPPLEMENTS_DIR, path.join(DEFAULT_PROFILES_DIR, 'examples')),
+    isFromOutside: (resource) => isClientSource(resource.meta?.source),
+  });
+  const metrics = createIntakeMetrics();
+  registerSync(registries, metrics);
   const validation = createWriteValidation(
     registries.profiles,
     registries.profileRules,
@@ -84,7 +95,7 @@ export async function buildDependencies(
     await repo.close();
     throw error;
   }
-  return { repo, registries, definitions, uploads, validation, security, logger };
+  return { repo, registries, definitions, uploads, validation, security, logger, metrics };
 }
 
 /** What every FHIR request runs with, before the requester's access is added. */
@@ -109,22 +120,31 @@ export const SERVER_REQUESTER: Requester = { clientId: 'stroma-server', role: 'a
  * admin. Throws the OperationOutcomeError a client would get as an error response.
  */
 export function serverDispatcher(deps: AppDependencies): (request: FhirRequest) => Promise<HandlerResult> {
-  const base = fhirContext(deps);
-  const access = createAccessControl(SERVER_REQUESTER, { registries: deps.registries });
-  const context: HandlerContext = { ...base, access, repo: accessControlledRepository(base.repo, access, []) };
+  const context = requesterContext(deps, SERVER_REQUESTER);
   return (request) => dispatch(request, context);
+}
+
+/**
+ * The FHIR context of a requester the server acts for without an HTTP request (an HL7 v2 sender on
+ * MLLP, an EHR pulled from): the same router, validation, store and access policy as a client's.
+ */
+export function requesterContext(deps: AppDependencies, requester: Requester): HandlerContext {
+  const base = fhirContext(deps);
+  const access = createAccessControl(requester, { registries: deps.registries });
+  return { ...base, access, repo: accessControlledRepository(base.repo, access, []) };
 }
 
 /** The HTTP request listener: the only place that wires HTTP, FHIR and the store. */
 export function createApp(deps: AppDependencies): RequestListener {
   const { config, repo, registries, security, logger } = deps;
   const context = fhirContext(deps);
+  const secured = listenerSecurity(security, registries, config.auth);
   return createRequestListener({
     context,
     repo,
     logger,
     bodyLimitBytes: config.bodyLimitBytes,
     isAccepting: deps.isAccepting ?? (() => true),
-    security: listenerSecurity(security, registries, config.auth),
+    security: { ...secured, routes: [...secured.routes, metricsRoute(deps.metrics)] },
   });
 }

@@ -23,7 +23,7 @@ export interface PlainRequest {
 export interface PlainResponse {
   status: number;
   headers?: Record<string, string>;
-  /** Sent as JSON (application/json) unless a Content-Type header says otherwise. */
+  /** Sent as JSON (application/json), or as it is when a string and a Content-Type header is given. */
   body?: unknown;
 }
 
@@ -31,8 +31,11 @@ export interface PlainRoute {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** An exact path, or a pattern (its groups are the route's parameters). */
   path: string | RegExp;
-  /** `public`: no token needed (the token endpoint itself); `admin`: a valid token of the admin role. */
-  access: 'public' | 'admin';
+  /**
+   * `public`: no token needed (the token endpoint itself); `admin`: a valid token of the admin role;
+   * `authenticated`: a valid token of any role (the route checks the role itself).
+   */
+  access: 'public' | 'admin' | 'authenticated';
   /** What the audit trail calls a request to it (`token`, `client-admin`); unaudited when absent (public discovery). */
   activity?: string;
   handle(request: PlainRequest, params: string[]): Promise<PlainResponse>;

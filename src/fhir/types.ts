@@ -28,6 +28,13 @@ export interface FhirRequest {
   preferHandling?: 'strict' | 'lenient';
   /** Set by the transaction processor only: the id it gave this create in advance (urn:uuid mapping). */
   assignedId?: string;
+  /**
+   * Set by an intake only (src/fhir/intake.ts): the request needs no routing, this is its answer (a
+   * Patient entry an EHR sent to name the patient, matched and not written).
+   */
+  answer?: HandlerResult;
+  /** Set for the requests of a batch or transaction's entries. */
+  inBundle?: boolean;
 }
 
 /** What every handler returns: the outcome, and the resource to send when there is one. */

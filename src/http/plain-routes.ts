@@ -7,7 +7,7 @@ import { hasBody, readText } from './middleware/body';
 export interface PlainRoute {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string | RegExp;
-  access: 'public' | 'admin';
+  access: 'public' | 'admin' | 'authenticated';
   activity?: string;
   handle(request: PlainRequestShape, params: string[]): Promise<{ status: number; headers?: Record<string, string>; body?: unknown }>;
 }
@@ -43,7 +43,9 @@ export async function servePlainRoute(
   const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : value]));
   const body = hasBody(req) ? await readText(req, limit) : '';
   const answer = await route.handle({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, body, address: req.socket.remoteAddress, requester }, params);
-  const text = answer.body === undefined ? '' : JSON.stringify(answer.body);
+  const declared = Object.keys(answer.headers ?? {}).some((name) => name.toLowerCase() === 'content-type');
+  const asIs = declared && typeof answer.body === 'string';
+  const text = answer.body === undefined ? '' : asIs ? (answer.body as string) : JSON.stringify(answer.body);
   res.writeHead(answer.status, {
     ...(text ? { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) } : {}),
     ...answer.headers,

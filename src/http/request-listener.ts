@@ -74,7 +74,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: Listen
     audited = unaudited ? { trail: { entities: [] } } : audit(plain?.[0].activity);
     if (plain) {
       const [route, params] = plain;
-      const requester = route.access === 'admin' ? await authenticateAdmin(req, options, audited) : undefined;
+      const requester =
+        route.access === 'admin' ? await authenticateAdmin(req, options, audited)
+        : route.access === 'authenticated' ? await authenticate(req, options, audited)
+        : undefined;
       await servePlainRoute(req, res, url, route, params, requester, Math.min(options.bodyLimitBytes, PLAIN_BODY_LIMIT));
     } else if (url.pathname === '/fhir' || url.pathname.startsWith('/fhir/')) {
       await handleFhir(req, res, url.pathname.slice('/fhir'.length), query, options, pretty, audited);

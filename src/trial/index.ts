@@ -1,3 +1,4 @@
+import type { Resource } from '@medplum/fhirtypes';
 import type { FhirRegistries } from '../fhir/conformance/registries';
 import type { ResolvedSupplement } from './ctgov/supplement-files';
 import { blindingLabelRule } from './blinding/blinding-label';
@@ -9,6 +10,7 @@ import { randomizeRoute } from './operations/randomize';
 import { efficacySummaryRoute } from './operations/efficacy-summary';
 import { participantFlowRoute } from './operations/participant-flow';
 import { safetySummaryRoute } from './operations/safety-summary';
+import { ehrResultGateRule } from './rules/ehr-result-gate';
 import { enrollmentLifecycleRule } from './rules/enrollment-lifecycle';
 import { infusionChecksRule } from './rules/infusion-checks';
 import { trialProfileRule } from './rules/trial-profiles';
@@ -17,6 +19,8 @@ import { trsaeFlagRule } from './rules/trsae-flag';
 export interface TrialOptions {
   /** Facts about known trials beyond their registry records (bundles/supplements), by NCT number. */
   supplements: ReadonlyMap<string, ResolvedSupplement>;
+  /** Whether a resource was sent by an outside system (an EHR's stamp in meta.source): its results pass the intake gate. */
+  isFromOutside: (resource: Resource) => boolean;
 }
 
 /** The clinical-trial domain's single entry point: everything it adds goes into the registries. */
@@ -28,6 +32,7 @@ export function registerTrial(registries: FhirRegistries, options: TrialOptions)
   registries.businessRules.register(blindingLabelRule);
   registries.readMasks.register(blindingMask);
   registries.businessRules.register(infusionChecksRule(registries));
+  registries.businessRules.register(ehrResultGateRule(registries, options.isFromOutside));
   registries.operations.register(eligibilityRoute);
   registries.operations.register(randomizeRoute(registries));
   registries.operations.register(allocationLogRoute);

@@ -2,6 +2,7 @@ import type { Bundle, BundleEntry } from '@medplum/fhirtypes';
 import request from 'supertest';
 import { tokenFor } from '../helpers/auth';
 import { hemoglobin, patient } from '../helpers/fixtures';
+import { makeParticipant } from '../helpers/participant';
 import { storeName, useTestApp } from '../helpers/test-app';
 
 const post = (resource: object, url: string): BundleEntry => ({ resource: resource as BundleEntry['resource'], request: { method: 'POST', url } });
@@ -19,18 +20,22 @@ describe(`roles in Bundles and includes (${storeName()})`, () => {
     ehr = await tokenFor(t.app, t.authStore, 'ehr');
     registry = await tokenFor(t.app, t.authStore, 'registry');
     await request(t.app).put('/fhir/Patient/p1').set(as(admin)).send({ ...patient(), id: 'p1' }).expect(201);
+    await makeParticipant(t.app, 'Patient/p1', as(admin));
   });
 
   it('when a transaction holds one entry the role may not write, then 403 for the whole and nothing is stored', async () => {
-    const bundle: Bundle = { resourceType: 'Bundle', type: 'transaction', entry: [post(hemoglobin('Patient/p1', 9.1), 'Observation'), post(patient('MRN-T'), 'Patient')] };
-    const res = await request(t.app).post('/fhir').set(as(ehr)).send(bundle);
-    expect(res.status).toBe(403);
+    const bundle: Bundle = { resourceType: 'Bundle', type: 'transaction', entry: [post(hemoglobin('Patient/p1', 9.1), 'Observation'), post({ ...patient('MRN-T'), id: 'x' }, 'Patient/x')] };
+    bundle.entry![1].request = { method: 'PUT', url: 'Patient/x' };
+    const res = await request(t.app).post('/fhir').set(as(ehr)).send({ ...bundle, type: 'transaction' });
+    // A Patient entry an EHR sends in a Bundle names the patient of its results: it is matched, never written.
+    expect(res.status).toBe(422);
+    expect(res.body.issue[0].diagnostics).toMatch(/No Patient here has the identifier/);
     const stored = await request(t.app).get('/fhir/Observation?value-quantity=9.1').set(as(admin)).expect(200);
     expect(stored.body.entry ?? []).toHaveLength(0);
   });
 
   it('when a batch holds such an entry, then that entry alone gets 403', async () => {
-    const bundle: Bundle = { resourceType: 'Bundle', type: 'batch', entry: [post(hemoglobin('Patient/p1', 9.2), 'Observation'), post(patient('MRN-B'), 'Patient')] };
+    const bundle: Bundle = { resourceType: 'Bundle', type: 'batch', entry: [post(hemoglobin('Patient/p1', 9.2), 'Observation'), { request: { method: 'DELETE', url: 'Patient/p1' } }] };
     const res = await request(t.app).post('/fhir').set(as(ehr)).send(bundle).expect(200);
     expect(res.body.entry.map((e: BundleEntry) => e.response?.status)).toEqual([expect.stringMatching(/^201/), expect.stringMatching(/^403/)]);
   });

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { tokenFor } from '../helpers/auth';
 import { hemoglobin, patient } from '../helpers/fixtures';
+import { makeParticipant } from '../helpers/participant';
 import { storeName, useTestApp } from '../helpers/test-app';
 
 type Role = 'admin' | 'investigator' | 'unblinded' | 'registry' | 'ehr';
@@ -15,6 +16,7 @@ describe(`roles and scopes on every interaction (${storeName()})`, () => {
   beforeAll(async () => {
     for (const role of ROLES) tokens[role] = await tokenFor(t.app, t.authStore, role);
     await request(t.app).put('/fhir/Patient/p1').set(as('admin')).send({ ...patient(), id: 'p1' }).expect(201);
+    await makeParticipant(t.app, 'Patient/p1', as('admin'));
     await request(t.app).put('/fhir/Observation/obs-1').set(as('admin')).send({ ...hemoglobin('Patient/p1'), id: 'obs-1' }).expect(201);
     await t.deps.security.audit.flush();
   });

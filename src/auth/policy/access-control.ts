@@ -5,7 +5,7 @@ import { errors } from '../../fhir/outcomes';
 import type { SearchQuery, StoredVersion, WriteMethod } from '../../store/repository';
 import { isResourceInteraction, isSystemLevel, type ResourceInteraction } from './interactions';
 import { operationAllowed, operationRule, type OperationRule } from './operations';
-import { isOwnedBy, ownSourceFilter, stampSource } from './own-source';
+import { isClientSource, isOwnedBy, ownSourceFilter, stampSource } from './own-source';
 import { Rights } from './rights';
 import { checkMaskedParameters, checkReachedTypes, narrowTypes, reachesOtherResources } from './search-constraints';
 
@@ -98,9 +98,10 @@ export function createAccessControl(requester: Requester, options: AccessControl
           throw errors.forbidden(`Role ${requester.role} may ${interaction} only ${type} resources it sent`);
         }
         stampSource(resource, requester.clientId);
-      } else if (method === 'PUT' && (!previous || previous.deleted)) {
+      } else {
+        checkNoForgedStamp(resource, previous);
         // An update that creates the resource (or brings a deleted one back) is a create too.
-        requireRight('create', type);
+        if (method === 'PUT' && (!previous || previous.deleted)) requireRight('create', type);
       }
       if (method === 'DELETE') return resource;
       return registries.readMasks.guardWrite(resource, previous?.deleted ? undefined : previous?.resource, requester);
@@ -110,4 +111,15 @@ export function createAccessControl(requester: Requester, options: AccessControl
       registries.readMasks.guardWritten(written, sent, requester);
     },
   };
+}
+
+/**
+ * A client's stamp says an outside system sent the resource (and lets that system read it): only the
+ * server sets it. Others may keep the stamp a stored version has (an investigator's note on a pushed result).
+ */
+function checkNoForgedStamp(resource: Resource, previous: StoredVersion | undefined): void {
+  const source = resource.meta?.source;
+  if (isClientSource(source) && source !== previous?.resource?.meta?.source) {
+    throw errors.forbidden(`meta.source ${source} is a client's stamp, which only the server sets`);
+  }
 }

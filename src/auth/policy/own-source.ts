@@ -20,6 +20,11 @@ export function stampSource(resource: Resource, clientId: string): void {
   resource.meta = { ...resource.meta, source: clientSource(clientId) };
 }
 
+/** Whether `source` is a client's stamp: the resource was written by a role that sees only its own (an EHR). */
+export function isClientSource(source: string | undefined): boolean {
+  return source?.startsWith(CLIENT_SOURCE_BASE) === true;
+}
+
 export function isOwnedBy(resource: Resource, clientId: string): boolean {
   return resource.meta?.source === clientSource(clientId);
 }

@@ -25,7 +25,7 @@ export const bundle: Handler = async (request, _params, ctx) => {
     const requests = entries.map((entry, i) => entryRequest(entry, i, request, ctx.baseUrl));
     return processTransaction(entries, requests, ctx);
   }
-  return processBatch(entries.map((entry, i) => tryEntryRequest(() => entryRequest(entry, i, request, ctx.baseUrl))), ctx);
+  return processBatch(entries, entries.map((entry, i) => tryEntryRequest(() => entryRequest(entry, i, request, ctx.baseUrl))), ctx);
 };
 
 function tryEntryRequest(build: () => FhirRequest): FhirRequest | OperationOutcomeError {

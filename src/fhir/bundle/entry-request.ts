@@ -28,6 +28,7 @@ export function entryRequest(entry: BundleEntry, index: number, outer: FhirReque
     ifModifiedSince: entry.request?.ifModifiedSince,
     preferReturn: outer.preferReturn,
     preferHandling: outer.preferHandling,
+    inBundle: true,
   };
   if (method === 'PATCH') {
     return { ...request, ...patchBody(entry, index) };

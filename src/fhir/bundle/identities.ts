@@ -41,6 +41,7 @@ export async function resolveIdentities(
 }
 
 async function identityOf(request: FhirRequest, type: string, tx: ResourceWriter, ctx: HandlerContext): Promise<string | undefined> {
+  if (request.answer) return undefined; // an intake answered it: it writes nothing
   const segments = request.path.split('/');
   if (request.method === 'POST' && segments.length === 1) {
     if (request.ifNoneExist) {

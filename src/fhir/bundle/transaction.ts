@@ -21,7 +21,8 @@ export async function processTransaction(
   const responses = await ctx.repo.transaction(async (tx) => {
     const txCtx: HandlerContext = { ...ctx, tx };
     // Work on copies: the transaction may be re-run after a write conflict.
-    const attempt = requests.map((r) => ({ ...r }));
+    const attempt: FhirRequest[] = [];
+    for (let i = 0; i < requests.length; i++) attempt.push(await prepared(requests[i], i, entries, txCtx));
     const identities = await resolveIdentities(entries, attempt, tx, txCtx);
     const results: BundleEntry[] = new Array(entries.length);
     for (const i of order) {
@@ -41,4 +42,16 @@ export async function processTransaction(
   });
   const bundle: Bundle = { resourceType: 'Bundle', type: 'transaction-response', entry: responses };
   return [success('ok', 'Transaction committed'), bundle];
+}
+
+/** An entry as the intakes prepare it, before identities are decided (a re-sent result updates the stored one). */
+async function prepared(request: FhirRequest, index: number, entries: BundleEntry[], ctx: HandlerContext): Promise<FhirRequest> {
+  try {
+    return await ctx.registries.intake.prepare({ ...request }, ctx, entries);
+  } catch (error) {
+    if (error instanceof OperationOutcomeError) {
+      throw new OperationOutcomeError(error.category, withLocation(error.outcome, `Bundle.entry[${index}]`));
+    }
+    throw error;
+  }
 }

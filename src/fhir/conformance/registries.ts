@@ -1,5 +1,6 @@
 import type { SearchParameter } from '@medplum/fhirtypes';
 import type { SearchParamType } from '../../store/repository';
+import { IntakeRegistry } from '../intake';
 import { OperationRegistry } from '../operations/operation-registry';
 import { ReadMaskRegistry } from '../read-masks';
 import { createValidator, type ResourceValidator } from '../validation';
@@ -29,6 +30,8 @@ export interface FhirRegistries {
   operations: OperationRegistry;
   /** Rules every write of their types must pass, after validation (domain layers add them: trial rules). */
   businessRules: BusinessRuleRegistry;
+  /** What rewrites the requests of outside systems before they are routed (domain layers add them: an EHR's pushes). */
+  intake: IntakeRegistry;
 }
 
 export function createRegistries(searchableTypes: readonly SearchParamType[]): FhirRegistries {
@@ -46,6 +49,7 @@ export function createRegistries(searchableTypes: readonly SearchParamType[]): F
     readMasks: new ReadMaskRegistry(),
     operations: new OperationRegistry(),
     businessRules: new BusinessRuleRegistry(),
+    intake: new IntakeRegistry(),
   };
 }
 

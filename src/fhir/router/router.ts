@@ -1,6 +1,6 @@
 import { InvalidSearchError, WriteConflictError } from '../../store/repository';
 import { loadR4Definitions } from '../conformance/r4-definitions';
-import { errors } from '../outcomes';
+import { errors, OperationOutcomeError } from '../outcomes';
 import type { RequestedAccess } from '../access';
 import type { FhirRequest, HandlerContext, HandlerResult, Route, RouteParams } from '../types';
 import { ROUTES } from './routes';
@@ -9,7 +9,21 @@ import { ROUTES } from './routes';
 const RESPONSE_SHAPING = new Set(['_format', '_pretty', '_summary', '_elements']);
 
 /** Finds the route for a request and runs it; store errors become FHIR outcomes here, once. */
-export async function dispatch(request: FhirRequest, ctx: HandlerContext): Promise<HandlerResult> {
+export async function dispatch(received: FhirRequest, ctx: HandlerContext): Promise<HandlerResult> {
+  const { intake } = ctx.registries;
+  try {
+    const request = await intake.prepare(received, ctx);
+    // An intake answered it (and decided what the requester may learn): nothing is routed.
+    const result = request.answer ?? (await route(request, ctx));
+    intake.observe(received, ctx, result);
+    return result;
+  } catch (error) {
+    if (error instanceof OperationOutcomeError) intake.observe(received, ctx, error);
+    throw error;
+  }
+}
+
+async function route(request: FhirRequest, ctx: HandlerContext): Promise<HandlerResult> {
   const segments = request.path.split('/').filter((s) => s.length > 0);
   const [route, params] = findRoute(request, segments, ctx);
   const access = requestedAccess(request, route, params);

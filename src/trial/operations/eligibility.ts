@@ -1,9 +1,9 @@
-import type { Bundle, Group, GroupCharacteristic, Observation, Parameters, Patient, ResearchStudy, Resource } from '@medplum/fhirtypes';
+import type { Bundle, Group, Observation, Parameters, Patient, ResearchStudy, Resource } from '@medplum/fhirtypes';
 import { errors, success } from '../../fhir/outcomes';
 import type { FhirRequest, Handler, HandlerContext, Route } from '../../fhir/types';
-import { conditionKind } from '../eligibility/criteria';
 import { evaluateEligibility } from '../eligibility/evaluate';
 import { eligibilityParameters } from '../eligibility/parameters';
+import { characteristicCodes } from '../protocol/lab-panel';
 
 export const ELIGIBILITY_OPERATION = {
   name: 'eligibility',
@@ -44,8 +44,7 @@ async function read<T extends Resource>(ctx: HandlerContext, path: string): Prom
 
 /** The enrollment Group's characteristics compared with Observations, as `code` search values. */
 function observationCodes(group: Group): string[] {
-  const observational = (group.characteristic ?? []).filter((c: GroupCharacteristic) => conditionKind(c) === 'observation');
-  return [...new Set(observational.flatMap((c) => (c.code?.coding ?? []).map((coding) => `${coding.system}|${coding.code}`)))];
+  return [...new Set(characteristicCodes(group).map((coding) => `${coding.system}|${coding.code}`))];
 }
 
 /** The patient's Observations of those codes made on or before the date, the latest first. */

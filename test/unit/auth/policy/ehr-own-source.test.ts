@@ -105,9 +105,13 @@ describe('ehr: only its own pushes', () => {
     expect(refusal(() => access.authorize({ interaction: 'history-system', resourceTypes: [] }))).toBeDefined();
   });
 
-  it('when another role writes, then meta.source is left as sent', () => {
-    const sent = observation(theirs);
-    control('investigator').checkWrite(sent, 'POST', undefined);
-    expect(sent.meta?.source).toBe(theirs);
+  it('when another role writes, then its own meta.source is left as sent, and a client stamp only as the stored version has it', () => {
+    const mine = { ...observation(theirs), meta: { source: 'urn:lab:system-x' } };
+    control('investigator').checkWrite(mine, 'POST', undefined);
+    expect(mine.meta?.source).toBe('urn:lab:system-x');
+    expect(refusal(() => control('investigator').checkWrite(observation(theirs), 'POST', undefined))).toBe(`meta.source ${theirs} is a client's stamp, which only the server sets`);
+    const kept = observation(theirs);
+    control('investigator').checkWrite(kept, 'PUT', version(observation(theirs)));
+    expect(kept.meta?.source).toBe(theirs);
   });
 });
