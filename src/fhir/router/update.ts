@@ -27,6 +27,9 @@ export const conditionalUpdate: Handler = async (request, { type }, ctx) => {
       throw errors.invalid(`The body's id "${resource.id}" is not the id of the matching ${type} (${match.id})`, `${type}.id`);
     }
     const id = match?.id ?? resource.id ?? request.assignedId ?? randomUUID();
-    return writeNextVersion(tx, request, resource, id, 'PUT');
+    // No match and no id of the client's: the server gives a new id, so the write is a create (a
+    // requester who may create but only update its own resources, an EHR, may make it).
+    const creates = !match && resource.id === undefined;
+    return writeNextVersion(tx, request, resource, id, creates ? 'POST' : 'PUT');
   });
 };

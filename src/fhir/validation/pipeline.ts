@@ -1,3 +1,4 @@
+import { unchangedBy } from '../same-content';
 import type { Resource } from '@medplum/fhirtypes';
 import type { Repository, ResourceReader, ResourceWriter, SearchQuery, StoredVersion, WriteMethod } from '../../store/repository';
 import { bySeverity, OperationOutcomeError, outcomeOf } from '../outcomes';
@@ -61,6 +62,9 @@ export function createWriteValidation(
       const profiles = await selectedProfiles(resource, lookup, method);
       assertValid(validator.validate(resource, { profiles }), resource);
       const judged = await businessRules.apply(resource, { method, previous, tx });
+      // What the server adds (a business rule's link, the sender's stamp) can make a resent resource
+      // equal to the stored one only now: then, as writeNextVersion does before, no new version.
+      if (previous?.resource && !previous.deleted && unchangedBy(previous.resource, judged)) return previous;
       checked.set(keyOf(judged), { resource: judged, method, profiles });
       writing(judged.resourceType);
       return tx.write(judged, method, previous);
