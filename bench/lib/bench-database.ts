@@ -67,8 +67,10 @@ export async function openBenchDatabase(o: BenchDatabaseOptions): Promise<Opened
 }
 
 /** The server as a child process over the bench database, and a pg client beside it for the baselines; both stopped by cleanup. */
-export async function serveBenchDatabase(url: string, cleanup: Cleanup, log: (line: string) => void): Promise<{ server: RunningServer; sql: Client }> {
-  const server = await startServer({ label: 'PostgreSQL', env: { DATABASE_URL: url }, readyTimeoutMs: 180_000 });
+export async function serveBenchDatabase(
+  url: string, cleanup: Cleanup, log: (line: string) => void, env: Record<string, string> = {},
+): Promise<{ server: RunningServer; sql: Client }> {
+  const server = await startServer({ label: 'PostgreSQL', env: { ...env, DATABASE_URL: url }, readyTimeoutMs: 180_000 });
   cleanup.add('stop server', () => server.stop());
   log(`server pid ${server.pid} ready on ${server.origin}`);
   const sql = new Client({ connectionString: url });

@@ -21,14 +21,19 @@ export async function benchAuthorization(origin: string, env: Record<string, str
     return `Bearer ${await requestAccessToken(readClientKeyFile(devFile), SCOPE)}`;
   }
   if (!env.DATABASE_URL) throw new Error('no dev-client.json in DATA_DIR and no DATABASE_URL: cannot get a token');
+  return benchClientAuthorization(origin, env.DATABASE_URL, 'admin', SCOPE);
+}
+
+/** A bearer token of a client of `role` the bench registers for itself in the PostgreSQL store (an EHR, say). */
+export async function benchClientAuthorization(origin: string, databaseUrl: string, role: 'admin' | 'ehr', scope: string): Promise<string> {
   const { publicJwk, privateJwk } = await generateClientKey();
-  const id = `bench-${Date.now().toString(36)}`;
-  const db = await openDatabase({ databaseUrl: env.DATABASE_URL, poolSize: 1 });
+  const id = `bench-${role}-${Date.now().toString(36)}`;
+  const db = await openDatabase({ databaseUrl, poolSize: 1 });
   try {
-    await new ClientRegistry(createPostgresAuthStore(db)).add({ id, name: 'bench', role: 'admin', jwks: { keys: [publicJwk] }, scope: SCOPE });
+    await new ClientRegistry(createPostgresAuthStore(db)).add({ id, name: `bench ${role}`, role, jwks: { keys: [publicJwk] }, scope });
   } finally {
     await db.close();
   }
   const tokenUrl = serviceUrls(`${origin}/fhir`).token;
-  return `Bearer ${await requestAccessToken({ client_id: id, token_url: tokenUrl, private_jwk: privateJwk, scope: SCOPE }, SCOPE)}`;
+  return `Bearer ${await requestAccessToken({ client_id: id, token_url: tokenUrl, private_jwk: privateJwk, scope }, scope)}`;
 }

@@ -237,6 +237,8 @@ export interface ResourceWriter extends ResourceReader {
   remove(previous: StoredVersion): Promise<StoredVersion>;
   /** Holds a lock named `key` until the transaction ends, serializing writers that take the same key. */
   lock(key: string): Promise<void>;
+  /** lock() for several keys in one round trip, taken in a fixed order so two writers cannot deadlock on them. */
+  lockAll(keys: readonly string[]): Promise<void>;
   /** Entries appended in this transaction commit or roll back with its resources. */
   readonly journal: Journal;
 }

@@ -103,6 +103,27 @@ describe(`EHR FHIR push (${storeName()})`, () => {
     expect(reasonOf(answers[1].response?.outcome as never)).toBe('unknown-patient');
   });
 
+  it('when a whole batch is sent twice, then the second time every result is matched by its key and none gets a new version', async () => {
+    const entry = (o: Observation): BundleEntry => ({ resource: o, request: { method: 'POST', url: 'Observation' } });
+    const bundle: Bundle = { resourceType: 'Bundle', type: 'batch', entry: ['C-1', 'C-2', 'C-3', 'C-4'].map((a, i) => entry(labResult('P-100', a, 11 + i))) };
+    const first = await request(t.app).post('/fhir').set(ehr).send(bundle).expect(200);
+    expect((first.body as Bundle).entry?.map((e) => e.response?.status)).toEqual(Array(4).fill('201 Created'));
+    const again = await request(t.app).post('/fhir').set(ehr).send(bundle).expect(200);
+    expect((again.body as Bundle).entry?.map((e) => e.response?.status)).toEqual(Array(4).fill('200 OK'));
+    expect((again.body as Bundle).entry?.map((e) => e.response?.etag)).toEqual(Array(4).fill('W/"1"'));
+    expect(await stored('C-3')).toHaveLength(1);
+  });
+
+  it('when a transaction upserts by identifier, then a new key is created and a known one updated', async () => {
+    const put = (o: Observation, key: string): BundleEntry => ({ resource: o, request: { method: 'PUT', url: `Observation?identifier=${LAB}|${key}` } });
+    await request(t.app).post('/fhir/Observation').set(ehr).send(labResult('P-100', 'D-1', 12)).expect(201);
+    const bundle: Bundle = { resourceType: 'Bundle', type: 'transaction', entry: [put(labResult('P-100', 'D-1', 12.4, '718-7', 'corrected'), 'D-1'), put(labResult('P-100', 'D-2', 13), 'D-2')] };
+    const res = await request(t.app).post('/fhir').set(ehr).send(bundle).expect(200);
+    expect((res.body as Bundle).entry?.map((e) => e.response?.status)).toEqual(['200 OK', '201 Created']);
+    expect((await stored('D-1'))[0].valueQuantity?.value).toBe(12.4);
+    expect(await stored('D-2')).toHaveLength(1);
+  });
+
   it('when a transaction names the patient by a Patient entry, then the Patient is matched, not written, and the results are stored for it', async () => {
     const bundle: Bundle = {
       resourceType: 'Bundle',

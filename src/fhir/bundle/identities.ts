@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { BundleEntry } from '@medplum/fhirtypes';
+import type { BundleEntry, Resource } from '@medplum/fhirtypes';
 import type { ResourceWriter } from '../../store/repository';
 import { errors } from '../outcomes';
 import { lockedMatch } from '../router/conditional';
+import { keyedMatches } from './keyed-matches';
 import type { FhirRequest, HandlerContext } from '../types';
 
 /**
@@ -18,10 +19,11 @@ export async function resolveIdentities(
 ): Promise<Map<string, string>> {
   const identities = new Map<string, string>();
   const written = new Set<string>();
+  const prefetched = await keyedMatches(requests, tx, ctx);
   for (let i = 0; i < entries.length; i++) {
     const request = requests[i];
     const type = request.path.split('/')[0];
-    const id = await identityOf(request, type, tx, ctx);
+    const id = await identityOf(request, type, tx, ctx, prefetched);
     if (id && request.method !== 'GET' && request.method !== 'HEAD') {
       // R4: a transaction may not touch one resource twice; the outcome would depend on entry order.
       if (written.has(`${type}/${id}`)) {
@@ -40,7 +42,9 @@ export async function resolveIdentities(
   return identities;
 }
 
-async function identityOf(request: FhirRequest, type: string, tx: ResourceWriter, ctx: HandlerContext): Promise<string | undefined> {
+async function identityOf(
+  request: FhirRequest, type: string, tx: ResourceWriter, ctx: HandlerContext, prefetched: Map<FhirRequest, Resource | null>,
+): Promise<string | undefined> {
   if (request.answer) return undefined; // an intake answered it: it writes nothing
   const segments = request.path.split('/');
   if (request.method === 'POST' && segments.length === 1) {
@@ -54,15 +58,32 @@ async function identityOf(request: FhirRequest, type: string, tx: ResourceWriter
     return request.assignedId;
   }
   if (request.method === 'PUT' && segments.length === 1 && request.query.length > 0) {
-    const match = await lockedMatch(tx, ctx, type, request.query);
+    const match = prefetched.has(request) ? (prefetched.get(request) ?? undefined) : await lockedMatch(tx, ctx, type, request.query);
     const bodyId = (request.body as { id?: string } | undefined)?.id;
     if (!match && !bodyId) {
       request.assignedId = randomUUID();
     }
+    if (!match || !bodyId || bodyId === match.id) resolveConditionalUpdate(request, type, match?.id ?? bodyId, request.assignedId);
     return match?.id ?? bodyId ?? request.assignedId;
   }
   if ((request.method === 'PUT' || request.method === 'PATCH' || request.method === 'DELETE') && segments.length === 2) {
     return segments[1];
   }
   return undefined;
+}
+
+/**
+ * A conditional update whose match was found here (under the criteria's lock, held to the end of the
+ * transaction) as the plain write it comes to: an update of that id, or a create with the id drawn.
+ * Routed so, it does not search again, which would force the Bundle's earlier writes out one by one.
+ */
+function resolveConditionalUpdate(request: FhirRequest, type: string, id: string | undefined, assignedId: string | undefined): void {
+  request.query = [];
+  if (assignedId) {
+    request.method = 'POST';
+    request.path = type;
+    return;
+  }
+  request.path = `${type}/${id}`;
+  request.body = { ...(request.body as object), id };
 }

@@ -17,37 +17,46 @@ export async function processTransaction(
   requests: FhirRequest[],
   ctx: HandlerContext,
 ): Promise<HandlerResult> {
-  const order = requests.map((_, i) => i).sort((a, b) => ORDER[requests[a].method] - ORDER[requests[b].method] || a - b);
-  const responses = await ctx.repo.transaction(async (tx) => {
-    const txCtx: HandlerContext = { ...ctx, tx };
-    // Work on copies: the transaction may be re-run after a write conflict.
-    const attempt: FhirRequest[] = [];
-    for (let i = 0; i < requests.length; i++) attempt.push(await prepared(requests[i], i, entries, txCtx));
-    const identities = await resolveIdentities(entries, attempt, tx, txCtx);
-    const results: BundleEntry[] = new Array(entries.length);
-    for (const i of order) {
-      try {
-        if (attempt[i].body !== undefined && attempt[i].method !== 'PATCH') {
-          attempt[i].body = await rewriteReferences(attempt[i].body, identities, tx, txCtx, `Bundle.entry[${i}]`);
-        }
-        results[i] = entryResponse(ctx.baseUrl, attempt[i], await ctx.dispatch(attempt[i], txCtx));
-      } catch (error) {
-        if (error instanceof OperationOutcomeError) {
-          throw new OperationOutcomeError(error.category, withLocation(error.outcome, `Bundle.entry[${i}]`));
-        }
-        throw error;
-      }
-    }
-    return results;
-  });
+  const responses = await ctx.repo.transaction((tx) => runAsOne(entries, requests, { ...ctx, tx }, { transaction: true }));
   const bundle: Bundle = { resourceType: 'Bundle', type: 'transaction-response', entry: responses };
   return [success('ok', 'Transaction committed'), bundle];
 }
 
-/** An entry as the intakes prepare it, before identities are decided (a re-sent result updates the stored one). */
-async function prepared(request: FhirRequest, index: number, entries: BundleEntry[], ctx: HandlerContext): Promise<FhirRequest> {
+/**
+ * Runs a Bundle's entries in the transaction of `txCtx`: each prepared by the intakes, then every
+ * entry's identity decided before anything is written (so the writes go out together), then each
+ * routed. A transaction also resolves references between entries and runs them in R4's order; a batch
+ * tried as one transaction (batch.ts) keeps its order and its references as sent, as it would alone.
+ * Throws the first entry's failure, located at the entry.
+ */
+export async function runAsOne(
+  entries: BundleEntry[],
+  requests: FhirRequest[],
+  txCtx: HandlerContext,
+  options: { transaction: boolean },
+): Promise<BundleEntry[]> {
+  const order = requests.map((_, i) => i);
+  if (options.transaction) order.sort((a, b) => ORDER[requests[a].method] - ORDER[requests[b].method] || a - b);
+  const results: BundleEntry[] = new Array(entries.length);
+  // Work on copies: the transaction may be re-run after a write conflict.
+  const attempt: FhirRequest[] = [];
+  for (let i = 0; i < requests.length; i++) attempt.push(await located(i, () => txCtx.registries.intake.prepare({ ...requests[i] }, txCtx, entries)));
+  const identities = await resolveIdentities(entries, attempt, txCtx.tx!, txCtx);
+  for (const i of order) {
+    await located(i, async () => {
+      if (options.transaction && attempt[i].body !== undefined && attempt[i].method !== 'PATCH') {
+        attempt[i].body = await rewriteReferences(attempt[i].body, identities, txCtx.tx!, txCtx, `Bundle.entry[${i}]`);
+      }
+      results[i] = entryResponse(txCtx.baseUrl, attempt[i], await txCtx.dispatch(attempt[i], txCtx));
+    });
+  }
+  return results;
+}
+
+/** Runs one entry's step; an OperationOutcomeError then names the entry (Bundle.entry[i]). */
+async function located<T>(index: number, step: () => Promise<T>): Promise<T> {
   try {
-    return await ctx.registries.intake.prepare({ ...request }, ctx, entries);
+    return await step();
   } catch (error) {
     if (error instanceof OperationOutcomeError) {
       throw new OperationOutcomeError(error.category, withLocation(error.outcome, `Bundle.entry[${index}]`));

@@ -19,7 +19,8 @@ export async function writeNextVersion(
   method: WriteMethod,
 ): Promise<HandlerResult> {
   const type = resource.resourceType;
-  const current = await tx.readForUpdate(type, id);
+  // POST: an id the server has just drawn, which no version can have yet.
+  const current = method === 'POST' ? undefined : await tx.readForUpdate(type, id);
   checkIfMatch(request.ifMatch, current, `${type}/${id}`);
   const next = prepareForWrite(resource, id);
   if (current && !current.deleted && current.resource && unchangedBy(current.resource, next)) {

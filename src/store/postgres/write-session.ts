@@ -35,6 +35,9 @@ function toEntry(row: JournalRow): JournalEntry {
  * (shared with concurrent creates through the group commit), and a 1,000-entry transaction Bundle
  * writes all its creates in one round trip.
  */
+/** The keys in the order given (sorted by the caller), one advisory lock each. */
+const LOCK_ALL_SQL = 'SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM unnest($1::text[]) WITH ORDINALITY AS u(k, n)';
+
 export class WriteSession {
   private session?: DbSession;
   private pending: PendingVersion[] = [];
@@ -59,6 +62,10 @@ export class WriteSession {
       remove: (previous) => this.buffer(undefined, 'DELETE', previous),
       lock: async (key) => {
         await (await this.connection()).query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key], 'stroma_lock');
+      },
+      lockAll: async (keys) => {
+        if (keys.length === 0) return;
+        await (await this.connection()).query(LOCK_ALL_SQL, [[...new Set(keys)].sort()], 'stroma_lock_all');
       },
       journal: {
         append: async (stream, content) => {

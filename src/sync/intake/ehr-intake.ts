@@ -37,7 +37,9 @@ export function ehrIntake(registries: FhirRegistries, metrics: IntakeMetrics): R
       if (type !== 'Observation' || !writes || !isResource<Observation>(request.body, 'Observation')) return request;
       const body = await withSubjectResolved(request.body, patientIdentifier, reader, bundle);
       const key = senderIdentifier(body);
-      if (request.method === 'POST' && request.path === 'Observation' && request.ifNoneExist === undefined && key) {
+      // A create whose id a Bundle's processing drew (assignedId) has been matched on its key already.
+      const keyed = request.method === 'POST' && request.path === 'Observation' && request.ifNoneExist === undefined && request.assignedId === undefined;
+      if (keyed && key) {
         // R4 ignores an id in a create's body; as an update's it would have to match the stored one.
         const { id: _ignored, ...withoutId } = body;
         return { ...request, method: 'PUT', query: [['identifier', tokenOf(key)]], body: withoutId };

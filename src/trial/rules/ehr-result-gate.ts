@@ -3,7 +3,7 @@ import type { FhirRegistries } from '../../fhir/conformance/registries';
 import { intakeRefusal } from '../../fhir/intake';
 import type { BusinessRule } from '../../fhir/validation/business-rules';
 import type { IndexedParameter, ResourceReader } from '../../store/repository';
-import { inPanel, labPanel } from '../protocol/lab-panel';
+import { inPanel, labPanel, type PanelCode } from '../protocol/lab-panel';
 
 /** DOMAIN.md, "Linking data to a study". */
 const STUDY_EXTENSION = 'http://hl7.org/fhir/StructureDefinition/workflow-researchStudy';
@@ -38,21 +38,45 @@ export function ehrResultGateRule(registries: FhirRegistries, isFromOutside: (re
       if (!isFromOutside(observation)) return resource;
       if (observation.status === 'entered-in-error' && previous?.resource) return resource;
       const patient = observation.subject?.reference ?? '';
-      const studies = await activeStudies(patient, individual, tx);
+      // Through lookup: reading through the writer would send a Bundle's buffered writes out one by
+      // one. It may miss a ResearchSubject this very transaction wrote last, which no EHR writes.
+      const studies = await studiesOf(patient, individual, tx.lookup, registries);
       if (studies.length === 0) {
         throw intakeRefusal(NOT_A_PARTICIPANT, `${patient || 'The subject'} takes part in no study now: no ResearchSubject of theirs is active`, 'Observation.subject');
       }
       const codings = Array.isArray(observation.code?.coding) ? observation.code.coding : [];
-      const wanted: ResearchStudy[] = [];
-      for (const study of studies) {
-        if (inPanel(codings, await labPanel(study, tx, registries))) wanted.push(study);
-      }
+      const wanted = studies.filter(({ panel }) => inPanel(codings, panel)).map(({ study }) => study);
       if (wanted.length === 0) {
-        throw intakeRefusal(OUTSIDE_PANEL, `The code ${codesText(codings)} is not in the lab panel of ${studies.map(studyName).join(', ')}`, 'Observation.code');
+        throw intakeRefusal(OUTSIDE_PANEL, `The code ${codesText(codings)} is not in the lab panel of ${studies.map(({ study }) => studyName(study)).join(', ')}`, 'Observation.code');
       }
       return withStudies(observation, wanted);
     },
   };
+}
+
+interface StudyPanel {
+  study: ResearchStudy;
+  panel: PanelCode[];
+}
+
+/**
+ * A patient's active studies and their panels, found once per transaction: a batch of a hundred
+ * results, most about a few patients, reads them a few times, not a hundred.
+ */
+const decided = new WeakMap<ResourceReader, Map<string, Promise<StudyPanel[]>>>();
+
+function studiesOf(patient: string, individual: IndexedParameter, tx: ResourceReader, registries: FhirRegistries): Promise<StudyPanel[]> {
+  let known = decided.get(tx);
+  if (!known) decided.set(tx, (known = new Map()));
+  let found = known.get(patient);
+  if (!found) {
+    found = activeStudies(patient, individual, tx).then((studies) =>
+      Promise.all(studies.map(async (study) => ({ study, panel: await labPanel(study, tx, registries) }))));
+    known.set(patient, found);
+    // A failed read is not remembered: the transaction fails with it anyway.
+    found.catch(() => known?.delete(patient));
+  }
+  return found;
 }
 
 async function activeStudies(patient: string, individual: IndexedParameter, reader: ResourceReader): Promise<ResearchStudy[]> {
