@@ -53,14 +53,22 @@ export async function runAsOne(
   return results;
 }
 
-/** Runs one entry's step; an OperationOutcomeError then names the entry (Bundle.entry[i]). */
+/** An entry's failure, located at the entry (Bundle.entry[i]); `entryError` is the error as the entry alone would have it. */
+export class EntryFailure extends OperationOutcomeError {
+  constructor(
+    readonly index: number,
+    readonly entryError: OperationOutcomeError,
+  ) {
+    super(entryError.category, withLocation(entryError.outcome, `Bundle.entry[${index}]`));
+  }
+}
+
+/** Runs one entry's step; an OperationOutcomeError then becomes the entry's EntryFailure. */
 async function located<T>(index: number, step: () => Promise<T>): Promise<T> {
   try {
     return await step();
   } catch (error) {
-    if (error instanceof OperationOutcomeError) {
-      throw new OperationOutcomeError(error.category, withLocation(error.outcome, `Bundle.entry[${index}]`));
-    }
+    if (error instanceof OperationOutcomeError) throw new EntryFailure(index, error);
     throw error;
   }
 }

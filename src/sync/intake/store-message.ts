@@ -1,5 +1,6 @@
-import type { Observation } from '@medplum/fhirtypes';
-import { OperationOutcomeError } from '../../fhir/outcomes';
+import type { BundleEntry, Observation } from '@medplum/fhirtypes';
+import { EntryFailure, runAsOne } from '../../fhir/bundle/transaction';
+import type { OperationOutcomeError } from '../../fhir/outcomes';
 import type { FhirRequest, HandlerContext } from '../../fhir/types';
 import type { ResourceWriter } from '../../store/repository';
 
@@ -30,19 +31,11 @@ export function upsertRequest(observation: Observation, key: { system: string; v
   };
 }
 
-class Refused extends Error {
-  constructor(
-    readonly index: number,
-    readonly error: OperationOutcomeError,
-  ) {
-    super(error.message);
-  }
-}
-
 /**
  * Stores a message's results in one transaction, through the router as the sender (`ctx`'s
- * requester), so each is validated and judged as a FHIR push is; `unit` runs before and after in
- * the same transaction, so the message's record commits with its results or not at all. A result
+ * requester), so each is validated and judged as a FHIR push is, and with a Bundle's economy: every
+ * result's key matched first, then the writes sent together (runAsOne). `unit` runs before and after
+ * in the same transaction, so the message's record commits with its results or not at all. A result
  * refused (unknown patient, outside the panel, invalid) is left out: the transaction is rolled back
  * and run again without it, so nothing of it is written, and the others are kept.
  */
@@ -53,27 +46,33 @@ export async function storeMessage<T>(ctx: HandlerContext, requests: readonly Fh
       return await ctx.repo.transaction(async (tx) => {
         const early = await unit.begin?.(tx);
         if (early !== undefined) return early;
-        const txCtx: HandlerContext = { ...ctx, tx };
-        const outcomes: ResultOutcome[] = [];
-        for (let i = 0; i < requests.length; i++) {
-          const known = refused.get(i);
-          outcomes.push(known ? { stored: false, error: known } : await storeOne(requests[i], i, txCtx));
-        }
+        const kept = requests.flatMap((request, i) => (refused.has(i) ? [] : [{ request: { ...request }, i }]));
+        const entries: BundleEntry[] = kept.map(() => ({}));
+        const answers = await runAsOne(entries, kept.map((k) => k.request), { ...ctx, tx }, { transaction: false });
+        const outcomes: ResultOutcome[] = requests.map((_, i) => ({ stored: false, error: refused.get(i) as OperationOutcomeError }));
+        kept.forEach(({ i }, at) => (outcomes[i] = storedOutcome(answers[at])));
         return unit.finish(tx, outcomes);
       });
     } catch (error) {
-      if (!(error instanceof Refused)) throw error;
-      refused.set(error.index, error.error);
+      if (!(error instanceof EntryFailure)) throw error;
+      refused.set(indexAmongKept(requests.length, refused, error.index), error.entryError);
     }
   }
 }
 
-async function storeOne(request: FhirRequest, index: number, ctx: HandlerContext): Promise<ResultOutcome> {
-  try {
-    const [outcome, resource] = await ctx.dispatch({ ...request }, ctx);
-    return { stored: true, reference: `Observation/${resource?.id ?? ''}`, status: outcome.category === 'created' ? 201 : 200 };
-  } catch (error) {
-    if (error instanceof OperationOutcomeError) throw new Refused(index, error);
-    throw error;
+/** The index in `requests` of the `at`-th request not yet refused. */
+function indexAmongKept(count: number, refused: ReadonlyMap<number, unknown>, at: number): number {
+  let seen = -1;
+  for (let i = 0; i < count; i++) {
+    if (refused.has(i)) continue;
+    if (++seen === at) return i;
   }
+  throw new Error(`no request at ${at}`);
+}
+
+function storedOutcome(answer: BundleEntry): ResultOutcome {
+  const status = Number((answer.response?.status ?? '200').slice(0, 3));
+  const location = answer.response?.location ?? answer.fullUrl ?? '';
+  const reference = location.replace(/^.*?(Observation\/[^/]+).*$/, '$1');
+  return { stored: true, reference, status };
 }
