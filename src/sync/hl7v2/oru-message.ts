@@ -25,11 +25,12 @@ export class Hl7StructureError extends Error {
   }
 }
 
-/** An identifier of the patient (CX): its value, its assigning authority's namespace and universal id, and type (MR...). */
+/** An identifier of the patient (CX): its value, its assigning authority's namespace, universal id and its type (ISO...), and type (MR...). */
 export interface PatientIdentifier {
   value: string;
   authority: string;
   authorityId: string;
+  authorityIdType: string;
   type: string;
 }
 
@@ -83,7 +84,13 @@ function patientIdentifiers(message: Hl7Message): PatientIdentifier[] {
   for (let rep = 0; rep < repetitionCount(pid, 3); rep++) {
     const value = component(pid, 3, 1, undefined, rep);
     if (!value) continue;
-    ids.push({ value, authority: component(pid, 3, 4, 0, rep), authorityId: component(pid, 3, 4, 1, rep), type: component(pid, 3, 5, undefined, rep) });
+    ids.push({
+      value,
+      authority: component(pid, 3, 4, 0, rep),
+      authorityId: component(pid, 3, 4, 1, rep),
+      authorityIdType: component(pid, 3, 4, 2, rep),
+      type: component(pid, 3, 5, undefined, rep),
+    });
   }
   if (ids.length === 0) throw new Hl7StructureError('PID-3 (patient identifier list) is empty', { segment: 'PID', sequence: 1, field: 3 }, '101');
   return ids;

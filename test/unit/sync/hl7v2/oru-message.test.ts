@@ -32,8 +32,8 @@ describe('ORU^R01 messages', () => {
     const oru = readOru(loincLab);
     expect([oru.controlId, oru.facility, oru.application, oru.senderOffset]).toEqual(['JGH-0001', { namespace: 'JGH', universalId: '2.16.840.1.113883.3.1' }, 'LAB', '-0500']);
     expect(oru.patientIds).toEqual([
-      { value: 'MRN123', authority: 'JGH', authorityId: '2.16.840.1.113883.3.1', type: 'MR' },
-      { value: '555-11-2222', authority: 'SSA', authorityId: '', type: 'SS' },
+      { value: 'MRN123', authority: 'JGH', authorityId: '2.16.840.1.113883.3.1', authorityIdType: 'ISO', type: 'MR' },
+      { value: '555-11-2222', authority: 'SSA', authorityId: '', authorityIdType: '', type: 'SS' },
     ]);
     const [hb, neutrophils, ast] = oru.results.map((r) => readResult(r, oru.senderOffset));
     expect(hb).toMatchObject({
