@@ -136,6 +136,16 @@ describe(`HL7 v2 ORU^R01 intake (${storeName()})`, () => {
     expect(entries[1].content.raw).toContain('|13.5|');
   });
 
+  it('when the same message arrives twice at once, then it is processed once and both get the same ACK', async () => {
+    const message = loincCbc('JGH-7', 'ACC-7');
+    const [one, two] = await Promise.all([post(t.app, ehr, message).expect(200), post(t.app, ehr, message).expect(200)]);
+    expect(one.body).toBe(two.body);
+    expect(ackOf(one.body as string).code).toBe('AA');
+    const [hb] = await stored(JGH_SYSTEM, 'ACC-7|718-7');
+    expect(hb.meta?.versionId).toBe('1');
+    expect((await journal('hl7v2/JGH/JGH-7')).filter((e) => e.content.replayOf === undefined)).toHaveLength(1);
+  });
+
   it('when the patient is unknown, then AE with an ERR on PID-3 for each OBX and nothing stored', async () => {
     const message = loincCbc('JGH-3', 'ACC-3').replace('JGH-555^', 'NOBODY^');
     const ack = ackOf((await post(t.app, ehr, message).expect(200)).body as string);
@@ -176,6 +186,12 @@ describe(`HL7 v2 ORU^R01 intake (${storeName()})`, () => {
     await post(t.app, {}, loincCbc('JGH-6', 'ACC-6')).expect(401);
     const accepted = await post(t.app, ehr, loincCbc('JGH-6', 'ACC-6'), 'application/hl7-v2').expect(200);
     expect(accepted.headers['content-type']).toMatch(/^application\/hl7-v2/);
+  });
+
+  it('when an admin posts a message, then it is taken in as the facility, through the same rules as an EHR', async () => {
+    expect(ackOf((await post(t.app, admin, muhcPlatelets('MUHC-A1', 200, 'F').replace('M-ACC-1', 'M-ACC-2')).expect(200)).body as string).code).toBe('AA');
+    const [obs] = await stored('https://stroma-fhir.org/fhir/hl7v2/facility/MUHC', 'M-ACC-2|777-3');
+    expect([obs.meta?.source, obs.subject?.reference]).toEqual(['https://stroma-fhir.org/fhir/client/hl7v2-MUHC', participant]);
   });
 
   describe('over MLLP', () => {
