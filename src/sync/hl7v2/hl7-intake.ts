@@ -79,7 +79,7 @@ async function takeResults(oru: OruMessage, raw: string, received: string, sende
       const seen = processedEntry(await tx.journal.entries(stream));
       if (!seen) return undefined;
       // A re-send of a message processed before: the original ACK, and a note that it came again.
-      await appendRecord(tx, stream, { ...record, ack: seen.ack, ackCode: ackCodeOf(seen.ack), replayOf: seen.seq });
+      await appendRecord(tx, stream, { ...record, ack: seen.ack, ackCode: seen.ackCode, replayOf: seen.seq });
       return { ack: seen.ack, replay: true, refusals: [] };
     },
     async finish(tx: ResourceWriter, outcomes: readonly ResultOutcome[]) {
@@ -87,7 +87,7 @@ async function takeResults(oru: OruMessage, raw: string, received: string, sende
       const errors = refusals.flatMap((r) => (r ? [r.error] : []));
       const ackCode: AckCode = errors.length > 0 ? 'AE' : 'AA';
       const ack = acknowledge(oru.message, ackCode, errors).toString();
-      await appendRecord(tx, stream, { ...record, ack, ackCode, results: journaled(plan, outcomes) });
+      await appendRecord(tx, stream, { ...record, ack, ackCode, results: journaled(plan, outcomes, refusals) });
       return { ack, replay: false, refusals };
     },
   };
@@ -115,8 +115,7 @@ function refusalsOf(plan: readonly PlannedResult[], outcomes: readonly ResultOut
   });
 }
 
-function journaled(plan: readonly PlannedResult[], outcomes: readonly ResultOutcome[]): JournaledResult[] {
-  const refusals = refusalsOf(plan, outcomes);
+function journaled(plan: readonly PlannedResult[], outcomes: readonly ResultOutcome[], refusals: readonly (ResultRefusal | undefined)[]): JournaledResult[] {
   let next = 0;
   return plan.map((p, i) => {
     const outcome = 'request' in p ? outcomes[next++] : undefined;
@@ -125,11 +124,6 @@ function journaled(plan: readonly PlannedResult[], outcomes: readonly ResultOutc
     const stored = outcome as Extract<ResultOutcome, { stored: true }>;
     return { sequence: p.sequence, stored: stored.reference, status: stored.status };
   });
-}
-
-function ackCodeOf(ack: string): AckCode {
-  const code = /(?:^|\r)MSA.(A[AER])/.exec(ack)?.[1];
-  return code === 'AA' || code === 'AE' ? code : 'AR';
 }
 
 /** Why a message cannot be read: its structure error, else (not HL7 at all) the header's. */

@@ -51,9 +51,12 @@ export function messageLock(facility: string, controlId: string): string {
 }
 
 /** The first processed message of the stream, if any: its ACK answers every re-send. */
-export function processedEntry(entries: readonly JournalEntry[]): { seq: number; ack: string } | undefined {
-  const entry = entries.find((e) => (e.content.ackCode === 'AA' || e.content.ackCode === 'AE') && e.content.replayOf === undefined);
-  return entry && typeof entry.content.ack === 'string' ? { seq: entry.seq, ack: entry.content.ack } : undefined;
+export function processedEntry(entries: readonly JournalEntry[]): { seq: number; ack: string; ackCode: AckCode } | undefined {
+  for (const { seq, content } of entries) {
+    const { ack, ackCode, replayOf } = content;
+    if ((ackCode === 'AA' || ackCode === 'AE') && replayOf === undefined && typeof ack === 'string') return { seq, ack, ackCode };
+  }
+  return undefined;
 }
 
 /** Appends a record (PostgreSQL's jsonb holds no NUL character: a sender's stray NUL is kept as U+FFFD). */
