@@ -60,7 +60,7 @@ export async function startMllpListener(options: MllpListenerOptions): Promise<M
     connection.chain = connection.chain.then(async () => {
       try {
         const ack = await options.handle(message);
-        if (!connection.socket.destroyed) connection.socket.write(frame(ack));
+        if (connection.socket.writable) connection.socket.write(frame(ack));
       } catch (error) {
         options.onError(error, 'MLLP message not answered: the connection is closed');
         connection.socket.destroy();

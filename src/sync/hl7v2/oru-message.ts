@@ -79,6 +79,8 @@ export function readOru(text: string): OruMessage {
 function patientIdentifiers(message: Hl7Message): PatientIdentifier[] {
   const pids = message.getAllSegments('PID');
   if (pids.length === 0) throw new Hl7StructureError('The message has no PID segment', { segment: 'PID', sequence: 1 }, '100');
+  // Results are filed under the message's one patient: a second PID's results must never land on the first's.
+  if (pids.length > 1) throw new Hl7StructureError(`The message has results of ${pids.length} patients (PID segments): send one ORU^R01 per patient`, { segment: 'PID', sequence: 2 }, '100');
   const pid = pids[0];
   const ids: PatientIdentifier[] = [];
   for (let rep = 0; rep < repetitionCount(pid, 3); rep++) {
