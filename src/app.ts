@@ -22,6 +22,8 @@ import { registerTrial } from './trial';
 import { registerSync } from './sync';
 import { createIntakeMetrics, type IntakeMetrics } from './sync/metrics';
 import { metricsRoute } from './sync/metrics-route';
+import { hl7HttpRoute } from './sync/hl7v2/hl7-http-route';
+import type { Hl7Wiring } from './sync/hl7v2/hl7-senders';
 import { isClientSource } from './auth/policy/own-source';
 import { readSupplements } from './trial/ctgov/supplement-files';
 
@@ -134,6 +136,15 @@ export function requesterContext(deps: AppDependencies, requester: Requester): H
   return { ...base, access, repo: accessControlledRepository(base.repo, access, []) };
 }
 
+/** What the HL7 v2 intake (POST /hl7/v2 and the MLLP listener) takes messages in with. */
+export function hl7Wiring(deps: AppDependencies): Hl7Wiring {
+  return {
+    contextFor: (requester) => requesterContext(deps, requester),
+    metrics: deps.metrics,
+    logError: (error, message) => deps.logger.error({ err: error }, message),
+  };
+}
+
 /** The HTTP request listener: the only place that wires HTTP, FHIR and the store. */
 export function createApp(deps: AppDependencies): RequestListener {
   const { config, repo, registries, security, logger } = deps;
@@ -145,6 +156,6 @@ export function createApp(deps: AppDependencies): RequestListener {
     logger,
     bodyLimitBytes: config.bodyLimitBytes,
     isAccepting: deps.isAccepting ?? (() => true),
-    security: { ...secured, routes: [...secured.routes, metricsRoute(deps.metrics)] },
+    security: { ...secured, routes: [...secured.routes, metricsRoute(deps.metrics), hl7HttpRoute(hl7Wiring(deps))] },
   });
 }

@@ -37,6 +37,8 @@ export interface Config {
   trialBundlesDir: string;
   /** Security settings (issue 5): tokens, CORS. */
   auth: AuthConfig;
+  /** The HL7 v2 MLLP listener (issue 9): off unless MLLP_ENABLED=on; on loopback unless MLLP_HOST says otherwise. */
+  mllp: { enabled: boolean; host: string; port: number };
 }
 
 export interface AuthConfig {
@@ -96,6 +98,11 @@ export function loadConfig(env: Env = process.env): Config {
       tokenRequestsPerMinute: integer(env, 'TOKEN_REQUESTS_PER_MINUTE', 60, 1, 100_000, errors),
       corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter((o) => o.length > 0),
     },
+    mllp: {
+      enabled: onOff(env, 'MLLP_ENABLED', false, errors),
+      host: env.MLLP_HOST?.trim() || '127.0.0.1',
+      port: integer(env, 'MLLP_PORT', 2575, 0, 65535, errors),
+    },
   };
   if (errors.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  ${errors.join('\n  ')}`);
@@ -124,6 +131,15 @@ function byteSize(env: Env, name: string, fallback: string, errors: string[]): n
     return 16 * SIZE_UNITS.mb;
   }
   return Number(match[1]) * SIZE_UNITS[match[2] ?? 'b'];
+}
+
+function onOff(env: Env, name: string, fallback: boolean, errors: string[]): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (raw === 'on' || raw === 'true' || raw === '1') return true;
+  if (raw === 'off' || raw === 'false' || raw === '0') return false;
+  errors.push(`${name}=${env[name]}: expected on or off`);
+  return fallback;
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);

@@ -1,10 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildDependencies, createApp, serverDispatcher } from './app';
+import { buildDependencies, createApp, hl7Wiring, serverDispatcher } from './app';
 import { ConfigError, loadConfig } from './config';
 import { ProfileFileError } from './fhir/conformance/profile-files';
 import { createLogger } from './logger';
 import { StoreUnavailableError } from './store/repository';
+import { MLLP_MAX_MESSAGE_BYTES, mllpHandler } from './sync/hl7v2/hl7-senders';
+import { startMllpListener } from './sync/hl7v2/mllp-listener';
 import { loadSeedTrials, readTrialBundles } from './trial/seed-trials';
 
 async function main(): Promise<void> {
@@ -25,6 +27,16 @@ async function main(): Promise<void> {
     ? deps.uploads.startRefresh(deps.repo, config.profileRefreshMs, (error) =>
         logger.warn({ err: error }, 'profile refresh failed; the profiles in use are kept'))
     : () => undefined;
+  const mllp = config.mllp.enabled
+    ? await startMllpListener({
+        ...config.mllp,
+        maxMessageBytes: MLLP_MAX_MESSAGE_BYTES,
+        handle: mllpHandler(hl7Wiring({ ...deps, config })),
+        onError: (error, message) => logger.warn({ err: error }, message),
+      })
+    : undefined;
+  if (mllp) logger.info({ port: mllp.port, host: config.mllp.host }, 'HL7 v2 MLLP listener started');
+
   const server = createServer(app).listen(config.port, config.host, () => {
     const { port } = server.address() as AddressInfo;
     const store = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
@@ -47,7 +59,10 @@ async function main(): Promise<void> {
       server.closeAllConnections();
     }, config.shutdownTimeoutMs);
     force.unref();
+    // The messages in hand are answered before the store closes.
+    const mllpClosed = mllp?.close(config.shutdownTimeoutMs) ?? Promise.resolve();
     server.close(async () => {
+      await mllpClosed;
       // The audit events of the last requests are written before the store closes.
       await deps.security.close();
       await deps.repo.close();

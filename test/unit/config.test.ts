@@ -68,4 +68,10 @@ describe('loadConfig', () => {
     expect(loadConfig({ SEED_TRIALS: 'OFF' }).seedTrials).toBe(false);
     expect(() => loadConfig({ SEED_TRIALS: 'sometimes' })).toThrow(/SEED_TRIALS=sometimes: expected auto, on or off/);
   });
+
+  it('when nothing is said of MLLP, then the listener is off, on loopback port 2575; set, the variables are checked', () => {
+    expect(loadConfig({}).mllp).toEqual({ enabled: false, host: '127.0.0.1', port: 2575 });
+    expect(loadConfig({ MLLP_ENABLED: 'on', MLLP_HOST: '0.0.0.0', MLLP_PORT: '0' }).mllp).toEqual({ enabled: true, host: '0.0.0.0', port: 0 });
+    expect(() => loadConfig({ MLLP_ENABLED: 'yes please', MLLP_PORT: '70000' })).toThrow(/MLLP_ENABLED=yes please: expected on or off[\s\S]*MLLP_PORT=70000/);
+  });
 });

@@ -2,7 +2,7 @@ import type { CodeableConcept, Observation, ObservationReferenceRange, Quantity 
 import { component, fieldText } from './hl7-fields';
 import { hl7DateTime } from './hl7-time';
 import { Hl7StructureError, type ResultSegment } from './oru-message';
-import { ucumUnit } from './ucum-units';
+import { isKnownSpelling, ucumUnit } from './ucum-units';
 
 const UCUM = 'http://unitsofmeasure.org';
 const INTERPRETATION = 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation';
@@ -18,6 +18,8 @@ export interface SentCode {
 export interface LabResult {
   sequence: number;
   code: SentCode;
+  /** OBX-3's alternate identifier (components 4-6), which senders fill with the LOINC code of a local one. */
+  alternateCode?: SentCode;
   /** OBR-3 (filler order number) and OBX-4 (sub-id): with the facility and code, the result's identity. */
   orderNumber: string;
   subId: string;
@@ -58,10 +60,12 @@ export function readResult(r: ResultSegment, fallbackOffset: string | undefined)
   const flags = fieldText(r.obx, 8).split('~').filter(Boolean);
   const unknownFlag = flags.find((f) => !FLAGS.has(f));
   if (unknownFlag) throw fail(r, 8, `abnormal flag "${unknownFlag}" is not an HL7 table 0078 code`);
-  const range = referenceRange(fieldText(r.obx, 7), component(r.obx, 6, 1));
+  const range = referenceRange(fieldText(r.obx, 7), unitOf(r));
+  const alternate = { code: component(r.obx, 3, 4), display: component(r.obx, 3, 5), codingSystem: component(r.obx, 3, 6) };
   return {
     sequence: r.sequence,
     code,
+    ...(alternate.code ? { alternateCode: alternate } : {}),
     orderNumber: component(r.obr, 3, 1) || component(r.obr, 2, 1),
     subId: fieldText(r.obx, 4),
     value: status === 'cancelled' || status === 'entered-in-error' ? {} : valueOf(r),
@@ -70,6 +74,16 @@ export function readResult(r: ResultSegment, fallbackOffset: string | undefined)
     status,
     effectiveDateTime: time.dateTime,
   };
+}
+
+/**
+ * OBX-6's unit (its first component). Some senders write `10^9/L` without escaping the caret, which
+ * splits it into components `10` and `9/L`: `10` alone is valid UCUM (the number ten), so the unit
+ * would be silently wrong. A whole field that is a known spelling is read as that spelling.
+ */
+function unitOf(r: ResultSegment): string {
+  const whole = fieldText(r.obx, 6);
+  return whole.includes(r.obx.context.componentSeparator) && isKnownSpelling(whole) ? whole : component(r.obx, 6, 1);
 }
 
 function quantity(value: number, unit: string, comparator?: Quantity['comparator']): Quantity {
@@ -82,7 +96,7 @@ const number = (text: string): number | undefined => (/^[+-]?(\d+\.?\d*|\.\d+)$/
 /** OBX-5 by OBX-2: NM a number, SN a structured numeric (<5, 10-20, 1:128), ST/TX/FT text, CE/CWE a code. */
 function valueOf(r: ResultSegment): LabResult['value'] {
   const type = fieldText(r.obx, 2);
-  const unit = component(r.obx, 6, 1);
+  const unit = unitOf(r);
   const text = fieldText(r.obx, 5);
   if (!text) throw fail(r, 5, 'OBX-5 (observation value) is empty', '101');
   switch (type) {

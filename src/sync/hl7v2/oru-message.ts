@@ -25,11 +25,12 @@ export class Hl7StructureError extends Error {
   }
 }
 
-/** An identifier of the patient (CX): its value, its assigning authority's namespace and universal id, and type (MR...). */
+/** An identifier of the patient (CX): its value, its assigning authority's namespace, universal id and its type (ISO...), and type (MR...). */
 export interface PatientIdentifier {
   value: string;
   authority: string;
   authorityId: string;
+  authorityIdType: string;
   type: string;
 }
 
@@ -78,12 +79,20 @@ export function readOru(text: string): OruMessage {
 function patientIdentifiers(message: Hl7Message): PatientIdentifier[] {
   const pids = message.getAllSegments('PID');
   if (pids.length === 0) throw new Hl7StructureError('The message has no PID segment', { segment: 'PID', sequence: 1 }, '100');
+  // Results are filed under the message's one patient: a second PID's results must never land on the first's.
+  if (pids.length > 1) throw new Hl7StructureError(`The message has results of ${pids.length} patients (PID segments): send one ORU^R01 per patient`, { segment: 'PID', sequence: 2 }, '100');
   const pid = pids[0];
   const ids: PatientIdentifier[] = [];
   for (let rep = 0; rep < repetitionCount(pid, 3); rep++) {
     const value = component(pid, 3, 1, undefined, rep);
     if (!value) continue;
-    ids.push({ value, authority: component(pid, 3, 4, 0, rep), authorityId: component(pid, 3, 4, 1, rep), type: component(pid, 3, 5, undefined, rep) });
+    ids.push({
+      value,
+      authority: component(pid, 3, 4, 0, rep),
+      authorityId: component(pid, 3, 4, 1, rep),
+      authorityIdType: component(pid, 3, 4, 2, rep),
+      type: component(pid, 3, 5, undefined, rep),
+    });
   }
   if (ids.length === 0) throw new Hl7StructureError('PID-3 (patient identifier list) is empty', { segment: 'PID', sequence: 1, field: 3 }, '101');
   return ids;

@@ -48,3 +48,8 @@ export function ucumUnit(sent: string): string {
   const key = sent.trim().toLowerCase();
   return SPELLINGS[key] ?? sent.trim();
 }
+
+/** Whether the table knows `text` as a spelling of a unit. */
+export function isKnownSpelling(text: string): boolean {
+  return Object.hasOwn(SPELLINGS, text.trim().toLowerCase());
+}

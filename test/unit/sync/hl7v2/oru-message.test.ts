@@ -32,8 +32,8 @@ describe('ORU^R01 messages', () => {
     const oru = readOru(loincLab);
     expect([oru.controlId, oru.facility, oru.application, oru.senderOffset]).toEqual(['JGH-0001', { namespace: 'JGH', universalId: '2.16.840.1.113883.3.1' }, 'LAB', '-0500']);
     expect(oru.patientIds).toEqual([
-      { value: 'MRN123', authority: 'JGH', authorityId: '2.16.840.1.113883.3.1', type: 'MR' },
-      { value: '555-11-2222', authority: 'SSA', authorityId: '', type: 'SS' },
+      { value: 'MRN123', authority: 'JGH', authorityId: '2.16.840.1.113883.3.1', authorityIdType: 'ISO', type: 'MR' },
+      { value: '555-11-2222', authority: 'SSA', authorityId: '', authorityIdType: '', type: 'SS' },
     ]);
     const [hb, neutrophils, ast] = oru.results.map((r) => readResult(r, oru.senderOffset));
     expect(hb).toMatchObject({
@@ -84,6 +84,9 @@ describe('ORU^R01 messages', () => {
     expect(refusal(lines(PID, OBR))).toMatchObject({ location: { segment: 'MSH' }, code: '100' });
     expect(refusal(lines(MSH('X', '1', undefined, 'ADT^A01'), PID, OBR))).toMatchObject({ location: { segment: 'MSH', field: 9 }, code: '200' });
     expect(refusal(lines(MSH('X', ''), PID, OBR))).toMatchObject({ location: { segment: 'MSH', field: 10 }, code: '101' });
+    // Two patients' results in one message: refused whole, never filed under the first patient.
+    expect(refusal(lines(MSH('X', '1'), PID, OBR, 'OBX|1|NM|718-7^Hb^LN||12|g/dL|||||F', 'PID|2||OTHER^^^JGH^MR', OBR, 'OBX|2|NM|718-7^Hb^LN||9|g/dL|||||F')))
+      .toMatchObject({ location: { segment: 'PID', sequence: 2 }, code: '100' });
   });
 
   it('when a field is malformed, then the error names the OBX and the field', () => {
