@@ -37,6 +37,23 @@ export interface Config {
   trialBundlesDir: string;
   /** Security settings (issue 5): tokens, CORS. */
   auth: AuthConfig;
+  /** Pull sync from EHR FHIR APIs (issue 9 point 4). */
+  sync: SyncConfig;
+}
+
+export interface SyncConfig {
+  /** How often the server pulls from every active EHR Endpoint, in seconds; 0 (the default): never. */
+  intervalSeconds: number;
+  /** Where the private keys that Endpoints name by keyRef are: `<keyRef>.json`, a JWK set. */
+  keysDir: string;
+  /** Most attempts at one request (the first included) when the EHR answers 429 or 5xx or drops the connection. */
+  maxAttempts: number;
+  /** The first retry's backoff ceiling, in ms; it doubles with each retry (full jitter). */
+  retryBaseMs: number;
+  /** The longest wait before a retry, in ms; a Retry-After asking for longer ends the attempts. */
+  retryMaxMs: number;
+  /** Results asked for per page (_count). */
+  pageSize: number;
 }
 
 export interface AuthConfig {
@@ -95,6 +112,14 @@ export function loadConfig(env: Env = process.env): Config {
       signingKeyRotationHours: integer(env, 'SIGNING_KEY_ROTATION_HOURS', 24, 1, 24 * 365, errors),
       tokenRequestsPerMinute: integer(env, 'TOKEN_REQUESTS_PER_MINUTE', 60, 1, 100_000, errors),
       corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter((o) => o.length > 0),
+    },
+    sync: {
+      intervalSeconds: integer(env, 'SYNC_INTERVAL_SECONDS', 0, 0, 86_400, errors),
+      keysDir: path.resolve(env.SYNC_KEYS_DIR?.trim() || path.join(env.DATA_DIR?.trim() || 'data', 'sync-keys')),
+      maxAttempts: integer(env, 'SYNC_MAX_ATTEMPTS', 5, 1, 20, errors),
+      retryBaseMs: integer(env, 'SYNC_RETRY_BASE_MS', 500, 1, 60_000, errors),
+      retryMaxMs: integer(env, 'SYNC_RETRY_MAX_MS', 30_000, 1, 600_000, errors),
+      pageSize: integer(env, 'SYNC_PAGE_SIZE', 100, 1, 1000, errors),
     },
   };
   if (errors.length > 0) {
