@@ -1,7 +1,8 @@
 import type { RequestListener } from 'node:http';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { DEFAULT_LOOKUP_CACHE_MS, DEFAULT_PROFILES_DIR, DEFAULT_SUPPLEMENTS_DIR, loadConfig, type AuthConfig, type Config } from './config';
+import { DEFAULT_LOOKUP_CACHE_MS, DEFAULT_PROFILES_DIR, DEFAULT_SUPPLEMENTS_DIR, loadConfig, type AuthConfig, type Config, type SyncConfig } from './config';
 import { storeProfileResources } from './fhir/conformance/conformance-store';
 import { profileConformanceResources, readProfileFiles, registerProfileResources } from './fhir/conformance/profile-files';
 import { ProfileUploads } from './fhir/conformance/profile-uploads';
@@ -24,6 +25,8 @@ import { createIntakeMetrics, type IntakeMetrics } from './sync/metrics';
 import { metricsRoute } from './sync/metrics-route';
 import { isClientSource } from './auth/policy/own-source';
 import { readSupplements } from './trial/ctgov/supplement-files';
+import type { PullServices } from './sync/pull/sync-endpoint';
+import { keysDirResolver } from './sync/pull/signing-keys';
 
 export type AppConfig = Pick<Config, 'baseUrl' | 'bodyLimitBytes' | 'bundleMaxEntries' | 'auth'>;
 
@@ -132,6 +135,25 @@ export function requesterContext(deps: AppDependencies, requester: Requester): H
   const base = fhirContext(deps);
   const access = createAccessControl(requester, { registries: deps.registries });
   return { ...base, access, repo: accessControlledRepository(base.repo, access, []) };
+}
+
+/** What pull sync runs with (the scheduler in main.ts, `npm run sync`): results are written as each Endpoint's ehr requester. */
+export function pullServices(deps: AppDependencies, sync: SyncConfig, overrides: Partial<PullServices> = {}): PullServices {
+  return {
+    store: deps.repo,
+    registries: deps.registries,
+    metrics: deps.metrics,
+    contextFor: (requester) => requesterContext(deps, requester),
+    keys: keysDirResolver(sync.keysDir),
+    retry: { maxAttempts: sync.maxAttempts, baseDelayMs: sync.retryBaseMs, maxDelayMs: sync.retryMaxMs },
+    hooks: {},
+    fetch: globalThis.fetch,
+    pageSize: sync.pageSize,
+    timeoutMs: 60_000,
+    leaseMs: 15 * 60_000,
+    holder: `${hostname()} pid ${process.pid}`,
+    ...overrides,
+  };
 }
 
 /** The HTTP request listener: the only place that wires HTTP, FHIR and the store. */

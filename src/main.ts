@@ -1,10 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildDependencies, createApp, serverDispatcher } from './app';
+import { buildDependencies, createApp, pullServices, serverDispatcher } from './app';
 import { ConfigError, loadConfig } from './config';
 import { ProfileFileError } from './fhir/conformance/profile-files';
 import { createLogger } from './logger';
 import { StoreUnavailableError } from './store/repository';
+import { syncPass } from './sync/pull/pull-sync';
+import { startPullScheduler } from './sync/pull/scheduler';
 import { loadSeedTrials, readTrialBundles } from './trial/seed-trials';
 
 async function main(): Promise<void> {
@@ -25,6 +27,12 @@ async function main(): Promise<void> {
     ? deps.uploads.startRefresh(deps.repo, config.profileRefreshMs, (error) =>
         logger.warn({ err: error }, 'profile refresh failed; the profiles in use are kept'))
     : () => undefined;
+  const services = pullServices({ ...deps, config }, config.sync);
+  const pullScheduler = config.sync.intervalSeconds > 0
+    ? startPullScheduler(config.sync.intervalSeconds * 1000, async (signal) => {
+        for (const pass of await syncPass(services, { signal })) logger.info({ endpoint: pass.endpoint, run: pass.result }, 'pull sync run');
+      }, (error) => logger.warn({ err: error }, 'pull sync pass failed'))
+    : undefined;
   const server = createServer(app).listen(config.port, config.host, () => {
     const { port } = server.address() as AddressInfo;
     const store = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
@@ -47,7 +55,10 @@ async function main(): Promise<void> {
       server.closeAllConnections();
     }, config.shutdownTimeoutMs);
     force.unref();
+    // The run in progress stops between requests and records itself before the store closes.
+    const syncStopped = pullScheduler?.stop();
     server.close(async () => {
+      await syncStopped;
       // The audit events of the last requests are written before the store closes.
       await deps.security.close();
       await deps.repo.close();
