@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { buildDependencies, pullServices } from '../app';
-import { ConfigError, loadConfig } from '../config';
+import { buildDependencies, pullServices, type AppDependencies } from '../app';
+import { ConfigError, loadConfig, type Config } from '../config';
 import { DataDirInUseError } from '../store/postgres/driver/data-dir-lock';
 import { syncPass, type EndpointPass } from '../sync/pull/pull-sync';
 import type { RunRecord } from '../sync/pull/run-record';
@@ -73,7 +73,7 @@ function seconds(record: RunRecord): string {
 
 async function main(): Promise<number> {
   const output: Output = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (error) {
@@ -81,7 +81,7 @@ async function main(): Promise<number> {
     else throw error;
     return 2;
   }
-  let deps;
+  let deps: Omit<AppDependencies, 'config'>;
   try {
     deps = await buildDependencies(config, pino({ level: 'error' }));
   } catch (error) {

@@ -152,6 +152,15 @@ describe(`EHR pull sync (${storeName()})`, () => {
     expect(await storedFor('P-1')).toHaveLength(7);
   });
 
+  it('when the EHR refuses a token before its time (401), then a new token is asked for and the request made again', async () => {
+    await ehr.addResult(remote['P-1'], '718-7', 15.5);
+    ehr.faults.push({ when: (url) => url.searchParams.get('patient.identifier')?.endsWith('P-1') === true, kind: 'status', status: 401, times: 1 });
+    const tokensBefore = ehr.tokenRequests;
+    const record = await run();
+    expect(record).toMatchObject({ outcome: 'succeeded', counts: { received: 1, stored: 1 } });
+    expect(ehr.tokenRequests - tokensBefore).toBe(2);
+  });
+
   it('when the EHR fails page 2 for good, then the mark stays where page 1 was committed, and a later run resumes without duplicates', async () => {
     const added: Observation[] = [];
     for (const value of [9, 9.5, 10, 10.5, 11]) added.push(await ehr.addResult(remote['P-2'], '718-7', value));
@@ -183,7 +192,7 @@ describe(`EHR pull sync (${storeName()})`, () => {
       await ehr.addResult(remote['P-1'], '2345-7', 5.4);
       const record = await run();
       expect(record.counts).toMatchObject({ received: 1, stored: 0, refused: { 'outside-panel': 1 } });
-      expect(await storedFor('P-1')).toHaveLength(7);
+      expect(await storedFor('P-1')).toHaveLength(8);
     } finally {
       ehr.ignoreCode = false;
     }

@@ -32,7 +32,7 @@ export async function exchangeJson(url: string, init: RequestInit, options: Exch
   let text: string;
   let retryAfter: string | null;
   try {
-    const response = await options.fetch(url, { ...init, signal: AbortSignal.any(signals), redirect: 'error' });
+    const response = await options.fetch(url, { ...init, signal: AbortSignal.any(signals), redirect: 'manual' });
     status = response.status;
     retryAfter = response.headers.get('retry-after');
     text = await response.text();
@@ -44,6 +44,7 @@ export async function exchangeJson(url: string, init: RequestInit, options: Exch
   if (status === 429 || status >= 500) {
     throw new RetryableError(`${what}: ${status}${detailOf(text)}`, parseRetryAfter(retryAfter));
   }
+  // A redirect is not followed (it could take the access token elsewhere): the Endpoint's address needs fixing.
   if (status < 200 || status >= 300) throw new PermanentHttpError(`${what}: ${status}${detailOf(text)}`, status);
   try {
     return JSON.parse(text) as unknown;
