@@ -62,7 +62,7 @@ function countsText({ counts }: RunRecord): string {
   const refused = Object.entries(counts.refused).map(([reason, n]) => `${reason} ${n}`);
   const refusedTotal = Object.values(counts.refused).reduce((a, b) => a + b, 0);
   return (
-    `${counts.patients} participants (${counts.skipped} in no active study), ${counts.pages} pages, ` +
+    `${counts.patients} participants (${counts.skipped} in no active study, ${counts.failed} failed), ${counts.pages} pages, ` +
     `${counts.received} results received, ${counts.stored} stored, ${refusedTotal} refused${refused.length > 0 ? ` (${refused.join(', ')})` : ''}`
   );
 }

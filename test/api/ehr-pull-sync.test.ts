@@ -102,7 +102,7 @@ describe(`EHR pull sync (${storeName()})`, () => {
   it('when participants have results at the EHR, then one run stores each once for their Patient, following the next links, and asks nothing for a non-participant', async () => {
     const record = await run();
     expect(record).toMatchObject({ outcome: 'succeeded', failures: [] });
-    expect(record.counts).toEqual({ patients: 3, skipped: 1, pages: 4, received: 5, stored: 5, refused: {} });
+    expect(record.counts).toEqual({ patients: 3, skipped: 1, failed: 0, pages: 4, received: 5, stored: 5, refused: {} });
     const stored = await storedFor('P-1');
     expect(stored.map((o) => o.valueQuantity?.value).sort()).toEqual([11, 11.5, 12, 12.5, 13]);
     for (const result of stored) {
@@ -186,13 +186,24 @@ describe(`EHR pull sync (${storeName()})`, () => {
     expect(markOf(await status(), 'P-2')).toBe(added[4].meta?.lastUpdated);
   });
 
+  it('when the EHR refuses one participant\'s search (4xx), then that participant\'s failure is recorded and the run goes on for the others', async () => {
+    await ehr.addResult(remote['P-1'], '718-7', 16);
+    await ehr.addResult(remote['P-2'], '718-7', 8);
+    ehr.faults.push({ when: (url) => url.searchParams.get('patient.identifier')?.endsWith('P-2') === true, kind: 'status', status: 403, times: 1 });
+    const record = await run();
+    expect(record).toMatchObject({ outcome: 'failed', counts: { failed: 1, received: 1, stored: 1 } });
+    expect(record.error).toBeUndefined();
+    expect(record.failures).toEqual([{ patient: stroma['P-2'], error: expect.stringMatching(/403: injected$/) }]);
+    expect(await run()).toMatchObject({ outcome: 'succeeded', counts: { received: 1, stored: 1 } });
+  });
+
   it('when the EHR ignores the code filter, then results outside the study panel are refused as outside-panel and not stored', async () => {
     ehr.ignoreCode = true;
     try {
       await ehr.addResult(remote['P-1'], '2345-7', 5.4);
       const record = await run();
       expect(record.counts).toMatchObject({ received: 1, stored: 0, refused: { 'outside-panel': 1 } });
-      expect(await storedFor('P-1')).toHaveLength(8);
+      expect(await storedFor('P-1')).toHaveLength(9);
     } finally {
       ehr.ignoreCode = false;
     }
@@ -215,7 +226,7 @@ describe(`EHR pull sync (${storeName()})`, () => {
     await request(t.app).get('/fhir/Endpoint/nope/$sync-status').set(admin).expect(404);
     const metrics = await request(t.app).get('/metrics').expect(200);
     expect(metrics.text).toMatch(new RegExp(`stroma_sync_lag_seconds\\{endpoint="${endpointId}"\\} \\d+`));
-    expect(metrics.text).toMatch(new RegExp(`stroma_sync_runs_total\\{endpoint="${endpointId}",outcome="failed"\\} 1`));
+    expect(metrics.text).toMatch(new RegExp(`stroma_sync_runs_total\\{endpoint="${endpointId}",outcome="failed"\\} 2`));
     expect(metrics.text).toMatch(/stroma_ehr_results_refused_total\{channel="fhir-pull",reason="outside-panel"\} 1/);
   });
 
@@ -255,7 +266,7 @@ describe(`npm run sync (${storeName()})`, () => {
   it('when run over every active Endpoint, then each run is printed with its counts, and a failed one makes exit 1', async () => {
     const code = await syncCommand([], services, capture);
     expect(code).toBe(1);
-    expect(output.out).toMatch(/Endpoint\/[\w-]+: succeeded in [\d.]+ s: 1 participants \(0 in no active study\), 1 pages, 1 results received, 1 stored, 0 refused/);
+    expect(output.out).toMatch(/Endpoint\/[\w-]+: succeeded in [\d.]+ s: 1 participants \(0 in no active study, 0 failed\), 1 pages, 1 results received, 1 stored, 0 refused/);
     expect(output.out).toMatch(/Endpoint\/[\w-]+: failed in/);
     expect(output.err).toMatch(/No access token from the EHR: The signing key file .*no-such-key\.json of keyRef no-such-key: no such file/);
   });

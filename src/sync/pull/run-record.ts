@@ -14,7 +14,12 @@ export interface RunCounts {
   stored: number;
   /** Results refused, by reason (intake-refusal code or issue code). */
   refused: Record<string, number>;
+  /** Participants whose pull failed while the run went on (the first MAX_FAILURES are listed in `failures`). */
+  failed: number;
 }
+
+/** Failures listed in a run's record: an EHR refusing every participant would otherwise make it huge. */
+export const MAX_FAILURES = 20;
 
 export interface PatientFailure {
   patient: string;
@@ -29,14 +34,14 @@ export interface RunRecord {
   outcome: 'succeeded' | 'failed';
   /** Why the run stopped before its end (the EHR unavailable, the token refused, shutdown). */
   error?: string;
-  /** Participants whose pull failed while the run went on (a 4xx for their search). */
+  /** Participants whose pull failed while the run went on (a 4xx for their search), the first MAX_FAILURES. */
   failures: PatientFailure[];
   counts: RunCounts;
   /** The newest lastUpdated ever taken in from the Endpoint (this run's or an earlier one's). */
   newest?: string;
 }
 
-export const emptyCounts = (): RunCounts => ({ patients: 0, skipped: 0, pages: 0, received: 0, stored: 0, refused: {} });
+export const emptyCounts = (): RunCounts => ({ patients: 0, skipped: 0, pages: 0, received: 0, stored: 0, refused: {}, failed: 0 });
 
 /** The Endpoint's last finished run, if it ever ran. */
 export async function lastRun(tx: ResourceWriter, endpointId: string): Promise<RunRecord | undefined> {

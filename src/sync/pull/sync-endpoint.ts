@@ -11,7 +11,7 @@ import { PermanentHttpError, type ExchangeOptions } from './http-exchange';
 import { pullPatient, type Participant, type PatientPullContext } from './pull-patient';
 import { RemoteFhir } from './remote-fhir';
 import { claimLease, keepLease, releaseLease, type Lease } from './run-lease';
-import { emptyCounts, lagSeconds, lastRun, newestOf, type RunRecord } from './run-record';
+import { emptyCounts, lagSeconds, lastRun, MAX_FAILURES, newestOf, type RunRecord } from './run-record';
 import type { SigningKeyResolver } from './signing-keys';
 import { TokenClient } from './token-client';
 import { later } from './watermark';
@@ -71,7 +71,7 @@ export async function syncEndpoint(endpoint: Endpoint, services: PullServices, s
         newest = later(newest, await pullPatient(participant, codes, pc));
       } catch (error) {
         if (!(error instanceof PermanentHttpError)) throw error;
-        record.failures.push({ patient: `Patient/${participant.patientId}`, error: error.message });
+        if (++counts.failed <= MAX_FAILURES) record.failures.push({ patient: `Patient/${participant.patientId}`, error: error.message });
       }
     }
   } catch (error) {
@@ -83,7 +83,7 @@ export async function syncEndpoint(endpoint: Endpoint, services: PullServices, s
 async function finish(services: PullServices, lease: Lease, record: RunRecord, newest: string | undefined): Promise<RunRecord> {
   const previous = await services.store.transaction((tx) => lastRun(tx, lease.endpointId));
   record.ended = new Date().toISOString();
-  record.outcome = record.error === undefined && record.failures.length === 0 ? 'succeeded' : 'failed';
+  record.outcome = record.error === undefined && record.counts.failed === 0 ? 'succeeded' : 'failed';
   const taken = newestOf(previous, newest);
   if (taken !== undefined) record.newest = taken;
   await releaseLease(services.store, lease, { ...record });

@@ -37,8 +37,9 @@ function countsParameter(counts: RunCounts): ParametersParameter {
     name: 'refused',
     part: [{ name: 'reason', valueCode: reason }, integer('count', n)],
   }));
-  const { patients, skipped, pages, received, stored } = counts;
-  return { name: 'counts', part: [integer('patients', patients), integer('skipped', skipped), integer('pages', pages), integer('received', received), integer('stored', stored), ...refused] };
+  const { patients, skipped, failed, pages, received, stored } = counts;
+  const numbers = Object.entries({ patients, skipped, failed, pages, received, stored }).map(([name, n]) => integer(name, n ?? 0));
+  return { name: 'counts', part: [...numbers, ...refused] };
 }
 
 /** One `watermark` per participant the Endpoint has taken results of. */
