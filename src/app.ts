@@ -1,7 +1,8 @@
 import type { RequestListener } from 'node:http';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { DEFAULT_LOOKUP_CACHE_MS, DEFAULT_PROFILES_DIR, DEFAULT_SUPPLEMENTS_DIR, loadConfig, type AuthConfig, type Config } from './config';
+import { DEFAULT_LOOKUP_CACHE_MS, DEFAULT_PROFILES_DIR, DEFAULT_SUPPLEMENTS_DIR, loadConfig, type AuthConfig, type Config, type SyncConfig } from './config';
 import { storeProfileResources } from './fhir/conformance/conformance-store';
 import { profileConformanceResources, readProfileFiles, registerProfileResources } from './fhir/conformance/profile-files';
 import { ProfileUploads } from './fhir/conformance/profile-uploads';
@@ -26,6 +27,8 @@ import { hl7HttpRoute } from './sync/hl7v2/hl7-http-route';
 import type { Hl7Wiring } from './sync/hl7v2/hl7-senders';
 import { isClientSource } from './auth/policy/own-source';
 import { readSupplements } from './trial/ctgov/supplement-files';
+import type { PullServices } from './sync/pull/sync-endpoint';
+import { keysDirResolver } from './sync/pull/signing-keys';
 
 export type AppConfig = Pick<Config, 'baseUrl' | 'bodyLimitBytes' | 'bundleMaxEntries' | 'auth'>;
 
@@ -142,6 +145,25 @@ export function hl7Wiring(deps: AppDependencies): Hl7Wiring {
     contextFor: (requester) => requesterContext(deps, requester),
     metrics: deps.metrics,
     logError: (error, message) => deps.logger.error({ err: error }, message),
+  };
+}
+
+/** What pull sync runs with (the scheduler in main.ts, `npm run sync`): results are written as each Endpoint's ehr requester. */
+export function pullServices(deps: AppDependencies, sync: SyncConfig, overrides: Partial<PullServices> = {}): PullServices {
+  return {
+    store: deps.repo,
+    registries: deps.registries,
+    metrics: deps.metrics,
+    contextFor: (requester) => requesterContext(deps, requester),
+    keys: keysDirResolver(sync.keysDir),
+    retry: { maxAttempts: sync.maxAttempts, baseDelayMs: sync.retryBaseMs, maxDelayMs: sync.retryMaxMs },
+    hooks: {},
+    fetch: globalThis.fetch,
+    pageSize: sync.pageSize,
+    timeoutMs: 60_000,
+    leaseMs: 15 * 60_000,
+    holder: `${hostname()} pid ${process.pid}`,
+    ...overrides,
   };
 }
 

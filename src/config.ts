@@ -39,6 +39,23 @@ export interface Config {
   auth: AuthConfig;
   /** The HL7 v2 MLLP listener (issue 9): off unless MLLP_ENABLED=on; on loopback unless MLLP_HOST says otherwise. */
   mllp: { enabled: boolean; host: string; port: number };
+  /** Pull sync from EHR FHIR APIs (issue 9 point 4). */
+  sync: SyncConfig;
+}
+
+export interface SyncConfig {
+  /** How often the server pulls from every active EHR Endpoint, in seconds; 0 (the default): never. */
+  intervalSeconds: number;
+  /** Where the private keys that Endpoints name by keyRef are: `<keyRef>.json`, a JWK set. */
+  keysDir: string;
+  /** Most attempts at one request (the first included) when the EHR answers 429 or 5xx or drops the connection. */
+  maxAttempts: number;
+  /** The first retry's backoff ceiling, in ms; it doubles with each retry (full jitter). */
+  retryBaseMs: number;
+  /** The longest wait before a retry, in ms; a Retry-After asking for longer ends the attempts. */
+  retryMaxMs: number;
+  /** Results asked for per page (_count). */
+  pageSize: number;
 }
 
 export interface AuthConfig {
@@ -102,6 +119,14 @@ export function loadConfig(env: Env = process.env): Config {
       enabled: onOff(env, 'MLLP_ENABLED', false, errors),
       host: env.MLLP_HOST?.trim() || '127.0.0.1',
       port: integer(env, 'MLLP_PORT', 2575, 0, 65535, errors),
+    },
+    sync: {
+      intervalSeconds: integer(env, 'SYNC_INTERVAL_SECONDS', 0, 0, 86_400, errors),
+      keysDir: path.resolve(env.SYNC_KEYS_DIR?.trim() || path.join(env.DATA_DIR?.trim() || 'data', 'sync-keys')),
+      maxAttempts: integer(env, 'SYNC_MAX_ATTEMPTS', 5, 1, 20, errors),
+      retryBaseMs: integer(env, 'SYNC_RETRY_BASE_MS', 500, 1, 60_000, errors),
+      retryMaxMs: integer(env, 'SYNC_RETRY_MAX_MS', 30_000, 1, 600_000, errors),
+      pageSize: integer(env, 'SYNC_PAGE_SIZE', 100, 1, 1000, errors),
     },
   };
   if (errors.length > 0) {

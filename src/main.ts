@@ -1,12 +1,14 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildDependencies, createApp, hl7Wiring, serverDispatcher } from './app';
+import { buildDependencies, createApp, hl7Wiring, pullServices, serverDispatcher } from './app';
 import { ConfigError, loadConfig } from './config';
 import { ProfileFileError } from './fhir/conformance/profile-files';
 import { createLogger } from './logger';
 import { StoreUnavailableError } from './store/repository';
 import { MLLP_MAX_MESSAGE_BYTES, mllpHandler } from './sync/hl7v2/hl7-senders';
 import { startMllpListener } from './sync/hl7v2/mllp-listener';
+import { syncPass } from './sync/pull/pull-sync';
+import { startPullScheduler } from './sync/pull/scheduler';
 import { loadSeedTrials, readTrialBundles } from './trial/seed-trials';
 
 async function main(): Promise<void> {
@@ -37,6 +39,12 @@ async function main(): Promise<void> {
     : undefined;
   if (mllp) logger.info({ port: mllp.port, host: config.mllp.host }, 'HL7 v2 MLLP listener started');
 
+  const services = pullServices({ ...deps, config }, config.sync);
+  const pullScheduler = config.sync.intervalSeconds > 0
+    ? startPullScheduler(config.sync.intervalSeconds * 1000, async (signal) => {
+        for (const pass of await syncPass(services, { signal })) logger.info({ endpoint: pass.endpoint, run: pass.result }, 'pull sync run');
+      }, (error) => logger.warn({ err: error }, 'pull sync pass failed'))
+    : undefined;
   const server = createServer(app).listen(config.port, config.host, () => {
     const { port } = server.address() as AddressInfo;
     const store = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
@@ -59,10 +67,13 @@ async function main(): Promise<void> {
       server.closeAllConnections();
     }, config.shutdownTimeoutMs);
     force.unref();
-    // The messages in hand are answered before the store closes.
+    // The messages in hand are answered, and the sync run in progress stops between requests and
+    // records itself, before the store closes.
     const mllpClosed = mllp?.close(config.shutdownTimeoutMs) ?? Promise.resolve();
+    const syncStopped = pullScheduler?.stop();
     server.close(async () => {
       await mllpClosed;
+      await syncStopped;
       // The audit events of the last requests are written before the store closes.
       await deps.security.close();
       await deps.repo.close();

@@ -47,8 +47,32 @@ export function refusalReason(error: OperationOutcomeError): string | undefined 
   return undefined;
 }
 
+/** A code of the results a domain takes in; no system: the code in any system. */
+export interface ResultCode {
+  system?: string;
+  code: string;
+}
+
+/**
+ * The codes of the results the domain takes in for a patient ("Patient/id"), judged as its rules judge
+ * a result sent (a participant's study lab panel); none when it takes none of the patient's results.
+ * What a pull asks an outside system for, so that only what would be kept is fetched.
+ */
+export type ResultPanel = (patient: string, reader: ResourceReader) => Promise<readonly ResultCode[]>;
+
 export class IntakeRegistry {
   private readonly intakes: RequestIntake[] = [];
+  private panel: ResultPanel = async () => [];
+
+  /** Sets what the domain takes in per patient (one domain decides it); none by default. */
+  setResultPanel(panel: ResultPanel): void {
+    this.panel = panel;
+  }
+
+  /** The codes of the results taken in for `patient` (see ResultPanel); `reader` reads as the server does. */
+  resultPanel(patient: string, reader: ResourceReader): Promise<readonly ResultCode[]> {
+    return this.panel(patient, reader);
+  }
 
   register(intake: RequestIntake): void {
     if (this.intakes.some((i) => i.name === intake.name)) throw new Error(`intake ${intake.name} is registered twice`);

@@ -261,6 +261,8 @@ export interface Journal {
   append(stream: string, content: Record<string, unknown>): Promise<JournalEntry>;
   /** The stream's entries in order (none for a stream never appended to). */
   entries(stream: string): Promise<JournalEntry[]>;
+  /** The stream's newest entry, read without the others (state kept as its latest entry: a watermark, a lease). */
+  last(stream: string): Promise<JournalEntry | undefined>;
 }
 
 /** The key of a parameter in the search index: `Observation.code`. */

@@ -10,7 +10,7 @@ import { randomizeRoute } from './operations/randomize';
 import { efficacySummaryRoute } from './operations/efficacy-summary';
 import { participantFlowRoute } from './operations/participant-flow';
 import { safetySummaryRoute } from './operations/safety-summary';
-import { ehrResultGateRule } from './rules/ehr-result-gate';
+import { ehrResultGateRule, participantPanel } from './rules/ehr-result-gate';
 import { enrollmentLifecycleRule } from './rules/enrollment-lifecycle';
 import { infusionChecksRule } from './rules/infusion-checks';
 import { trialProfileRule } from './rules/trial-profiles';
@@ -33,6 +33,7 @@ export function registerTrial(registries: FhirRegistries, options: TrialOptions)
   registries.readMasks.register(blindingMask);
   registries.businessRules.register(infusionChecksRule(registries));
   registries.businessRules.register(ehrResultGateRule(registries, options.isFromOutside));
+  registries.intake.setResultPanel(participantPanel(registries));
   registries.operations.register(eligibilityRoute);
   registries.operations.register(randomizeRoute(registries));
   registries.operations.register(allocationLogRoute);

@@ -33,6 +33,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PROFILE_REFRESH_MS: '-5' })).toThrow(/PROFILE_REFRESH_MS/);
   });
 
+  it('when pull sync is left out or set, then it is off, keys are in DATA_DIR/sync-keys, and a bad value is named', () => {
+    expect(loadConfig({}).sync).toEqual({ intervalSeconds: 0, keysDir: path.resolve('data', 'sync-keys'), maxAttempts: 5, retryBaseMs: 500, retryMaxMs: 30000, pageSize: 100 });
+    expect(loadConfig({ DATA_DIR: '/srv/stroma', SYNC_INTERVAL_SECONDS: '300' }).sync).toMatchObject({ intervalSeconds: 300, keysDir: '/srv/stroma/sync-keys' });
+    expect(loadConfig({ SYNC_KEYS_DIR: '/etc/stroma/keys', SYNC_MAX_ATTEMPTS: '3' }).sync).toMatchObject({ keysDir: '/etc/stroma/keys', maxAttempts: 3 });
+    expect(() => loadConfig({ SYNC_INTERVAL_SECONDS: '-1' })).toThrow(/SYNC_INTERVAL_SECONDS/);
+  });
+
   it('when the host is a wildcard, then the default base URL still names a reachable address', () => {
     expect(loadConfig({ HOST: '0.0.0.0', PORT: '81' }).baseUrl).toBe('http://127.0.0.1:81/fhir');
   });

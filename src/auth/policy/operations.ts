@@ -37,6 +37,9 @@ export const BUILT_IN_OPERATIONS: Readonly<Record<string, OperationRule>> = {
   'safety-summary': { roles: ['admin', 'investigator', 'unblinded', 'registry'], needs: ['r'] },
   'efficacy-summary': { roles: ['admin', 'investigator', 'unblinded', 'registry'], needs: ['r'] },
   'participant-flow': { roles: ['admin', 'investigator', 'unblinded', 'registry'], needs: ['r'] },
+  // $sync-status reports an EHR Endpoint's pull sync (issue 9 point 4): counts, errors and the
+  // participants' watermarks, which the staff who follow the data may see; no key is in it.
+  'sync-status': { roles: ['admin', 'investigator'], needs: ['r'] },
 };
 
 const UNKNOWN_OPERATION: OperationRule = { roles: ['admin'], needs: ['c', 'r', 'u', 'd', 's'] };

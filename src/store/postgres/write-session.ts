@@ -17,6 +17,7 @@ SELECT $1, COALESCE(MAX(seq), 0) + 1, $2::jsonb FROM journal WHERE stream = $1
 RETURNING seq, recorded, content`;
 
 const JOURNAL_SQL = 'SELECT seq, recorded, content FROM journal WHERE stream = $1 ORDER BY seq';
+const JOURNAL_LAST_SQL = 'SELECT seq, recorded, content FROM journal WHERE stream = $1 ORDER BY seq DESC LIMIT 1';
 
 interface JournalRow {
   seq: number;
@@ -75,6 +76,10 @@ export class WriteSession {
         entries: async (stream) => {
           const rows = await (await this.connection()).query<JournalRow>(JOURNAL_SQL, [stream], 'stroma_journal_entries');
           return rows.map(toEntry);
+        },
+        last: async (stream) => {
+          const rows = await (await this.connection()).query<JournalRow>(JOURNAL_LAST_SQL, [stream], 'stroma_journal_last');
+          return rows.length > 0 ? toEntry(rows[0]) : undefined;
         },
       },
     };

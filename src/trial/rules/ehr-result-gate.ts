@@ -1,6 +1,6 @@
 import type { Coding, Extension, Observation, ResearchStudy, ResearchSubject, Resource } from '@medplum/fhirtypes';
 import type { FhirRegistries } from '../../fhir/conformance/registries';
-import { intakeRefusal } from '../../fhir/intake';
+import { intakeRefusal, type ResultCode, type ResultPanel } from '../../fhir/intake';
 import type { BusinessRule } from '../../fhir/validation/business-rules';
 import type { IndexedParameter, ResourceReader } from '../../store/repository';
 import { inPanel, labPanel, type PanelCode } from '../protocol/lab-panel';
@@ -77,6 +77,21 @@ function studiesOf(patient: string, individual: IndexedParameter, tx: ResourceRe
     found.catch(() => known?.delete(patient));
   }
   return found;
+}
+
+/**
+ * The codes this gate keeps for a patient: the lab panels of the studies the patient takes part in
+ * now (none for a non-participant), so a pull asks an EHR only for what the gate would keep.
+ */
+export function participantPanel(registries: FhirRegistries): ResultPanel {
+  const individual = registries.searchParameters.get('ResearchSubject', 'individual') as IndexedParameter;
+  return async (patient, reader) => {
+    const codes = new Map<string, ResultCode>();
+    for (const study of await activeStudies(patient, individual, reader)) {
+      for (const code of await labPanel(study, reader, registries)) codes.set(`${code.system ?? ''}|${code.code}`, code);
+    }
+    return [...codes.values()];
+  };
 }
 
 async function activeStudies(patient: string, individual: IndexedParameter, reader: ResourceReader): Promise<ResearchStudy[]> {
