@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { RequestListener } from 'node:http';
 import { hostname } from 'node:os';
 import path from 'node:path';
@@ -11,7 +12,7 @@ import type { SearchParameterDefinitions } from './fhir/conformance/search-param
 import { dispatch } from './fhir/router/router';
 import { createWriteValidation, type WriteValidation } from './fhir/validation/pipeline';
 import type { FhirRequest, HandlerContext, HandlerResult } from './fhir/types';
-import type { Requester } from './fhir/access';
+import type { AuditEntity, Requester } from './fhir/access';
 import { accessControlledRepository } from './fhir/access-controlled-repository';
 import { createAccessControl } from './auth/policy';
 import { createRequestListener } from './http/request-listener';
@@ -133,16 +134,32 @@ export function serverDispatcher(deps: AppDependencies): (request: FhirRequest) 
  * The FHIR context of a requester the server acts for without an HTTP request (an HL7 v2 sender on
  * MLLP, an EHR pulled from): the same router, validation, store and access policy as a client's.
  */
-export function requesterContext(deps: AppDependencies, requester: Requester): HandlerContext {
+export function requesterContext(deps: AppDependencies, requester: Requester, audit?: AuditedChannel): HandlerContext {
   const base = fhirContext(deps);
   const access = createAccessControl(requester, { registries: deps.registries });
-  return { ...base, access, repo: accessControlledRepository(base.repo, access, []) };
+  const entities: AuditEntity[] = [];
+  let started = new Date().toISOString();
+  // Every committed transaction becomes an audit record with what it read and wrote: the trail of
+  // writes no HTTP request carried (the listener audits HTTP requests). A transaction rolled back (a
+  // refused result, run again without it) leaves none of its own.
+  const committed = () => {
+    deps.security.audit.record({ started, requestId: randomUUID(), requester, ...(audit as AuditedChannel), query: '', status: 200, entities: entities.splice(0) });
+    started = new Date().toISOString();
+  };
+  return { ...base, access, repo: accessControlledRepository(base.repo, access, entities, audit ? committed : undefined) };
+}
+
+/** How the audit trail names what a requester without an HTTP request did (an MLLP message, a pull). */
+export interface AuditedChannel {
+  method: string;
+  path: string;
+  interaction: string;
 }
 
 /** What the HL7 v2 intake (POST /hl7/v2 and the MLLP listener) takes messages in with. */
-export function hl7Wiring(deps: AppDependencies): Hl7Wiring {
+export function hl7Wiring(deps: AppDependencies, audit?: AuditedChannel): Hl7Wiring {
   return {
-    contextFor: (requester) => requesterContext(deps, requester),
+    contextFor: (requester) => requesterContext(deps, requester, audit),
     metrics: deps.metrics,
     logError: (error, message) => deps.logger.error({ err: error }, message),
   };
@@ -154,7 +171,7 @@ export function pullServices(deps: AppDependencies, sync: SyncConfig, overrides:
     store: deps.repo,
     registries: deps.registries,
     metrics: deps.metrics,
-    contextFor: (requester) => requesterContext(deps, requester),
+    contextFor: (requester) => requesterContext(deps, requester, { method: 'GET', path: '/sync/pull', interaction: 'sync' }),
     keys: keysDirResolver(sync.keysDir),
     retry: { maxAttempts: sync.maxAttempts, baseDelayMs: sync.retryBaseMs, maxDelayMs: sync.retryMaxMs },
     hooks: {},

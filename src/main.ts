@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     ? await startMllpListener({
         ...config.mllp,
         maxMessageBytes: MLLP_MAX_MESSAGE_BYTES,
-        handle: mllpHandler(hl7Wiring({ ...deps, config })),
+        handle: mllpHandler(hl7Wiring({ ...deps, config }, { method: 'MLLP', path: `/mllp:${config.mllp.port}`, interaction: 'hl7v2' })),
         onError: (error, message) => logger.warn({ err: error }, message),
       })
     : undefined;

@@ -17,13 +17,22 @@ const MAX_ENTITIES = 1000;
  * The validation pipeline sits below it (it wraps the store this wraps): its rule lookups ("is this
  * patient enrolled?") see the store as it is, whoever asks.
  */
-export function accessControlledRepository(repo: Repository, access: AccessControl, entities: AuditEntity[]): Repository {
+export function accessControlledRepository(
+  repo: Repository,
+  access: AccessControl,
+  entities: AuditEntity[],
+  /** Told after each transaction commits (a requester without an HTTP request audits it there). */
+  onCommit?: () => void,
+): Repository {
   const note: Note = (entity) => {
     if (entities.length < MAX_ENTITIES) entities.push(entity);
   };
   const reader = controlledReader(repo, access, note);
-  const transaction = <T>(fn: (tx: ResourceWriter) => Promise<T>): Promise<T> =>
-    repo.transaction((tx) => fn(controlledWriter(tx, access, note)));
+  const transaction = async <T>(fn: (tx: ResourceWriter) => Promise<T>): Promise<T> => {
+    const result = await repo.transaction((tx) => fn(controlledWriter(tx, access, note)));
+    onCommit?.();
+    return result;
+  };
   const bulkCreate: Repository['bulkCreate'] = () => {
     throw errors.forbidden('Bulk loading is not available through the API');
   };

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { Hl7Message } from '@medplum/core';
 import { Hl7Client } from '@medplum/hl7';
-import type { Bundle, Observation } from '@medplum/fhirtypes';
+import type { AuditEvent, Bundle, Observation } from '@medplum/fhirtypes';
 import request from 'supertest';
 import { hl7Wiring } from '../../src/app';
 import { mllpHandler, MLLP_MAX_MESSAGE_BYTES } from '../../src/sync/hl7v2/hl7-senders';
@@ -198,7 +198,7 @@ describe(`HL7 v2 ORU^R01 intake (${storeName()})`, () => {
     let listener: MllpListener;
     beforeAll(async () => {
       listener = await startMllpListener({
-        host: '127.0.0.1', port: 0, maxMessageBytes: MLLP_MAX_MESSAGE_BYTES, handle: mllpHandler(hl7Wiring(t.deps)), onError: () => undefined,
+        host: '127.0.0.1', port: 0, maxMessageBytes: MLLP_MAX_MESSAGE_BYTES, handle: mllpHandler(hl7Wiring(t.deps, { method: 'MLLP', path: '/mllp:test', interaction: 'hl7v2' })), onError: () => undefined,
       });
     });
     afterAll(() => listener.close(1000));
@@ -216,6 +216,15 @@ describe(`HL7 v2 ORU^R01 intake (${storeName()})`, () => {
       }
       const [hb] = await stored(JGH_SYSTEM, 'MACC-1|718-7');
       expect([hb.meta?.source, hb.meta?.versionId, hb.subject?.reference]).toEqual(['https://stroma-fhir.org/fhir/client/hl7v2-JGH', '1', participant]);
+    });
+
+    it('when a message over MLLP stores results, then the audit trail records the facility and what it wrote', async () => {
+      await t.deps.security.audit.flush();
+      const res = await request(t.app).get('/fhir/AuditEvent?altid=hl7v2-JGH&subtype=hl7v2').set(admin).expect(200);
+      const events = ((res.body as Bundle).entry ?? []).map((e) => e.resource as AuditEvent);
+      expect(events.length).toBeGreaterThan(0);
+      const written = events.flatMap((e) => (e.entity ?? []).map((x) => x.what?.reference ?? ''));
+      expect(written).toContainEqual(expect.stringMatching(/^Observation\//));
     });
 
     it('when a frame is not HL7 and two messages come in one write, then each gets its ACK, in order, on the same connection', async () => {

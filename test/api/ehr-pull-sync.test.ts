@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Bundle, Endpoint, Observation, Parameters, ParametersParameter } from '@medplum/fhirtypes';
+import type { AuditEvent, Bundle, Endpoint, Observation, Parameters, ParametersParameter } from '@medplum/fhirtypes';
 import request from 'supertest';
 import { pullServices } from '../../src/app';
 import { syncCommand } from '../../src/cli/sync';
@@ -228,6 +228,13 @@ describe(`EHR pull sync (${storeName()})`, () => {
     expect(metrics.text).toMatch(new RegExp(`stroma_sync_lag_seconds\\{endpoint="${endpointId}"\\} \\d+`));
     expect(metrics.text).toMatch(new RegExp(`stroma_sync_runs_total\\{endpoint="${endpointId}",outcome="failed"\\} 2`));
     expect(metrics.text).toMatch(/stroma_ehr_results_refused_total\{channel="fhir-pull",reason="outside-panel"\} 1/);
+  });
+
+  it('when runs stored results, then the audit trail records the Endpoint as the writer and the Observations written', async () => {
+    await t.deps.security.audit.flush();
+    const res = await request(t.app).get(`/fhir/AuditEvent?altid=Endpoint/${endpointId}&subtype=sync`).set(admin).expect(200);
+    const written = ((res.body as Bundle).entry ?? []).flatMap((e) => ((e.resource as AuditEvent).entity ?? []).map((x) => x.what?.reference ?? ''));
+    expect(written).toContainEqual(expect.stringMatching(/^Observation\//));
   });
 
   it('when another run holds the Endpoint, then a pass leaves it alone', async () => {
