@@ -6,7 +6,8 @@
  * - FHIR: an `ehr` client POSTs batch Bundles of 100 Observations (patients by MRN, results by the
  *   lab's accession number), BENCH_CONCURRENCY at a time, BENCH_FHIR_RESULTS results in all;
  * - HL7 v2: a laboratory sends ORU^R01 messages of 10 OBX over one MLLP connection with
- *   node-hl7-client, BENCH_HL7_RESULTS results in all, each message answered before the next;
+ *   node-hl7-client, BENCH_HL7_RESULTS results in all: once in HL7's original mode (each message
+ *   sent after the previous one's ACK), once sent ahead without waiting (pipelined);
  * and prints the results stored per second of each path against the target (2,000/s) and, as a ratio,
  * against the named baseline measured in the same run: the same results written by an admin as
  * transaction Bundles of 100 with the patient already a reference (the plain write path, no intake).
@@ -23,6 +24,7 @@ import { Cleanup } from './lib/cleanup';
 import { cpuMeter } from './lib/cpu';
 import { participantsBundle } from './lib/ingest-data';
 import { ehrBatch, plainTransaction, timeBundles, type IngestRun } from './lib/ingest-fhir';
+import { timeMllp } from './lib/ingest-hl7';
 import { freePort } from './lib/net';
 import { cpuText } from './lib/report';
 import { log, logStart, positiveInt, runBench } from './lib/run';
@@ -61,7 +63,10 @@ async function main(): Promise<number> {
   await timeBundles('warm-up', server.origin, ehr, { first: 10_000_000, bundles: 4, size: BUNDLE, concurrency, make: ehrBatch(patients) });
   await measure(() => timeBundles('baseline: admin transactions, patients by reference', server.origin, admin, { first: 20_000_000, bundles, size: BUNDLE, concurrency, make: plainTransaction(patientIds) }));
   await measure(() => timeBundles('FHIR: ehr batches of 100', server.origin, ehr, { first: 0, bundles, size: BUNDLE, concurrency, make: ehrBatch(patients) }));
-  void hl7Results;
+  const messages = Math.ceil(hl7Results / 10);
+  await timeMllp('warm-up', mllpPort, { first: 10_000_000, messages: 20, patients, pipelined: false });
+  await measure(() => timeMllp('HL7 v2: ORU^R01 of 10 OBX over one MLLP connection, each after the last ACK', mllpPort, { first: 0, messages, patients, pipelined: false }));
+  await measure(() => timeMllp('HL7 v2: the same, sent ahead without waiting for ACKs', mllpPort, { first: 20_000_000, messages, patients, pipelined: true }));
 
   const baseline = runs[0].run.perSecond;
   process.stdout.write(`\n## bench:ingest — ${new Date().toISOString()}\n\n${machine}\n${description}\n\n`);

@@ -7,7 +7,9 @@ import type { Bundle, BundleEntry, Observation } from '@medplum/fhirtypes';
  * (HL7 v2 ORU^R01, ten OBX per message).
  */
 
-export const MRN_SYSTEM = 'http://bench-hospital.example.org/mrn';
+/** The hospital's assigning authority, by OID: PID-3.4 `&<OID>&ISO` names this system. */
+export const MRN_OID = '2.16.840.1.113883.3.9999.2';
+export const MRN_SYSTEM = `urn:oid:${MRN_OID}`;
 export const ACCESSION_SYSTEM = 'urn:oid:2.16.840.1.113883.3.9999.1';
 
 /** Panel labs (DOMAIN.md's table): LOINC code, UCUM unit, the HL7 v2 spelling of the unit, a typical range. */
@@ -17,7 +19,7 @@ export const LABS = [
   { code: '751-8', name: 'Neutrophils', unit: '10*9/L', hl7Unit: '10^9/L', low: 1.2, high: 7.5 },
   { code: '4537-7', name: 'ESR', unit: 'mm/h', hl7Unit: 'mm/hr', low: 2, high: 60 },
   { code: '1742-6', name: 'ALT', unit: 'U/L', hl7Unit: 'U/L', low: 5, high: 80 },
-  { code: '1920-8', name: 'AST', unit: 'U/L', hl7Unit: 'IU/L', low: 5, high: 80 },
+  { code: '1920-8', name: 'AST', unit: 'U/L', hl7Unit: 'U/L', low: 5, high: 80 },
   { code: '1975-2', name: 'Bilirubin', unit: 'mg/dL', hl7Unit: 'mg/dl', low: 0.2, high: 2 },
   { code: '62238-1', name: 'eGFR', unit: 'mL/min/{1.73_m2}', hl7Unit: 'mL/min/1.73m2', low: 40, high: 120 },
 ] as const;
@@ -78,4 +80,26 @@ export function pushBundle(from: number, size: number, patients: number): Bundle
   const entry: BundleEntry[] = [];
   for (let n = from; n < from + size; n++) entry.push({ resource: pushedResult(n, patients), request: { method: 'POST', url: 'Observation' } });
   return { resourceType: 'Bundle', type: 'batch', entry };
+}
+
+const hl7Time = (iso: string): string => iso.slice(0, 19).replace(/[-:T]/g, '') + '+0000';
+
+/**
+ * The message carrying results [10m, 10m + 10): one patient's ORU^R01 from the laboratory (facility
+ * by OID), ten OBX in LOINC with the units as labs spell them (`g/dl`, `10^9/L` escaped, `mm/hr`).
+ */
+export function oruMessage(m: number, patients: number): string {
+  const first = resultFacts(m * 10, patients);
+  const obx: string[] = [];
+  for (let k = 0; k < 10; k++) {
+    const { lab, value, effective } = resultFacts(m * 10 + k, patients);
+    const unit = lab.hl7Unit.replace('^', '\\S\\');
+    obx.push(`OBX|${k + 1}|NM|${lab.code}^${lab.name}^LN|${k}|${value}|${unit}|${lab.low}-${lab.high}|N|||F|||${hl7Time(effective)}`);
+  }
+  return [
+    `MSH|^~\\&|LIS|BENCHLAB^2.16.840.1.113883.3.9999.3^ISO|STROMA|STROMA|${hl7Time(first.effective)}||ORU^R01^ORU_R01|BENCH-${m}|P|2.5.1`,
+    `PID|1||${mrnOf(first.patient)}^^^BENCH&${MRN_OID}&ISO^MR||Bench${first.patient}^Test`,
+    `OBR|1|ORD-${m}|FIL-${m}|PANEL^Bench panel^L|||${hl7Time(first.effective)}`,
+    ...obx,
+  ].join('\r');
 }

@@ -19,7 +19,9 @@ export interface RequestIntake {
   /**
    * The request to route in place of `request`, or `request` itself. Must be idempotent: a prepared
    * request is prepared again as it is dispatched. `reader` is the store as the server reads it (in a
-   * transaction, the transaction); `bundle` holds the entries of the Bundle the request is one of.
+   * transaction, the transaction), with small lookups remembered as the write rules' are (what other
+   * server processes wrote counts within LOOKUP_CACHE_MS); `bundle` holds the entries of the Bundle
+   * the request is one of.
    * Throws OperationOutcomeError to refuse the request.
    */
   prepare(request: FhirRequest, reader: ResourceReader, bundle?: readonly BundleEntry[]): Promise<FhirRequest>;
@@ -85,7 +87,7 @@ export class IntakeRegistry {
     let prepared = request;
     for (const intake of this.intakes) {
       if (!intake.appliesTo(ctx.access.requester)) continue;
-      prepared = await intake.prepare(prepared, serverReaderOf(ctx.tx ?? ctx.repo), bundle);
+      prepared = await intake.prepare(prepared, ctx.validation.lookups(serverReaderOf(ctx.tx ?? ctx.repo)), bundle);
     }
     return prepared;
   }

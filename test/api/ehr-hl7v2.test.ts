@@ -87,13 +87,13 @@ describe(`HL7 v2 ORU^R01 intake (${storeName()})`, () => {
     expect(ackOf(res.body as string)).toEqual({ code: 'AA', controlId: 'JGH-1', errors: [] });
     const units: Record<string, string> = { '718-7': 'g/dL', '777-3': '10*9/L', '751-8': '10*9/L', '4537-7': 'mm/h', '1742-6': 'U/L' };
     for (const [code, unit] of Object.entries(units)) {
-      const [obs] = await stored(JGH_SYSTEM, `ACC-1|${code}`);
+      const [obs] = await stored(JGH_SYSTEM, `ACC-1^${code}`);
       expect(obs.subject?.reference).toBe(participant);
       expect(obs.code.coding?.[0]).toEqual({ system: 'http://loinc.org', code });
       expect(obs.valueQuantity?.code).toBe(unit);
       expect(obs.meta?.source).toMatch(/^https:\/\/stroma-fhir\.org\/fhir\/client\/ehr-/);
     }
-    const [hb] = await stored(JGH_SYSTEM, 'ACC-1|718-7');
+    const [hb] = await stored(JGH_SYSTEM, 'ACC-1^718-7');
     expect(hb).toMatchObject({ status: 'final', effectiveDateTime: '2024-03-01T08:30:00-05:00', interpretation: [{ coding: [{ code: 'N' }] }] });
     const [entry] = await journal('hl7v2/JGH/JGH-1');
     expect(entry.content).toMatchObject({ raw: loincCbc('JGH-1', 'ACC-1'), ack: res.body, ackCode: 'AA', channel: 'hl7v2-http' });
@@ -104,11 +104,11 @@ describe(`HL7 v2 ORU^R01 intake (${storeName()})`, () => {
     const ack = ackOf(res.body as string);
     expect(ack.code).toBe('AE');
     expect(ack.errors).toEqual([{ where: 'OBX^2^3', code: '103' }, { where: 'OBX^4^3', code: '103' }]);
-    const [hb] = await stored('https://stroma-fhir.org/fhir/hl7v2/facility/CHUM', 'F-1|HGB');
+    const [hb] = await stored('https://stroma-fhir.org/fhir/hl7v2/facility/CHUM', 'F-1^HGB');
     expect(hb.code.coding).toEqual([{ system: 'http://loinc.org', code: '718-7' }, { system: CHUM_CODES, code: 'HGB', display: 'Hemoglobine' }]);
     expect(hb.valueQuantity).toMatchObject({ value: 118, code: 'g/L' });
-    expect(await stored('https://stroma-fhir.org/fhir/hl7v2/facility/CHUM', 'F-1|VS')).toHaveLength(1);
-    expect(await stored('https://stroma-fhir.org/fhir/hl7v2/facility/CHUM', 'F-1|GLU')).toHaveLength(0);
+    expect(await stored('https://stroma-fhir.org/fhir/hl7v2/facility/CHUM', 'F-1^VS')).toHaveLength(1);
+    expect(await stored('https://stroma-fhir.org/fhir/hl7v2/facility/CHUM', 'F-1^GLU')).toHaveLength(0);
     const [entry] = await journal('hl7v2/CHUM/CHUM-1');
     expect((entry.content.results as { refused?: string }[]).map((r) => r.refused)).toEqual([undefined, 'outside-panel', undefined, 'unmapped-code']);
   });
@@ -118,7 +118,7 @@ describe(`HL7 v2 ORU^R01 intake (${storeName()})`, () => {
     expect(ackOf(first.body as string).code).toBe('AA');
     const corrected = await post(t.app, ehr, muhcPlatelets('MUHC-2', 160, 'C')).expect(200);
     expect(ackOf(corrected.body as string).code).toBe('AA');
-    const [obs] = await stored('https://stroma-fhir.org/fhir/hl7v2/facility/MUHC', 'M-ACC-1|777-3');
+    const [obs] = await stored('https://stroma-fhir.org/fhir/hl7v2/facility/MUHC', 'M-ACC-1^777-3');
     expect(obs).toMatchObject({ status: 'corrected', valueQuantity: { value: 160 }, subject: { reference: participant } });
     const history = await request(t.app).get(`/fhir/Observation/${obs.id}/_history`).set(admin).expect(200);
     expect((history.body as Bundle).entry?.map((e) => [(e.resource as Observation).status, (e.resource as Observation).valueQuantity?.value])).toEqual([['corrected', 160], ['preliminary', 140]]);
@@ -129,7 +129,7 @@ describe(`HL7 v2 ORU^R01 intake (${storeName()})`, () => {
     const first = await post(t.app, ehr, message).expect(200);
     const again = await post(t.app, ehr, message.replace('|12.5|', '|13.5|')).expect(200);
     expect(again.body).toBe(first.body);
-    const [hb] = await stored(JGH_SYSTEM, 'ACC-2|718-7');
+    const [hb] = await stored(JGH_SYSTEM, 'ACC-2^718-7');
     expect([hb.meta?.versionId, hb.valueQuantity?.value]).toEqual(['1', 12.5]);
     const entries = await journal('hl7v2/JGH/JGH-2');
     expect(entries.map((e) => e.content.replayOf)).toEqual([undefined, entries[0].seq]);
@@ -141,7 +141,7 @@ describe(`HL7 v2 ORU^R01 intake (${storeName()})`, () => {
     const [one, two] = await Promise.all([post(t.app, ehr, message).expect(200), post(t.app, ehr, message).expect(200)]);
     expect(one.body).toBe(two.body);
     expect(ackOf(one.body as string).code).toBe('AA');
-    const [hb] = await stored(JGH_SYSTEM, 'ACC-7|718-7');
+    const [hb] = await stored(JGH_SYSTEM, 'ACC-7^718-7');
     expect(hb.meta?.versionId).toBe('1');
     expect((await journal('hl7v2/JGH/JGH-7')).filter((e) => e.content.replayOf === undefined)).toHaveLength(1);
   });
@@ -151,14 +151,14 @@ describe(`HL7 v2 ORU^R01 intake (${storeName()})`, () => {
     const ack = ackOf((await post(t.app, ehr, message).expect(200)).body as string);
     expect(ack.code).toBe('AE');
     expect(ack.errors).toEqual(Array(5).fill({ where: 'PID^1^3', code: '204' }));
-    expect(await stored(JGH_SYSTEM, 'ACC-3|718-7')).toHaveLength(0);
+    expect(await stored(JGH_SYSTEM, 'ACC-3^718-7')).toHaveLength(0);
   });
 
   it('when PID-3 names an assigning authority no NamingSystem knows, then AE on PID-3 and nothing stored', async () => {
     const message = localPanel('CHUM-2', 'F-2').replace('P-100^^^CHUM^MR', 'P-100^^^ELSEWHERE^MR');
     const ack = ackOf((await post(t.app, ehr, message).expect(200)).body as string);
     expect([ack.code, ack.errors[0]]).toEqual(['AE', { where: 'PID^1^3', code: '204' }]);
-    expect(await stored('https://stroma-fhir.org/fhir/hl7v2/facility/CHUM', 'F-2|HGB')).toHaveLength(0);
+    expect(await stored('https://stroma-fhir.org/fhir/hl7v2/facility/CHUM', 'F-2^HGB')).toHaveLength(0);
   });
 
   it('when a message is malformed or not an ORU^R01, then AR, and the raw text is kept', async () => {
@@ -190,7 +190,7 @@ describe(`HL7 v2 ORU^R01 intake (${storeName()})`, () => {
 
   it('when an admin posts a message, then it is taken in as the facility, through the same rules as an EHR', async () => {
     expect(ackOf((await post(t.app, admin, muhcPlatelets('MUHC-A1', 200, 'F').replace('M-ACC-1', 'M-ACC-2')).expect(200)).body as string).code).toBe('AA');
-    const [obs] = await stored('https://stroma-fhir.org/fhir/hl7v2/facility/MUHC', 'M-ACC-2|777-3');
+    const [obs] = await stored('https://stroma-fhir.org/fhir/hl7v2/facility/MUHC', 'M-ACC-2^777-3');
     expect([obs.meta?.source, obs.subject?.reference]).toEqual(['https://stroma-fhir.org/fhir/client/hl7v2-MUHC', participant]);
   });
 
@@ -214,7 +214,7 @@ describe(`HL7 v2 ORU^R01 intake (${storeName()})`, () => {
       } finally {
         await client.close();
       }
-      const [hb] = await stored(JGH_SYSTEM, 'MACC-1|718-7');
+      const [hb] = await stored(JGH_SYSTEM, 'MACC-1^718-7');
       expect([hb.meta?.source, hb.meta?.versionId, hb.subject?.reference]).toEqual(['https://stroma-fhir.org/fhir/client/hl7v2-JGH', '1', participant]);
     });
 

@@ -1,5 +1,5 @@
 import type { Resource } from '@medplum/fhirtypes';
-import type { ResourceWriter, StoredVersion, WriteMethod } from '../../store/repository';
+import type { ResourceReader, ResourceWriter, StoredVersion, WriteMethod } from '../../store/repository';
 
 /** What a business rule knows of the write it judges. */
 export interface WriteContext {
@@ -8,6 +8,12 @@ export interface WriteContext {
   previous?: StoredVersion;
   /** The write's transaction: reads see its earlier writes; a rule may lock (tx.lock) to serialize writers. */
   tx: ResourceWriter;
+  /**
+   * Reads for checks that may be a few seconds behind other server processes (LOOKUP_CACHE_MS) and
+   * never force the transaction's buffered writes out: answered from memory when asked before, and
+   * forgotten as soon as this process writes the type read. What it returns must not be changed.
+   */
+  lookup: ResourceReader;
 }
 
 /**

@@ -1,15 +1,19 @@
-import type { ResourceReader, SearchQuery } from '../../store/repository';
+import type { ResourceReader, SearchQuery, SearchResult, StoredVersion } from '../../store/repository';
 
 interface Answer {
-  exists: boolean;
+  value: unknown;
   /** The generation of the searched type it was asked in. */
   generation: number;
   askedAt: number;
 }
 
+/** Searches remembered only when they found at most this many resources (a participant's few studies). */
+const MAX_REMEMBERED_MATCHES = 20;
+
 /**
- * Existence questions that select a write's profiles ("is this patient enrolled?"), remembered
- * across transactions. Asking the database before each lab result put a second round trip on
+ * Existence questions that select a write's profiles ("is this patient enrolled?"), and the small
+ * searches and reads of the rules that judge writes (a hospital result's patient and studies), remembered
+ * across transactions. What it hands out is shared: callers must not change it. Asking the database before each lab result put a second round trip on
  * every create: about a quarter of the create throughput at 16 clients (bench/RESULTS.md).
  *
  * An answer is about the type searched. It is forgotten as soon as a transaction of this process
@@ -30,11 +34,13 @@ export class LookupCache {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** `reader` with exists() answered from memory when it may be. */
+  /** `reader` with exists(), small searches and reads answered from memory when they may be. */
   reader(reader: ResourceReader): ResourceReader {
     if (this.ttlMs <= 0) return reader;
     return Object.assign(Object.create(reader) as ResourceReader, {
-      exists: (query: SearchQuery) => (cacheable(query) ? this.exists(reader, query) : reader.exists(query)),
+      exists: (query: SearchQuery) => (cacheable(query) ? this.answer(query.resourceType, `exists ${queryKey(query)}`, () => reader.exists(query)) : reader.exists(query)),
+      search: (query: SearchQuery) => (cacheable(query) && query.total === 'none' ? this.search(reader, query) : reader.search(query)),
+      read: (resourceType: string, id: string) => this.answer(resourceType, `read ${resourceType}/${id}`, () => reader.read(resourceType, id)),
     });
   }
 
@@ -52,18 +58,23 @@ export class LookupCache {
     else this.openWriters.delete(resourceType);
   }
 
-  private async exists(reader: ResourceReader, query: SearchQuery): Promise<boolean> {
-    const type = query.resourceType;
-    const key = queryKey(query);
+  private async search(reader: ResourceReader, query: SearchQuery): Promise<SearchResult> {
+    const found = await this.answer(query.resourceType, `search ${queryKey(query)}`, () => reader.search(query), (r) => r.resources.length <= MAX_REMEMBERED_MATCHES && !r.nextCursor);
+    return { ...found };
+  }
+
+  private async answer<T extends boolean | SearchResult | StoredVersion | undefined>(
+    type: string, key: string, ask: () => Promise<T>, keep: (value: T) => boolean = () => true,
+  ): Promise<T> {
     const known = this.answers.get(key);
     if (known && known.generation === this.generation(type) && this.now() - known.askedAt < this.ttlMs) {
-      return known.exists;
+      return known.value as T;
     }
     const generation = this.generation(type);
     const askedAt = this.now();
-    const exists = await reader.exists(query);
-    if (generation === this.generation(type) && !this.openWriters.has(type)) this.remember(key, { exists, generation, askedAt });
-    return exists;
+    const value = await ask();
+    if (generation === this.generation(type) && !this.openWriters.has(type) && keep(value)) this.remember(key, { value, generation, askedAt });
+    return value;
   }
 
   private remember(key: string, answer: Answer): void {

@@ -22,6 +22,8 @@ export interface WriteValidation {
   check(resource: Resource, reader: ResourceReader, method: WriteMethod, profiles?: readonly string[]): Promise<ValidationIssue[]>;
   /** The repository with every write of every transaction validated first; an invalid one throws 422. */
   guard(repo: Repository): Repository;
+  /** `reader` with small lookups remembered across transactions, as the rules' are (see LookupCache). */
+  lookups(reader: ResourceReader): ResourceReader;
 }
 
 export interface WriteValidationOptions {
@@ -61,7 +63,7 @@ export function createWriteValidation(
     const write = async (resource: Resource, method: WriteMethod, previous?: StoredVersion) => {
       const profiles = await selectedProfiles(resource, lookup, method);
       assertValid(validator.validate(resource, { profiles }), resource);
-      const judged = await businessRules.apply(resource, { method, previous, tx });
+      const judged = await businessRules.apply(resource, { method, previous, tx, lookup });
       // What the server adds (a business rule's link, the sender's stamp) can make a resent resource
       // equal to the stored one only now: then, as writeNextVersion does before, no new version.
       if (previous?.resource && !previous.deleted && unchangedBy(previous.resource, judged)) return previous;
@@ -111,7 +113,7 @@ export function createWriteValidation(
     return Object.assign(Object.create(repo) as Repository, { transaction });
   };
 
-  return { validator, check, guard };
+  return { validator, check, guard, lookups: (reader) => cache.reader(reader) };
 }
 
 interface CheckedWrite {

@@ -57,7 +57,8 @@ function negates(index: IndexType, filter: SearchFilter): boolean {
 
 /** An index row (alias `i`) matches one of the filter's values. */
 function anyValueMatches(index: IndexType, filter: SearchFilter, params: SqlParams, ctx: QueryContext): string {
-  return `(${filter.values.map((v) => index.match(filter, v, params, ctx)).join(' OR ')})`;
+  const together = index.matchAny?.(filter, params, ctx);
+  return together ?? `(${filter.values.map((v) => index.match(filter, v, params, ctx)).join(' OR ')})`;
 }
 
 /**

@@ -96,7 +96,8 @@ async function takeResults(oru: OruMessage, raw: string, received: string, sende
 
 /** The message's patient identifier and, when some code is local, the facility's ConceptMap. */
 async function messageFacts(oru: OruMessage, ctx: HandlerContext, facility: string): Promise<MessageFacts> {
-  const reader = serverReaderOf(ctx.repo);
+  // NamingSystems and ConceptMaps change rarely: remembered across messages as the write rules' lookups are.
+  const reader = ctx.validation.lookups(serverReaderOf(ctx.repo));
   const param = (type: string, code: string) => ctx.registries.searchParameters.get(type, code) as IndexedParameter;
   const local = oru.results.some((r) => component(r.obx, 3, 3) !== 'LN');
   return {

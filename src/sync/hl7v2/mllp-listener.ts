@@ -1,10 +1,12 @@
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { frame, MllpDecoder, type MllpFrame } from './mllp-framing';
+import { MessageLanes } from './message-lanes';
 
 /**
  * The MLLP listener: a TCP server that answers each framed message with the ACK `handle` gives, in
- * the order the messages came on their connection.
+ * the order the messages came on their connection (a sender sending ahead has its messages about
+ * different patients taken in side by side: see MessageLanes).
  *
  * Written on node:net rather than @medplum/hl7's Hl7Server (4.5), which parses on its own terms: it
  * listens on every interface (its start() takes no host, and Stroma's listener must stay on loopback
@@ -39,14 +41,17 @@ interface Connection {
   decoder: MllpDecoder;
   /** Messages received and not yet answered. */
   pending: number;
-  chain: Promise<void>;
+  lanes: MessageLanes;
 }
+
+/** Messages one connection may have in hand before it is read no further (a sender far ahead waits in TCP). */
+const MAX_IN_HAND = 16;
 
 export async function startMllpListener(options: MllpListenerOptions): Promise<MllpListener> {
   const connections = new Set<Connection>();
   let closing = false;
   const server = net.createServer((socket) => {
-    const connection: Connection = { socket, decoder: new MllpDecoder(options.maxMessageBytes), pending: 0, chain: Promise.resolve() };
+    const connection: Connection = { socket, decoder: new MllpDecoder(options.maxMessageBytes), pending: 0, lanes: new MessageLanes() };
     connections.add(connection);
     socket.on('data', (data: Buffer) => {
       for (const message of connection.decoder.push(data)) answer(connection, message);
@@ -57,18 +62,20 @@ export async function startMllpListener(options: MllpListenerOptions): Promise<M
 
   const answer = (connection: Connection, message: MllpFrame): void => {
     connection.pending++;
-    connection.chain = connection.chain.then(async () => {
-      try {
-        const ack = await options.handle(message);
-        if (connection.socket.writable) connection.socket.write(frame(ack));
-      } catch (error) {
+    if (connection.pending >= MAX_IN_HAND) connection.socket.pause();
+    const send = (ack: string) => {
+      if (connection.socket.writable) connection.socket.write(frame(ack));
+    };
+    void connection.lanes.take(message.text, () => options.handle(message), send)
+      .catch((error: unknown) => {
         options.onError(error, 'MLLP message not answered: the connection is closed');
         connection.socket.destroy();
-      } finally {
+      })
+      .finally(() => {
         connection.pending--;
+        if (connection.pending < MAX_IN_HAND) connection.socket.resume();
         if (closing && isIdle(connection)) connection.socket.end();
-      }
-    });
+      });
   };
 
   await new Promise<void>((resolve, reject) => {

@@ -38,7 +38,8 @@ export function facilitySystem(oru: OruMessage): string {
 /** The identity of a result: with the facility, the same order, code and sub-id are the same result. */
 export function resultIdentifier(oru: OruMessage, result: LabResult): { system: string; value: string } {
   const parts = [result.orderNumber, result.code.code, ...(result.subId ? [result.subId] : [])];
-  return { system: facilitySystem(oru), value: parts.join('|') };
+  // Joined by HL7's component separator: a '|' in a token's value would have to be escaped in every search.
+  return { system: facilitySystem(oru), value: parts.join('^') };
 }
 
 export function observationOf(result: LabResult, code: CodeableConcept, subject: Identifier, identifier: Identifier): Observation {

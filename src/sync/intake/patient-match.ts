@@ -32,32 +32,8 @@ export async function patientsWith(identifiers: readonly Identifier[], param: In
   return new Set(found.resources.map((p) => p.id as string));
 }
 
-/**
- * Matches found in a transaction, kept to its end: a Bundle of a hundred results about a few patients
- * searches a few times. Outside a transaction nothing is kept (the store could change between requests).
- */
-const matched = new WeakMap<ResourceReader, Map<string, Promise<string>>>();
-
 /** "Patient/id" of the one Patient carrying one of `identifiers`; refuses none and several. */
-export function matchPatient(
-  identifiers: readonly Identifier[],
-  param: IndexedParameter,
-  reader: ResourceReader,
-  expression: string,
-): Promise<string> {
-  if (!('readForUpdate' in reader)) return findPatient(identifiers, param, reader, expression);
-  let known = matched.get(reader);
-  if (!known) matched.set(reader, (known = new Map()));
-  const key = `${expression} ${identifiers.filter(usable).map(tokenOf).join(' ')}`;
-  let found = known.get(key);
-  if (!found) {
-    found = findPatient(identifiers, param, reader, expression);
-    known.set(key, found);
-  }
-  return found;
-}
-
-async function findPatient(
+export async function matchPatient(
   identifiers: readonly Identifier[],
   param: IndexedParameter,
   reader: ResourceReader,

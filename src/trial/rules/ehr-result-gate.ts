@@ -33,14 +33,16 @@ export function ehrResultGateRule(registries: FhirRegistries, isFromOutside: (re
   return {
     name: 'ehr-result-gate',
     types: ['Observation'],
-    async apply(resource, { tx, previous }) {
+    async apply(resource, { lookup, previous }) {
       const observation = resource as Observation;
       if (!isFromOutside(observation)) return resource;
       if (observation.status === 'entered-in-error' && previous?.resource) return resource;
       const patient = observation.subject?.reference ?? '';
       // Through lookup: reading through the writer would send a Bundle's buffered writes out one by
-      // one. It may miss a ResearchSubject this very transaction wrote last, which no EHR writes.
-      const studies = await studiesOf(patient, individual, tx.lookup, registries);
+      // one, and a lab sends many results about the same few participants. A ResearchSubject written
+      // through another server process counts within LOOKUP_CACHE_MS, and this transaction's own last
+      // writes may not be seen (no EHR writes ResearchSubjects).
+      const studies = await studiesOf(patient, individual, lookup, registries);
       if (studies.length === 0) {
         throw intakeRefusal(NOT_A_PARTICIPANT, `${patient || 'The subject'} takes part in no study now: no ResearchSubject of theirs is active`, 'Observation.subject');
       }

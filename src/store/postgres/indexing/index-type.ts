@@ -35,6 +35,11 @@ export interface IndexType {
   extract(values: TypedValue[], ctx: QueryContext): unknown[][];
   /** SQL condition over alias `i` matching one value; throws InvalidSearchError for a malformed one. */
   match(filter: SearchFilter, value: SearchValue, params: SqlParams, ctx: QueryContext): string;
+  /**
+   * SQL condition matching any of the filter's values, when the type can say it better than their
+   * matches ORed (one index condition for many codes); undefined: OR the matches.
+   */
+  matchAny?(filter: SearchFilter, params: SqlParams, ctx: QueryContext): string | undefined;
   /** FHIR types (lower case) this type never makes rows from, so branches yielding only them add nothing. */
   unindexedTypes?: readonly string[];
   /** Modifiers meaning "no row matches" (like :not), evaluated as NOT EXISTS. */

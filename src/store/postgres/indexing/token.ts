@@ -1,7 +1,7 @@
 import type { TypedValue } from '@medplum/core';
-import { InvalidSearchError } from '../../repository';
+import { InvalidSearchError, type SearchFilter, type SearchValue } from '../../repository';
 import type { SqlParams } from '../sql-params';
-import type { IndexType } from './index-type';
+import type { IndexType, QueryContext } from './index-type';
 
 interface Coding {
   system?: string;
@@ -28,6 +28,7 @@ export const tokenIndex: IndexType = {
   extract(values) {
     return values.flatMap(tokenRows);
   },
+  matchAny: (filter, params, ctx) => tokenMatchAny(filter, params, ctx),
   match(filter, { value }, params) {
     if (filter.modifier === 'text') {
       return `lower(i.text_value) LIKE ${params.add(`${value.toLowerCase()}%`)}`;
@@ -53,6 +54,28 @@ export const tokenIndex: IndexType = {
     return `(i.system = ${params.add(system)} AND i.code = ${params.add(code)})`;
   },
 };
+
+/**
+ * Several `system|code` values of one system (a Bundle's upserts keyed by identifier, a panel of
+ * codes) as one `code = ANY(...)` condition: ORed pairs let the planner scan every row of the system,
+ * since the index leads with the code. Values of other shapes are matched one by one as usual.
+ */
+function tokenMatchAny(filter: SearchFilter, params: SqlParams, ctx: QueryContext): string | undefined {
+  if (filter.modifier || filter.values.length < 2) return undefined;
+  const bySystem = new Map<string, string[]>();
+  const others: SearchValue[] = [];
+  for (const v of filter.values) {
+    const bar = v.value.indexOf('|');
+    const system = bar > 0 ? v.value.slice(0, bar) : '';
+    const code = bar > 0 ? v.value.slice(bar + 1) : '';
+    if (system && code) bySystem.set(system, [...(bySystem.get(system) ?? []), code]);
+    else others.push(v);
+  }
+  if (![...bySystem.values()].some((codes) => codes.length > 1)) return undefined;
+  const grouped = [...bySystem].map(([system, codes]) => `(i.code = ANY(${params.add(codes)}::text[]) AND i.system = ${params.add(system)})`);
+  const single = others.map((v) => tokenIndex.match(filter, v, params, ctx));
+  return `(${[...grouped, ...single].join(' OR ')})`;
+}
 
 /**
  * `identifier:of-type=system|code|value` (R4 search page): an identifier whose type has the coding

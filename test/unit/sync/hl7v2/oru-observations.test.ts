@@ -11,10 +11,10 @@ describe('ORU^R01 results as Observations', () => {
     const oru = message('JGH^2.16.840.1.113883.3.1^ISO', 'OBR|1|P-1|ACC-9|CBC|||20240301083000-0500', 'OBX|1|NM|718-7^Hb^LN|2|12.5|g/dl|||||F');
     const [planned] = planResults(oru, { subject });
     if (!('request' in planned)) throw new Error('refused');
-    expect(planned.request).toMatchObject({ method: 'PUT', path: 'Observation', query: [['identifier', 'urn:oid:2.16.840.1.113883.3.1|ACC-9|718-7|2']] });
+    expect(planned.request).toMatchObject({ method: 'PUT', path: 'Observation', query: [['identifier', 'urn:oid:2.16.840.1.113883.3.1|ACC-9^718-7^2']] });
     expect(planned.request.body).toEqual({
       resourceType: 'Observation',
-      identifier: [{ system: 'urn:oid:2.16.840.1.113883.3.1', value: 'ACC-9|718-7|2' }],
+      identifier: [{ system: 'urn:oid:2.16.840.1.113883.3.1', value: 'ACC-9^718-7^2' }],
       status: 'final',
       category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' }] }],
       code: { coding: [{ system: 'http://loinc.org', code: '718-7' }], text: 'Hb' },
@@ -26,7 +26,7 @@ describe('ORU^R01 results as Observations', () => {
 
   it('when the facility has no OID, then its identifier system is under the project base, by namespace', () => {
     const [planned] = planResults(message('CHUM', 'OBR|1||F-1|X|||202403020930', 'OBX|1|NM|718-7^Hb^LN||12|g/dL|||||F'), { subject });
-    expect('request' in planned && planned.request.query).toEqual([['identifier', 'https://stroma-fhir.org/fhir/hl7v2/facility/CHUM|F-1|718-7']]);
+    expect('request' in planned && planned.request.query).toEqual([['identifier', 'https://stroma-fhir.org/fhir/hl7v2/facility/CHUM|F-1^718-7']]);
   });
 
   it('when the patient, the code, the order number or a value cannot be told, then that OBX is refused where it lies', () => {

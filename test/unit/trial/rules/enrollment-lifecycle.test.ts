@@ -31,7 +31,7 @@ function context(previous?: ResearchSubject): WriteContext & { locks: string[] }
     search: async (_q: SearchQuery) => ({ resources: [] }),
   } as unknown as ResourceWriter;
   const stored: StoredVersion | undefined = previous && { resourceType: 'ResearchSubject', id: 's1', versionId: 1, lastUpdated: '2026-01-05T00:00:00Z', deleted: false, resource: previous };
-  return { method: previous ? 'PUT' : 'POST', previous: stored, tx, locks };
+  return { method: previous ? 'PUT' : 'POST', previous: stored, tx, lookup: tx, locks };
 }
 
 async function refusal(write: Promise<unknown>): Promise<string> {
