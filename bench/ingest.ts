@@ -72,6 +72,11 @@ async function main(): Promise<number> {
   await measure(() => timeMllp('HL7 v2: ORU^R01 of 10 OBX over one MLLP connection, each after the last ACK', mllpPort, { first: 0, messages, patients, pipelined: false }));
   await measure(() => timeMllp('HL7 v2: the same, sent ahead without waiting for ACKs', mllpPort, { first: 20_000_000, messages, patients, pipelined: true }));
 
+  // Every result sent, warm-ups included, must be stored once: none lost, none twice.
+  const sent = 4 * BUNDLE + 20 * 10 + runs.reduce((sum, { run }) => sum + run.results, 0);
+  const stored = Number((await sql.query("SELECT count(*) AS n FROM resource WHERE resource_type = 'Observation' AND NOT deleted")).rows[0].n);
+  log(`Observations stored: ${stored} of ${sent} sent`);
+
   const baseline = runs[0].run.perSecond;
   process.stdout.write(`\n## bench:ingest — ${new Date().toISOString()}\n\n${machine}\n${description}\n\n`);
   process.stdout.write('| path | results | s | results/s | target 2,000/s | ÷ baseline | not stored | CPU (server / pg) |\n|---|---:|---:|---:|---|---:|---:|---|\n');
@@ -79,7 +84,8 @@ async function main(): Promise<number> {
     const verdict = run === runs[0].run ? '(baseline)' : run.perSecond >= TARGET ? 'PASS' : 'FAIL';
     process.stdout.write(`| ${run.label} | ${run.results} | ${run.seconds.toFixed(1)} | ${Math.round(run.perSecond)} | ${verdict} | ${(run.perSecond / baseline).toFixed(2)} | ${run.failed} | ${cpu} |\n`);
   }
-  return runs.every(({ run }) => run.failed === 0) ? 0 : 1;
+  process.stdout.write(`\nObservations stored: ${stored} of ${sent} sent (warm-ups included).\n`);
+  return runs.every(({ run }) => run.failed === 0) && stored === sent ? 0 : 1;
 }
 
 /** One study and its participants, enrolled by the admin in transactions of 50; returns the Patient ids in MRN order. */
