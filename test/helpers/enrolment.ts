@@ -36,7 +36,13 @@ export async function created(app: RequestListener, type: string, body: object):
 export async function consentedPatient(app: RequestListener, prefix = 'ENROL'): Promise<{ patient: string; consent: string }> {
   mrn++;
   const patient = await created(app, 'Patient', { resourceType: 'Patient', identifier: [{ system: 'http://hospital.example.org/mrn', value: `${prefix}-${mrn}` }], name: [{ family: 'Trial', given: ['Test'] }], gender: 'female', birthDate: '1970-05-01' });
-  const consent = await created(app, 'Consent', {
+  const consent = await created(app, 'Consent', researchConsent(patient));
+  return { patient, consent };
+}
+
+/** The patient's active research consent (written informed consent), as enrollment needs it. */
+export function researchConsent(patient: string): object {
+  return {
     resourceType: 'Consent',
     status: 'active',
     scope: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'research' }] },
@@ -44,8 +50,7 @@ export async function consentedPatient(app: RequestListener, prefix = 'ENROL'): 
     patient: { reference: patient },
     dateTime: '2024-01-01T10:00:00Z',
     policyRule: { text: 'Written informed consent' },
-  });
-  return { patient, consent };
+  };
 }
 
 /** A consented patient with a ResearchSubject of the study (on study in `arm` by default), infused on the days given. */

@@ -1,5 +1,6 @@
 import type { RequestListener } from 'node:http';
 import request from 'supertest';
+import { researchConsent } from './enrolment';
 import { FHIR_JSON } from './test-app';
 
 /**
@@ -14,15 +15,7 @@ export async function makeParticipant(app: RequestListener, patient: string, hea
     return `${type}/${res.body.id}`;
   };
   const study = await post('ResearchStudy', { resourceType: 'ResearchStudy', status: 'active', title: 'A study of hospital labs' });
-  const consent = await post('Consent', {
-    resourceType: 'Consent',
-    status: 'active',
-    scope: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'research' }] },
-    category: [{ coding: [{ system: 'http://loinc.org', code: '59284-0' }] }],
-    patient: { reference: patient },
-    dateTime: '2024-01-01T10:00:00Z',
-    policyRule: { text: 'Written informed consent' },
-  });
+  const consent = await post('Consent', researchConsent(patient));
   await post('ResearchSubject', {
     resourceType: 'ResearchSubject',
     status: 'eligible',
