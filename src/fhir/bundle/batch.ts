@@ -1,4 +1,5 @@
 import type { Bundle, BundleEntry } from '@medplum/fhirtypes';
+import { WriteConflictError } from '../../store/repository';
 import { OperationOutcomeError, success } from '../outcomes';
 import type { FhirRequest, HandlerContext, HandlerResult } from '../types';
 import { entryResponse, failedEntryResponse } from './entry-response';
@@ -28,7 +29,9 @@ async function allInOne(entries: BundleEntry[], requests: FhirRequest[], ctx: Ha
   try {
     return await ctx.repo.transaction((tx) => runAsOne(entries, requests, { ...ctx, tx }, { transaction: false }));
   } catch (error) {
-    if (!(error instanceof OperationOutcomeError)) throw error;
+    // A refused entry, or a write conflict the shared transaction could not get past: entry by entry,
+    // each answers for itself (a conflict there is its entry's 409, as before).
+    if (!(error instanceof OperationOutcomeError) && !(error instanceof WriteConflictError)) throw error;
     // The audit trail records what the entries do when run again, not what was rolled back.
     ctx.trail?.entities.splice(noted);
     return undefined;
