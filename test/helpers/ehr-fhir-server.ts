@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import express, { type Request, type Response } from 'express';
 import { Operator } from '@medplum/core';
 import type { Bundle, Observation, Patient } from '@medplum/fhirtypes';
 import { FhirRouter, MemoryRepository } from '@medplum/fhir-router';
@@ -9,7 +10,7 @@ import { loadR4Definitions } from '../../src/fhir/conformance/r4-definitions';
 
 /**
  * An independent EHR FHIR server for pull-sync tests: Medplum's FhirRouter over its MemoryRepository,
- * behind node:http on a loopback port, with a SMART Backend Services token endpoint that checks client
+ * behind Express on a loopback port, with a SMART Backend Services token endpoint that checks client
  * assertions with jose, paging by _count/_offset with `next` links, and failures injected on demand.
  * MemoryRepository does not follow chains, so `patient.identifier` is resolved here to `patient`.
  */
@@ -52,10 +53,16 @@ export async function startTestEhr(tokenSeconds = 300): Promise<TestEhr> {
   const repo = new MemoryRepository();
   const tokens = new Set<string>();
   const jtis = new Set<string>();
-  const server = createServer((req, res) => {
-    void handle(req, res).catch((error: unknown) => send(res, 500, { error: String(error) }));
+  const app = express();
+  app.set('etag', false);
+  app.post('/token', express.urlencoded({ extended: false }), (req, res) => token(req, res));
+  app.get('/fhir/:type', (req, res) => handle(req, res));
+  app.use((_req: Request, res: Response) => send(res, 404, {}));
+  // Express 5 hands a rejected handler's error here.
+  app.use((error: unknown, _req: Request, res: Response, _next: unknown) => send(res, 500, { error: String(error) }));
+  const server = await new Promise<Server>((resolve) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const ehr: TestEhr = {
     base: `${origin}/fhir`,
@@ -87,10 +94,8 @@ export async function startTestEhr(tokenSeconds = 300): Promise<TestEhr> {
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', origin);
-    if (req.method === 'POST' && url.pathname === '/token') return token(req, res);
-    if (req.method !== 'GET' || !url.pathname.startsWith('/fhir/')) return send(res, 404, {});
+  async function handle(req: Request, res: Response): Promise<void> {
+    const url = new URL(req.originalUrl, origin);
     ehr.requests.push(`${url.pathname}${url.search}`);
     if (!tokens.has((req.headers.authorization ?? '').replace(/^Bearer /, ''))) return send(res, 401, outcome('login', 'no valid token'));
     const fault = ehr.faults.find((f) => f.times > 0 && f.when(url));
@@ -102,9 +107,9 @@ export async function startTestEhr(tokenSeconds = 300): Promise<TestEhr> {
     return search(url, res);
   }
 
-  async function token(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function token(req: Request, res: Response): Promise<void> {
     ehr.tokenRequests++;
-    const form = new URLSearchParams(await body(req));
+    const form = new URLSearchParams(req.body as Record<string, string>);
     try {
       if (form.get('grant_type') !== 'client_credentials') throw new Error('grant_type');
       if (form.get('client_assertion_type') !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer') throw new Error('client_assertion_type');
@@ -121,7 +126,7 @@ export async function startTestEhr(tokenSeconds = 300): Promise<TestEhr> {
     send(res, 200, { access_token: accessToken, token_type: 'bearer', expires_in: tokenSeconds, scope: form.get('scope') });
   }
 
-  async function search(url: URL, res: ServerResponse): Promise<void> {
+  async function search(url: URL, res: Response): Promise<void> {
     const query = new URLSearchParams(url.search);
     const named = query.get('patient.identifier');
     if (named !== null) {
@@ -158,17 +163,6 @@ function outcome(code: string, diagnostics: string) {
   return { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, diagnostics }] };
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'Content-Type': 'application/fhir+json', ...headers });
-  res.end(JSON.stringify(body));
-}
-
-function body(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => (text += chunk));
-    req.on('end', () => resolve(text));
-    req.on('error', reject);
-  });
+function send(res: Response, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.status(status).set({ 'Content-Type': 'application/fhir+json', ...headers }).send(JSON.stringify(body));
 }
