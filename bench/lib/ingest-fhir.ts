@@ -1,5 +1,5 @@
 import type { Bundle } from '@medplum/fhirtypes';
-import { pushBundle, pushedResult } from './ingest-data';
+import { pushBundle, pushedResult, resultFacts } from './ingest-data';
 
 export interface IngestRun {
   label: string;
@@ -60,10 +60,8 @@ export const ehrBatch = (patients: number) => (from: number, size: number): Bund
 export const plainTransaction = (patientIds: readonly string[]) => (from: number, size: number): Bundle => {
   const entry = [];
   for (let n = from; n < from + size; n++) {
-    const result = pushedResult(n, patientIds.length);
-    const mrn = result.subject?.identifier?.value ?? '';
-    const index = Number(mrn.slice(4));
-    entry.push({ resource: { ...result, identifier: undefined, subject: { reference: `Patient/${patientIds[index]}` } }, request: { method: 'POST' as const, url: 'Observation' } });
+    const patient = patientIds[resultFacts(n, patientIds.length).patient];
+    entry.push({ resource: { ...pushedResult(n, patientIds.length), identifier: undefined, subject: { reference: `Patient/${patient}` } }, request: { method: 'POST' as const, url: 'Observation' } });
   }
   return { resourceType: 'Bundle', type: 'transaction', entry } as Bundle;
 };

@@ -1,4 +1,4 @@
-import type { BundleEntry, CodeableConcept } from '@medplum/fhirtypes';
+import type { BundleEntry, CodeableConcept, OperationOutcome } from '@medplum/fhirtypes';
 import type { ResourceReader } from '../store/repository';
 import { serverReaderOf } from './access-controlled-repository';
 import type { Requester } from './access';
@@ -17,8 +17,8 @@ export interface RequestIntake {
   /** Whether the requester's requests pass through this intake (an EHR's pushes, say). */
   appliesTo(requester: Requester): boolean;
   /**
-   * The request to route in place of `request`, or `request` itself. Must be idempotent: a prepared
-   * request is prepared again as it is dispatched. `reader` is the store as the server reads it (in a
+   * The request to route in place of `request`, or `request` itself: once per request, and for a
+   * Bundle's entries before their identities are decided. `reader` is the store as the server reads it (in a
    * transaction, the transaction), with small lookups remembered as the write rules' are (what other
    * server processes wrote counts within LOOKUP_CACHE_MS); `bundle` holds the entries of the Bundle
    * the request is one of.
@@ -41,8 +41,8 @@ export function intakeRefusal(reason: string, message: string, expression?: stri
 }
 
 /** The coded reason of an intake refusal, if the outcome carries one. */
-export function refusalReason(error: OperationOutcomeError): string | undefined {
-  for (const item of error.outcome.issue ?? []) {
+export function refusalReason(outcome: OperationOutcome | undefined): string | undefined {
+  for (const item of outcome?.issue ?? []) {
     const coding = item.details?.coding?.find((c) => c.system === INTAKE_REFUSAL_SYSTEM);
     if (coding?.code) return coding.code;
   }

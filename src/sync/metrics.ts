@@ -1,4 +1,6 @@
+import type { OperationOutcome } from '@medplum/fhirtypes';
 import { Counter, Gauge, Registry } from 'prom-client';
+import { refusalReason } from '../fhir/intake';
 
 /** How results reach Stroma (the `channel` label). */
 export type Channel = 'fhir-push' | 'hl7v2-mllp' | 'hl7v2-http' | 'fhir-pull';
@@ -32,6 +34,11 @@ export function createIntakeMetrics(): IntakeMetrics {
     syncLag: new Gauge({ name: 'stroma_sync_lag_seconds', help: 'Seconds between now and the last change taken in by pull sync, per Endpoint', labelNames: ['endpoint'], registers }),
     syncRuns: new Counter({ name: 'stroma_sync_runs_total', help: 'Pull sync runs, by Endpoint and outcome', labelNames: ['endpoint', 'outcome'], registers }),
   };
+}
+
+/** Why a result was refused, for the `reason` label: its intake-refusal code, else the issue code (invalid, forbidden...). */
+export function reasonOf(outcome: OperationOutcome | undefined): string {
+  return refusalReason(outcome) ?? outcome?.issue?.find((i) => i.severity === 'error' || i.severity === 'fatal')?.code ?? 'unknown';
 }
 
 /** Counts one result's fate. */

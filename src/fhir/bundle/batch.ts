@@ -27,7 +27,7 @@ export async function processBatch(
 async function allInOne(entries: BundleEntry[], requests: FhirRequest[], ctx: HandlerContext): Promise<BundleEntry[] | undefined> {
   const noted = ctx.trail?.entities.length ?? 0;
   try {
-    return await ctx.repo.transaction((tx) => runAsOne(entries, requests, { ...ctx, tx }, { transaction: false }));
+    return await ctx.repo.transaction((tx) => runAsOne(entries, requests, ctx, tx, { transaction: false }));
   } catch (error) {
     // A refused entry, or a write conflict the shared transaction could not get past: entry by entry,
     // each answers for itself (a conflict there is its entry's 409, as before).

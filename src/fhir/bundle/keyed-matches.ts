@@ -22,7 +22,10 @@ export async function keyedMatches(requests: readonly FhirRequest[], tx: Resourc
   const byType = new Map<string, Keyed[]>();
   for (const request of requests) {
     const keyed = keyedOf(request);
-    if (keyed) byType.set(keyed.type, [...(byType.get(keyed.type) ?? []), keyed]);
+    if (!keyed) continue;
+    const group = byType.get(keyed.type);
+    if (group) group.push(keyed);
+    else byType.set(keyed.type, [keyed]);
   }
   for (const [type, group] of byType) {
     const values = group.map((k) => k.value);
@@ -31,12 +34,12 @@ export async function keyedMatches(requests: readonly FhirRequest[], tx: Resourc
     const parsed = parseSearch(type, [['identifier', values.join(',')]], ctx.registries, true);
     const limit = values.length * 2;
     const found = (await tx.search({ ...parsed.query, count: limit, offset: 0, cursor: undefined, total: 'none', sort: [] })).resources;
-    const matches = values.map((value) => found.filter((r) => carries(r, value)));
     // Every match must be some value's, exactly as the index matched it; otherwise let lockedMatch decide.
     if (found.length >= limit || found.some((r) => !values.some((value) => carries(r, value)))) continue;
-    group.forEach((k, i) => {
-      if (matches[i].length <= 1) decided.set(k.request, matches[i][0] ?? null);
-    });
+    for (const k of group) {
+      const matches = found.filter((r) => carries(r, k.value));
+      if (matches.length <= 1) decided.set(k.request, matches[0] ?? null);
+    }
   }
   return decided;
 }

@@ -1,5 +1,6 @@
 import type { Bundle, BundleEntry } from '@medplum/fhirtypes';
 import { OperationOutcomeError, success, withLocation } from '../outcomes';
+import type { ResourceWriter } from '../../store/repository';
 import type { FhirRequest, HandlerContext, HandlerResult } from '../types';
 import { entryResponse } from './entry-response';
 import { resolveIdentities } from './identities';
@@ -17,13 +18,13 @@ export async function processTransaction(
   requests: FhirRequest[],
   ctx: HandlerContext,
 ): Promise<HandlerResult> {
-  const responses = await ctx.repo.transaction((tx) => runAsOne(entries, requests, { ...ctx, tx }, { transaction: true }));
+  const responses = await ctx.repo.transaction((tx) => runAsOne(entries, requests, ctx, tx, { transaction: true }));
   const bundle: Bundle = { resourceType: 'Bundle', type: 'transaction-response', entry: responses };
   return [success('ok', 'Transaction committed'), bundle];
 }
 
 /**
- * Runs a Bundle's entries in the transaction of `txCtx`: each prepared by the intakes, then every
+ * Runs a Bundle's entries in the transaction `tx`: each prepared by the intakes, then every
  * entry's identity decided before anything is written (so the writes go out together), then each
  * routed. A transaction also resolves references between entries and runs them in R4's order; a batch
  * tried as one transaction (batch.ts) keeps its order and its references as sent, as it would alone.
@@ -32,20 +33,22 @@ export async function processTransaction(
 export async function runAsOne(
   entries: BundleEntry[],
   requests: FhirRequest[],
-  txCtx: HandlerContext,
+  ctx: HandlerContext,
+  tx: ResourceWriter,
   options: { transaction: boolean },
 ): Promise<BundleEntry[]> {
+  const txCtx: HandlerContext = { ...ctx, tx };
   const order = requests.map((_, i) => i);
   if (options.transaction) order.sort((a, b) => ORDER[requests[a].method] - ORDER[requests[b].method] || a - b);
   const results: BundleEntry[] = new Array(entries.length);
   // Work on copies: the transaction may be re-run after a write conflict.
   const attempt: FhirRequest[] = [];
   for (let i = 0; i < requests.length; i++) attempt.push(await located(i, () => txCtx.registries.intake.prepare({ ...requests[i] }, txCtx, entries)));
-  const identities = await resolveIdentities(entries, attempt, txCtx.tx!, txCtx);
+  const identities = await resolveIdentities(entries, attempt, tx, txCtx);
   for (const i of order) {
     await located(i, async () => {
       if (options.transaction && attempt[i].body !== undefined && attempt[i].method !== 'PATCH') {
-        attempt[i].body = await rewriteReferences(attempt[i].body, identities, txCtx.tx!, txCtx, `Bundle.entry[${i}]`);
+        attempt[i].body = await rewriteReferences(attempt[i].body, identities, tx, txCtx, `Bundle.entry[${i}]`);
       }
       results[i] = entryResponse(txCtx.baseUrl, attempt[i], await txCtx.dispatch(attempt[i], txCtx));
     });

@@ -12,7 +12,8 @@ const RESPONSE_SHAPING = new Set(['_format', '_pretty', '_summary', '_elements']
 export async function dispatch(received: FhirRequest, ctx: HandlerContext): Promise<HandlerResult> {
   const { intake } = ctx.registries;
   try {
-    const request = await intake.prepare(received, ctx);
+    // A Bundle's entries were prepared by its processing, with the whole Bundle in view.
+    const request = received.inBundle ? received : await intake.prepare(received, ctx);
     // An intake answered it (and decided what the requester may learn): nothing is routed.
     const result = request.answer ?? (await route(request, ctx));
     intake.observe(received, ctx, result);

@@ -1,5 +1,5 @@
 import type { OperationOutcomeError } from '../../fhir/outcomes';
-import { reasonOf } from '../intake/push-metrics';
+import { reasonOf } from '../metrics';
 import { UNKNOWN_PATIENT } from '../intake/patient-match';
 import type { AckError, ErrorCode } from './ack';
 import type { Hl7Location, Hl7StructureError } from './oru-message';

@@ -6,7 +6,7 @@ import type { FhirRequest } from '../../fhir/types';
 import type { IndexedParameter, ResourceReader } from '../../store/repository';
 import type { IntakeMetrics } from '../metrics';
 import { countPush } from './push-metrics';
-import { matchPatient, tokenOf, withSubjectResolved } from './patient-match';
+import { hasSystemAndValue, matchPatient, tokenOf, withSubjectResolved } from './patient-match';
 
 /** The role of hospital systems that push results (src/auth/policy/roles.ts). */
 export const EHR_ROLE = 'ehr';
@@ -37,9 +37,7 @@ export function ehrIntake(registries: FhirRegistries, metrics: IntakeMetrics): R
       if (type !== 'Observation' || !writes || !isResource<Observation>(request.body, 'Observation')) return request;
       const body = await withSubjectResolved(request.body, patientIdentifier, reader, bundle);
       const key = senderIdentifier(body);
-      // A create whose id a Bundle's processing drew (assignedId) has been matched on its key already.
-      const keyed = request.method === 'POST' && request.path === 'Observation' && request.ifNoneExist === undefined && request.assignedId === undefined;
-      if (keyed && key) {
+      if (request.method === 'POST' && request.path === 'Observation' && request.ifNoneExist === undefined && key) {
         // R4 ignores an id in a create's body; as an update's it would have to match the stored one.
         const { id: _ignored, ...withoutId } = body;
         return { ...request, method: 'PUT', query: [['identifier', tokenOf(key)]], body: withoutId };
@@ -57,8 +55,5 @@ function isResource<T>(body: unknown, resourceType: string): body is T {
 /** The identifier a sender keys its result by: the first with both system and value. */
 function senderIdentifier(observation: Observation): { system: string; value: string } | undefined {
   const identifiers: unknown = observation.identifier;
-  if (!Array.isArray(identifiers)) return undefined;
-  return (identifiers as Identifier[]).find(
-    (i): i is { system: string; value: string } => typeof i?.system === 'string' && i.system !== '' && typeof i.value === 'string' && i.value !== '',
-  );
+  return Array.isArray(identifiers) ? (identifiers as Identifier[]).find(hasSystemAndValue) : undefined;
 }

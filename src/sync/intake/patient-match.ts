@@ -12,14 +12,15 @@ import type { IndexedParameter, ResourceReader } from '../../store/repository';
 /** The refusal reason when no Patient, or more than one, carries the identifier. */
 export const UNKNOWN_PATIENT = 'unknown-patient';
 
-const usable = (identifier: Identifier | undefined): identifier is Identifier & { system: string; value: string } =>
+/** An identifier that names something: both system and value given. */
+export const hasSystemAndValue = (identifier: Identifier | undefined): identifier is Identifier & { system: string; value: string } =>
   typeof identifier?.system === 'string' && identifier.system.length > 0 && typeof identifier.value === 'string' && identifier.value.length > 0;
 
 export const tokenOf = (identifier: { system: string; value: string }): string => `${identifier.system}|${identifier.value}`;
 
 /** The ids of the Patients carrying any of `identifiers` (system and value both given). */
 export async function patientsWith(identifiers: readonly Identifier[], param: IndexedParameter, reader: ResourceReader): Promise<Set<string>> {
-  const tokens = identifiers.filter(usable).map(tokenOf);
+  const tokens = identifiers.filter(hasSystemAndValue).map(tokenOf);
   if (tokens.length === 0) return new Set();
   const found = await reader.search({
     resourceType: 'Patient',
@@ -39,7 +40,7 @@ export async function matchPatient(
   reader: ResourceReader,
   expression: string,
 ): Promise<string> {
-  const named = identifiers.filter(usable).map(tokenOf).join(', ');
+  const named = identifiers.filter(hasSystemAndValue).map(tokenOf).join(', ');
   if (named.length === 0) {
     throw intakeRefusal(UNKNOWN_PATIENT, 'The patient is named without an identifier that has both system and value', expression);
   }

@@ -1,18 +1,7 @@
 import type { Bundle, BundleEntry, OperationOutcome } from '@medplum/fhirtypes';
-import { INTAKE_REFUSAL_SYSTEM } from '../../fhir/intake';
 import { OperationOutcomeError } from '../../fhir/outcomes';
 import type { FhirRequest, HandlerResult } from '../../fhir/types';
-import { countResult, type Channel, type IntakeMetrics } from '../metrics';
-
-/** Why a result was refused, for the `reason` label: its intake-refusal code, else the issue code (invalid, forbidden...). */
-export function reasonOf(outcome: OperationOutcome | undefined): string {
-  const issues = outcome?.issue ?? [];
-  for (const item of issues) {
-    const coding = item.details?.coding?.find((c) => c.system === INTAKE_REFUSAL_SYSTEM);
-    if (coding?.code) return coding.code;
-  }
-  return issues.find((i) => i.severity === 'error' || i.severity === 'fatal')?.code ?? 'unknown';
-}
+import { countResult, reasonOf, type Channel, type IntakeMetrics } from '../metrics';
 
 const isObservation = (body: unknown): boolean => (body as { resourceType?: unknown } | undefined)?.resourceType === 'Observation';
 

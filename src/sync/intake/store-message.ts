@@ -46,9 +46,9 @@ export async function storeMessage<T>(ctx: HandlerContext, requests: readonly Fh
       return await ctx.repo.transaction(async (tx) => {
         const early = await unit.begin?.(tx);
         if (early !== undefined) return early;
-        const kept = requests.flatMap((request, i) => (refused.has(i) ? [] : [{ request: { ...request }, i }]));
+        const kept = requests.flatMap((request, i) => (refused.has(i) ? [] : [{ request, i }]));
         const entries: BundleEntry[] = kept.map(() => ({}));
-        const answers = await runAsOne(entries, kept.map((k) => k.request), { ...ctx, tx }, { transaction: false });
+        const answers = await runAsOne(entries, kept.map((k) => k.request), ctx, tx, { transaction: false });
         const outcomes: ResultOutcome[] = requests.map((_, i) => ({ stored: false, error: refused.get(i) as OperationOutcomeError }));
         kept.forEach(({ i }, at) => (outcomes[i] = storedOutcome(answers[at])));
         return unit.finish(tx, outcomes);

@@ -1,13 +1,8 @@
 import type { Coding, Group, GroupCharacteristic, ResearchStudy } from '@medplum/fhirtypes';
 import type { FhirRegistries } from '../../fhir/conformance/registries';
+import type { ResultCode } from '../../fhir/intake';
 import type { ResourceReader } from '../../store/repository';
 import { conditionKind } from '../eligibility/criteria';
-
-/** A code of the panel; no system means the profile fixes the code in any system. */
-export interface PanelCode {
-  system?: string;
-  code: string;
-}
 
 const STROMA_PROFILES = 'https://stroma-fhir.org/fhir/StructureDefinition/';
 
@@ -17,11 +12,12 @@ const STROMA_PROFILES = 'https://stroma-fhir.org/fhir/StructureDefinition/';
  * body weight for the dose), and the codes its eligibility criteria compare (the enrollment Group's
  * observation characteristics), so a hospital's result outside them is not kept.
  */
-export async function labPanel(study: ResearchStudy, reader: ResourceReader, registries: FhirRegistries): Promise<PanelCode[]> {
+export async function labPanel(study: ResearchStudy, reader: ResourceReader, registries: FhirRegistries): Promise<ResultCode[]> {
   return [...profileCodes(registries), ...(await criteriaCodes(study, reader))];
 }
 
-export function profileCodes(registries: FhirRegistries): PanelCode[] {
+/** The codes the trial's measurement profiles fix (no system: the profile fixes the code in any system). */
+export function profileCodes(registries: FhirRegistries): ResultCode[] {
   return registries.profiles
     .profilesFor('Observation')
     .filter((p) => p.url.startsWith(STROMA_PROFILES))
@@ -34,7 +30,7 @@ export function characteristicCodes(group: Group): Coding[] {
   return observational.flatMap((c) => c.code?.coding ?? []).filter((c) => typeof c.code === 'string');
 }
 
-async function criteriaCodes(study: ResearchStudy, reader: ResourceReader): Promise<PanelCode[]> {
+async function criteriaCodes(study: ResearchStudy, reader: ResourceReader): Promise<ResultCode[]> {
   const [type, id] = (study.enrollment?.[0]?.reference ?? '').split('/');
   if (type !== 'Group' || !id) return [];
   const group = (await reader.read('Group', id))?.resource as Group | undefined;
@@ -42,6 +38,11 @@ async function criteriaCodes(study: ResearchStudy, reader: ResourceReader): Prom
 }
 
 /** Whether one of the codings is a code of the panel. */
-export function inPanel(codings: readonly Coding[], panel: readonly PanelCode[]): boolean {
-  return codings.some((coding) => panel.some((p) => p.code === coding.code && (p.system === undefined || p.system === coding.system)));
+export function inPanel(codings: readonly (Coding | undefined)[], panel: readonly ResultCode[]): boolean {
+  return codings.some((coding) => panel.some((code) => sameCode(coding, code)));
+}
+
+/** Whether the coding is the code (in its system, or in any when the code names none). */
+function sameCode(coding: Coding | undefined, code: ResultCode): boolean {
+  return coding?.code === code.code && (code.system === undefined || coding.system === code.system);
 }

@@ -3,7 +3,7 @@ import type { FhirRegistries } from '../../fhir/conformance/registries';
 import { intakeRefusal, type ResultCode, type ResultPanel } from '../../fhir/intake';
 import type { BusinessRule } from '../../fhir/validation/business-rules';
 import type { IndexedParameter, ResourceReader } from '../../store/repository';
-import { inPanel, labPanel, type PanelCode } from '../protocol/lab-panel';
+import { inPanel, labPanel } from '../protocol/lab-panel';
 
 /** DOMAIN.md, "Linking data to a study". */
 const STUDY_EXTENSION = 'http://hl7.org/fhir/StructureDefinition/workflow-researchStudy';
@@ -42,7 +42,7 @@ export function ehrResultGateRule(registries: FhirRegistries, isFromOutside: (re
       // one, and a lab sends many results about the same few participants. A ResearchSubject written
       // through another server process counts within LOOKUP_CACHE_MS, and this transaction's own last
       // writes may not be seen (no EHR writes ResearchSubjects).
-      const studies = await studiesOf(patient, individual, lookup, registries);
+      const studies = await studyPanels(patient, individual, lookup, registries);
       if (studies.length === 0) {
         throw intakeRefusal(NOT_A_PARTICIPANT, `${patient || 'The subject'} takes part in no study now: no ResearchSubject of theirs is active`, 'Observation.subject');
       }
@@ -58,27 +58,13 @@ export function ehrResultGateRule(registries: FhirRegistries, isFromOutside: (re
 
 interface StudyPanel {
   study: ResearchStudy;
-  panel: PanelCode[];
+  panel: ResultCode[];
 }
 
-/**
- * A patient's active studies and their panels, found once per transaction: a batch of a hundred
- * results, most about a few patients, reads them a few times, not a hundred.
- */
-const decided = new WeakMap<ResourceReader, Map<string, Promise<StudyPanel[]>>>();
-
-function studiesOf(patient: string, individual: IndexedParameter, tx: ResourceReader, registries: FhirRegistries): Promise<StudyPanel[]> {
-  let known = decided.get(tx);
-  if (!known) decided.set(tx, (known = new Map()));
-  let found = known.get(patient);
-  if (!found) {
-    found = activeStudies(patient, individual, tx).then((studies) =>
-      Promise.all(studies.map(async (study) => ({ study, panel: await labPanel(study, tx, registries) }))));
-    known.set(patient, found);
-    // A failed read is not remembered: the transaction fails with it anyway.
-    found.catch(() => known?.delete(patient));
-  }
-  return found;
+/** The patient's active studies and their lab panels (none for a non-participant). */
+async function studyPanels(patient: string, individual: IndexedParameter, reader: ResourceReader, registries: FhirRegistries): Promise<StudyPanel[]> {
+  const studies = await activeStudies(patient, individual, reader);
+  return Promise.all(studies.map(async (study) => ({ study, panel: await labPanel(study, reader, registries) })));
 }
 
 /**
@@ -89,8 +75,8 @@ export function participantPanel(registries: FhirRegistries): ResultPanel {
   const individual = registries.searchParameters.get('ResearchSubject', 'individual') as IndexedParameter;
   return async (patient, reader) => {
     const codes = new Map<string, ResultCode>();
-    for (const study of await activeStudies(patient, individual, reader)) {
-      for (const code of await labPanel(study, reader, registries)) codes.set(`${code.system ?? ''}|${code.code}`, code);
+    for (const { panel } of await studyPanels(patient, individual, reader, registries)) {
+      for (const code of panel) codes.set(`${code.system ?? ''}|${code.code}`, code);
     }
     return [...codes.values()];
   };

@@ -1,7 +1,8 @@
-import type { AdverseEvent, Coding, Observation, Resource, ResearchStudy } from '@medplum/fhirtypes';
+import type { AdverseEvent, Observation, Resource, ResearchStudy } from '@medplum/fhirtypes';
 import type { FhirRegistries } from '../../fhir/conformance/registries';
 import type { ProfileRule } from '../../fhir/validation/write-rules';
 import type { IndexedParameter, ResourceReader, WriteMethod } from '../../store/repository';
+import { inPanel } from '../protocol/lab-panel';
 
 const STROMA = 'https://stroma-fhir.org/fhir/StructureDefinition/';
 const AE_PROFILE = 'http://hl7.org/fhir/uv/ae-research-backport-ig/StructureDefinition/AdverseEvent-clinical-research';
@@ -102,10 +103,6 @@ function observationProfile(observation: Observation, registries: FhirRegistries
   const matching = registries.profiles
     .profilesFor('Observation')
     .filter((p) => p.url.startsWith(STROMA) && p.codes.length > 0)
-    .filter((p) => p.codes.some((c) => codings.some((coding) => sameCode(coding, c))));
+    .filter((p) => inPanel(codings, p.codes));
   return matching.length === 1 ? matching[0].url : TRIAL_PROFILES.observation;
-}
-
-function sameCode(coding: Coding | undefined, code: { system?: string; code: string }): boolean {
-  return coding?.code === code.code && (code.system === undefined || coding.system === code.system);
 }
