@@ -19,7 +19,7 @@ export interface ExportWorkerOptions {
 export class ExportWorker {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
-  private readonly stopping = new AbortController();
+  private stopping = new AbortController();
   private again = false;
 
   constructor(
@@ -28,7 +28,9 @@ export class ExportWorker {
     private readonly options: ExportWorkerOptions,
   ) {}
 
+  /** Starts taking jobs (again, after stop). */
   start(): void {
+    if (this.stopping.signal.aborted) this.stopping = new AbortController();
     this.schedule(0);
   }
 

@@ -34,6 +34,8 @@ export interface BulkExport {
   /** The status URL and the files (the kick-off routes are registered as operations). */
   routes: PlainRoute[];
   worker: ExportWorker;
+  /** Where the jobs' files are. */
+  dir: string;
 }
 
 /** How often a client polling a running export is asked to come back, in seconds. */
@@ -55,5 +57,5 @@ export function registerBulkExport(options: BulkExportOptions): BulkExport {
     { holder: options.holder, pollMs: WORKER_POLL_MS, onError: options.onError },
   );
   for (const route of kickOffRoutes({ store, registries, compartment, queued: () => worker.wake() })) registries.operations.register(route);
-  return { routes: bulkStatusRoutes({ store, dirOf, retryAfterSeconds: RETRY_AFTER_SECONDS }), worker };
+  return { routes: bulkStatusRoutes({ store, dirOf, retryAfterSeconds: RETRY_AFTER_SECONDS }), worker, dir: settings.dir };
 }

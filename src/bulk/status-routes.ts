@@ -62,8 +62,9 @@ function progressText(job: ExportJob): string {
 async function cancel(request: PlainRequest, id: string, deps: StatusRouteDeps): Promise<PlainResponse> {
   await ownJob(request, id, deps);
   await deps.store.cancel(id);
-  // A worker still writing stops at its next progress save and removes what it wrote since.
-  await rm(deps.dirOf(id), { recursive: true, force: true });
+  // A worker still writing may add a file while this removes them: it stops at its next progress save
+  // and removes its directory itself, and the expiry pass removes whatever is left.
+  await rm(deps.dirOf(id), { recursive: true, force: true }).catch(() => undefined);
   return { status: 202, body: { resourceType: 'OperationOutcome', issue: [{ severity: 'information', code: 'informational', diagnostics: `Export job ${id} cancelled; its files are removed` }] } };
 }
 

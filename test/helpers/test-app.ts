@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import pino from 'pino';
 import { buildDependencies, createApp, type AppDependencies } from '../../src/app';
-import { loadConfig, type AuthConfig } from '../../src/config';
+import { loadConfig, type AuthConfig, type BulkConfig } from '../../src/config';
 import type { AuthStore } from '../../src/store/auth-store';
 import type { Repository } from '../../src/store/repository';
 
@@ -29,7 +29,7 @@ export interface TestApp {
  * so the suites about other features act as the anonymous admin of AUTH=off (their requests still
  * pass the access control and the audit trail).
  */
-export type TestAppOptions = Partial<Omit<AppDependencies['config'], 'auth'>> & { auth?: boolean | Partial<AuthConfig> };
+export type TestAppOptions = Partial<Omit<AppDependencies['config'], 'auth'>> & { auth?: boolean | Partial<AuthConfig>; bulk?: Partial<BulkConfig> };
 
 /**
  * The whole app on a fresh, empty store: in-memory PGlite, or when TEST_DATABASE_URL is set a new
@@ -38,9 +38,9 @@ export type TestAppOptions = Partial<Omit<AppDependencies['config'], 'auth'>> & 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = await freshDatabase();
   const logger = pino({ level: 'silent' });
-  const { auth: authOption, ...overrides } = options;
+  const { auth: authOption, bulk: bulkOptions, ...overrides } = options;
   const auth: AuthConfig = { ...loadConfig({}).auth, enabled: authOption !== undefined && authOption !== false, ...(typeof authOption === 'object' ? authOption : {}) };
-  const bulk = { ...loadConfig({}).bulk, dir: path.join(os.tmpdir(), `stroma-exports-${randomBytes(6).toString('hex')}`) };
+  const bulk = { ...loadConfig({}).bulk, ...bulkOptions, dir: path.join(os.tmpdir(), `stroma-exports-${randomBytes(6).toString('hex')}`) };
   const built = await buildDependencies({ databaseUrl: database?.url, dbPoolSize: 10, baseUrl: TEST_BASE_URL, auth, bulk }, logger);
   const deps: AppDependencies = {
     ...built,

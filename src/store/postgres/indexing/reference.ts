@@ -1,5 +1,5 @@
 import type { TypedValue } from '@medplum/core';
-import { InvalidSearchError } from '../../repository';
+import { InvalidSearchError, type SearchFilter, type SearchValue } from '../../repository';
 import type { SqlParams } from '../sql-params';
 import type { IndexType, QueryContext } from './index-type';
 
@@ -24,6 +24,7 @@ export const referenceIndex: IndexType = {
   extract(values, ctx) {
     return values.flatMap((v) => referenceRow(v, ctx));
   },
+  matchAny: (filter, params, ctx) => referenceMatchAny(filter, params, ctx),
   match(filter, { value }, params, ctx) {
     if (filter.modifier === 'identifier') {
       return identifierMatch(value, params);
@@ -43,6 +44,25 @@ export const referenceIndex: IndexType = {
     return `i.url = ${params.add(value)}`;
   },
 };
+
+/**
+ * Many references to resources of one type (a Group's 500 patients) as one `target_id = ANY(...)`
+ * condition: ORed one by one they cost the planner more than the query (bench/RESULTS.md, bench:export).
+ */
+function referenceMatchAny(filter: SearchFilter, params: SqlParams, ctx: QueryContext): string | undefined {
+  if ((filter.modifier && !/^[A-Z]/.test(filter.modifier)) || filter.values.length < 2) return undefined;
+  const byType = new Map<string, string[]>();
+  const others: SearchValue[] = [];
+  for (const v of filter.values) {
+    const target = localTarget(v.value, ctx);
+    if (target && (!filter.modifier || filter.modifier === target.type)) byType.set(target.type, [...(byType.get(target.type) ?? []), target.id]);
+    else others.push(v);
+  }
+  if (![...byType.values()].some((ids) => ids.length > 1)) return undefined;
+  const grouped = [...byType].map(([type, ids]) => `(i.target_id = ANY(${params.add(ids)}::text[]) AND i.target_type = ${params.add(type)})`);
+  const single = others.map((v) => referenceIndex.match(filter, v, params, ctx));
+  return `(${[...grouped, ...single].join(' OR ')})`;
+}
 
 function identifierMatch(value: string, params: SqlParams): string {
   const bar = value.search(/(?<!\\)\|/);
