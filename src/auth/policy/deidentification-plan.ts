@@ -58,7 +58,7 @@ const FREE_TEXT_TYPES: ReadonlySet<string> = new Set(['string', 'markdown', 'bas
  * questionnaire answer's link to its question. Any other string in a Patient's resource is free text.
  */
 const KEPT_STRINGS: ReadonlySet<string> = new Set([
-  'Coding.display', 'CodeableConcept.text',
+  'Coding.display', 'Coding.version', 'CodeableConcept.text', 'SampledData.data',
   'Quantity.unit', 'SimpleQuantity.unit', 'MoneyQuantity.unit', 'Age.unit', 'Count.unit', 'Distance.unit', 'Duration.unit',
   'QuestionnaireResponseItem.linkId', 'QuestionnaireResponseItemAnswer.linkId',
 ]);
@@ -105,6 +105,8 @@ function stepOf(owner: string, key: string, type: string, element: InternalSchem
 
 function actionOf(owner: string, key: string, type: string): Action {
   const name = `${owner}.${key}`;
+  // Resource.id and Element.id (typed string in the schema) are structure; a Patient's id is replaced by the walk.
+  if (key === 'id') return 'keep';
   if (PERSON_TYPES.has(owner) && PERSON_ELEMENTS.has(key)) return 'drop';
   if (YEAR_ONLY.has(name)) return 'year';
   if (DROPPED_IN_PATIENT.has(name) || IDENTIFYING_TYPES.has(type)) return 'dropInPatient';

@@ -32,7 +32,8 @@ import { deidentificationSecret, Pseudonyms } from './pseudonyms';
  *    header of a single read follows the shifted meta.lastUpdated.
  * 5. Free text goes from a Patient's resources: narrative, notes (Annotation), every string, markdown and
  *    base64Binary element (valueString, comments, descriptions, attachment data and url) but a Coding's
- *    display, a CodeableConcept's text, a quantity's unit and a questionnaire answer's linkId.
+ *    display and version, a CodeableConcept's text, a quantity's unit, SampledData's data and a
+ *    questionnaire answer's linkId. Keys the R4 schema does not know are removed there too.
  * 6. Blinding (src/trial/blinding) runs first, as it is registered first; the registry labels MASKED once.
  * 7. What is left stays valid R4: emptied elements and arrays are removed, an extension without value
  *    goes, and a required element that was removed gets a data-absent-reason extension (`masked`).
