@@ -27,7 +27,6 @@ export const IDENTIFYING_EXTENSIONS: ReadonlySet<string> = new Set([
 const DATA_ABSENT_REASON = 'http://hl7.org/fhir/StructureDefinition/data-absent-reason';
 const absent = () => ({ extension: [{ url: DATA_ABSENT_REASON, valueCode: 'masked' }] });
 
-const DAY_MS = 86_400_000;
 const DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/;
 
 type Json = Record<string, unknown>;
@@ -66,7 +65,7 @@ export function deidentify(resource: Resource, options: WalkOptions): Resource |
     copy.id = options.reader.pseudonym(resource.id).id;
     walk.changed = true;
   }
-  return walk.changed ? ({ ...copy, resourceType: type } as Resource) : undefined;
+  return walk.changed ? (copy as unknown as Resource) : undefined;
 }
 
 /**
@@ -202,10 +201,34 @@ function shifted(value: unknown, walk: Walk): string | undefined {
   if (!match) return undefined;
   const [, year, month, day] = match;
   // A year or a month is moved as its middle day, so a shift of at most 182 days keeps the year of a year.
-  const start = Date.UTC(Number(year), month ? Number(month) - 1 : 6, day ? Number(day) : month ? 15 : 2);
-  const moved = new Date(start + walk.shiftDays * DAY_MS).toISOString();
-  const precision = day ? 10 : month ? 7 : 4;
-  return moved.slice(0, precision) + (value as string).slice(precision);
+  const days = daysFromCivil(Number(year), month ? Number(month) : 7, day ? Number(day) : month ? 15 : 2) + walk.shiftDays;
+  const [y, m, d] = civilFromDays(days);
+  const moved = day ? `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}` : month ? `${pad(y, 4)}-${pad(m, 2)}` : pad(y, 4);
+  return moved + (value as string).slice(moved.length);
+}
+
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm: integer math, no Date objects). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
+}
+
+function civilFromDays(days: number): [number, number, number] {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return [yoe + era * 400 + (month <= 2 ? 1 : 0), month, day];
 }
 
 /**
