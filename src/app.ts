@@ -15,7 +15,7 @@ import { createWriteValidation, type WriteValidation } from './fhir/validation/p
 import type { FhirRequest, HandlerContext, HandlerResult } from './fhir/types';
 import type { AuditEntity, Requester } from './fhir/access';
 import { accessControlledRepository } from './fhir/access-controlled-repository';
-import { createAccessControl } from './auth/policy';
+import { createAccessControl, registerDeidentification } from './auth/policy';
 import { createRequestListener } from './http/request-listener';
 import type { Repository } from './store/repository';
 import { buildSecurity, listenerSecurity, type SecurityDependencies } from './security';
@@ -95,11 +95,13 @@ export async function buildDependencies(
     const stored = await storeProfileResources(repo, conformance, registries.searchParameters);
     const ms = Math.round(performance.now() - started);
     logger.info({ written: stored.written.length, deleted: stored.deleted.length, ms }, 'profiles/ conformance resources in the store');
+    // After the trial's masks (blinding), so de-identification works on the blinded view.
+    await registerDeidentification(registries, repo, config.baseUrl);
     const uploaded = await uploads.load(repo);
     for (const reason of uploaded.skipped) logger.warn(`stored conformance resource not used for validation: ${reason}`);
     const auth: AuthConfig = config.auth ?? loadConfig({}).auth;
     security = await buildSecurity({
-      store: createPostgresAuthStore(db), auditLog, registries, auth, baseUrl: config.baseUrl, dataDir: config.dataDir, logger,
+      store: createPostgresAuthStore(db), auditLog, auth, baseUrl: config.baseUrl, dataDir: config.dataDir, logger,
     });
     bulk = registerBulkExport({
       store: createPostgresExportStore(db), reader: repo, registries, baseUrl: config.baseUrl,

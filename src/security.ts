@@ -3,7 +3,7 @@ import { AuditWriter } from './auth/audit/audit-writer';
 import { clientAdminRoutes } from './auth/clients/client-admin-routes';
 import { ClientRegistry } from './auth/clients/client-registry';
 import { ensureDevClient } from './auth/dev-client';
-import { anonymousAdmin, createAccessControl, registerDeidentificationMask } from './auth/policy';
+import { anonymousAdmin, createAccessControl } from './auth/policy';
 import { createTokenService, serviceUrls, type TokenService } from './auth/tokens/token-service';
 import type { AuthConfig } from './config';
 import type { AccessControl, Requester } from './fhir/access';
@@ -31,10 +31,9 @@ const PUBLIC: Requester = { clientId: 'public', role: 'public', scope: '' };
  * store, which has no data directory).
  */
 export async function buildSecurity(
-  options: { store: AuthStore; auditLog: AuditLog; registries: FhirRegistries; auth: AuthConfig; baseUrl: string; dataDir?: string; logger: Logger },
+  options: { store: AuthStore; auditLog: AuditLog; auth: AuthConfig; baseUrl: string; dataDir?: string; logger: Logger },
 ): Promise<SecurityDependencies> {
-  const { store, auditLog, registries, auth, baseUrl, logger } = options;
-  registerDeidentificationMask(registries);
+  const { store, auditLog, auth, baseUrl, logger } = options;
   const clients = new ClientRegistry(store);
   const tokens = createTokenService({ store, config: auth, baseUrl, logger });
   if (auth.enabled && options.dataDir !== undefined) {

@@ -3,6 +3,7 @@ import type {
   HistoryPage, HistoryQuery, IncludeQuery, Repository, ResourceReader, ResourceWriter, SearchQuery, SearchResult, StoredVersion, WriteMethod,
 } from '../store/repository';
 import type { AccessControl, AuditEntity } from './access';
+import { maskedIdReader } from './masked-ids';
 import { errors } from './outcomes';
 
 /** Audit entities kept per request: enough to say what a request touched, bounded for a 10,000-entry Bundle. */
@@ -27,7 +28,7 @@ export function accessControlledRepository(
   const note: Note = (entity) => {
     if (entities.length < MAX_ENTITIES) entities.push(entity);
   };
-  const reader = controlledReader(repo, access, note);
+  const reader = idsAsSeen(controlledReader(repo, access, note), access);
   const transaction = async <T>(fn: (tx: ResourceWriter) => Promise<T>): Promise<T> => {
     const result = await repo.transaction((tx) => fn(controlledWriter(tx, access, note)));
     onCommit?.();
@@ -103,9 +104,10 @@ function controlledReader(inner: ResourceReader, access: AccessControl, note: No
 }
 
 function controlledWriter(tx: ResourceWriter, access: AccessControl, note: Note): ResourceWriter {
-  const reader = controlledReader(tx, access, note);
+  const reader = idsAsSeen(controlledReader(tx, access, note), access);
   const readForUpdate = async (resourceType: string, id: string) => visibleForUpdate(await tx.readForUpdate(resourceType, id), access);
   const write = async (resource: Resource, method: WriteMethod, previous?: StoredVersion) => {
+    refuseMaskedIdWrite(access);
     const allowed = access.checkWrite(resource, method, previous);
     const written = await tx.write(allowed, method, previous);
     if (written.resource) access.checkWritten(written.resource, resource);
@@ -113,6 +115,7 @@ function controlledWriter(tx: ResourceWriter, access: AccessControl, note: Note)
     return written;
   };
   const remove = async (previous: StoredVersion) => {
+    refuseMaskedIdWrite(access);
     access.checkWrite(previous.resource ?? ({ resourceType: previous.resourceType, id: previous.id } as Resource), 'DELETE', previous);
     const removed = await tx.remove(previous);
     note(entityOf(removed, 'delete'));
@@ -121,6 +124,16 @@ function controlledWriter(tx: ResourceWriter, access: AccessControl, note: Note)
   const controlled = Object.assign(Object.create(tx) as ResourceWriter, reader, { readForUpdate, write, remove });
   serverWriters.set(controlled, auditedWriter(tx, note));
   return controlled;
+}
+
+/** The reader with the ids the requester sees (pseudonyms) translated, when a read mask replaces them. */
+function idsAsSeen(reader: ResourceReader, access: AccessControl): ResourceReader {
+  return access.ids ? maskedIdReader(reader, access.ids) : reader;
+}
+
+/** A requester that sees other ids than the stored ones cannot write: what it sends names ids it does not know. */
+function refuseMaskedIdWrite(access: AccessControl): void {
+  if (access.ids) throw errors.forbidden(`Role ${access.requester.role} sees de-identified data (pseudonymous ids) and may not write`);
 }
 
 /** The writer beneath each requester's writer, for serverWriterOf. */

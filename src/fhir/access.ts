@@ -1,4 +1,5 @@
 import type { Resource } from '@medplum/fhirtypes';
+import type { MaskedIds } from './read-masks';
 import type { ResourceKey, SearchQuery, StoredVersion, WriteMethod } from '../store/repository';
 
 /**
@@ -15,7 +16,10 @@ export interface Requester {
   role: string;
   /** The scopes granted to the token, space-separated, as in its `scope` claim. */
   scope: string;
-  /** The requester asked for de-identified data (`_deidentify=true`); the registry role always gets it. */
+  /**
+   * The client asked for de-identified data (`_deidentify=true` on the request): the de-identification
+   * read mask applies as it always does for the `registry` role (src/auth/policy/deidentification.ts).
+   */
   deidentify?: boolean;
 }
 
@@ -52,6 +56,11 @@ export interface RequestTrail {
  */
 export interface AccessControl {
   readonly requester: Requester;
+  /**
+   * When a read mask replaces resource ids for this requester (Patient pseudonyms): the mapping, by which
+   * the access-controlled repository translates the ids named in requests and refuses writes.
+   */
+  readonly ids?: MaskedIds;
   /** Throws `forbidden` (403) unless the request is allowed at all; decided without the store, so it reveals nothing. */
   authorize(access: RequestedAccess): void;
   /**

@@ -41,6 +41,22 @@ export interface ReadMask {
    * cannot see that: a create has no stored version to tell it whether the mask applies.
    */
   guardWritten?(written: Resource, sent: Resource, requester: Requester): void;
+  /**
+   * For a mask that replaces the ids of some types (pseudonyms): how ids map between what `requester`
+   * sees and what is stored, so that the ids it names in requests are translated (see masked-ids.ts).
+   * Absent, or undefined returned: the mask keeps ids as they are.
+   */
+  idsFor?(requester: Requester): MaskedIds | undefined;
+}
+
+/** How the ids of some resource types differ, for one requester, between its view and the store. */
+export interface MaskedIds {
+  /** The types whose ids are replaced. */
+  readonly types: ReadonlySet<string>;
+  /** The id the requester sees for the stored `id`. */
+  shown(resourceType: string, id: string): string;
+  /** The stored id behind an id the requester named, or undefined when it names nothing. */
+  stored(resourceType: string, id: string): Promise<string | undefined>;
 }
 
 /** The read masks of a server; every resource the store hands out passes `apply` (through the access policy). */
@@ -83,6 +99,15 @@ export class ReadMaskRegistry {
   /** Each mask's guardWritten (see ReadMask). */
   guardWritten(written: Resource, sent: Resource, requester: Requester): void {
     for (const mask of this.masks) mask.guardWritten?.(written, sent, requester);
+  }
+
+  /** How the requester's ids differ from the stored ones, when some mask replaces them (only one may). */
+  idsFor(requester: Requester): MaskedIds | undefined {
+    for (const mask of this.masks) {
+      const ids = mask.idsFor?.(requester);
+      if (ids) return ids;
+    }
+    return undefined;
   }
 
   /** The name of a mask that hides the parameter `code` of `resourceType` from `requester`, if any. */

@@ -106,9 +106,11 @@ async function handleFhir(
 ): Promise<void> {
   checkAcceptable(req, query.find(([name]) => name === '_format')?.[1]);
   const path = decodePath(rawPath).replace(/^\/+/, '').replace(/\/+$/, '');
-  const access = isRead(req) && path === 'metadata' ? options.security.publicAccess : options.security.accessFor(await authenticate(req, options, audited));
+  const deidentify = deidentifyParameter(query);
+  const access =
+    isRead(req) && path === 'metadata' ? options.security.publicAccess : options.security.accessFor(withDeidentify(await authenticate(req, options, audited), deidentify));
   const body = await readBody(req, options.bodyLimitBytes, req.method === 'POST' && /(^|\/)_search$/.test(path));
-  const request = toFhirRequest(req, path, query, body);
+  const request = toFhirRequest(req, path, deidentify === undefined ? query : query.filter(([name]) => name !== DEIDENTIFY), body);
   const context: HandlerContext = {
     ...options.context,
     access,
@@ -116,6 +118,31 @@ async function handleFhir(
     repo: accessControlledRepository(options.context.repo, access, audited.trail.entities),
   };
   sendResult(res, request, options.context.baseUrl, await dispatch(request, context), pretty);
+}
+
+/** Stroma's request parameter asking for de-identified data (src/auth/policy/deidentification.ts). */
+const DEIDENTIFY = '_deidentify';
+
+/** The value of `_deidentify` (true or false), undefined when absent; 400 for anything else. */
+function deidentifyParameter(query: [string, string][]): boolean | undefined {
+  const values = query.filter(([name]) => name === DEIDENTIFY).map(([, value]) => value);
+  if (values.length === 0) return undefined;
+  if (values.length > 1 || (values[0] !== 'true' && values[0] !== 'false')) throw errors.invalid(`${DEIDENTIFY} takes true or false, once`);
+  return values[0] === 'true';
+}
+
+/**
+ * The requester asking for de-identified data. One object per authenticated requester, so the access
+ * control kept per requester object is kept for this variant too. `false` changes nothing: a role that is
+ * always de-identified (registry) stays so.
+ */
+const deidentifiedRequesters = new WeakMap<Requester, Requester>();
+
+function withDeidentify(requester: Requester, deidentify: boolean | undefined): Requester {
+  if (!deidentify) return requester;
+  let variant = deidentifiedRequesters.get(requester);
+  if (!variant) deidentifiedRequesters.set(requester, (variant = { ...requester, deidentify: true }));
+  return variant;
 }
 
 /** The requester of the bearer token, noted for the audit trail; before the body is read, so a request without valid credentials costs nothing more. */

@@ -3,11 +3,18 @@ import type { AccessControl, RequestedAccess, Requester } from '../../fhir/acces
 import type { FhirRegistries } from '../../fhir/conformance/registries';
 import { errors } from '../../fhir/outcomes';
 import type { SearchQuery, StoredVersion, WriteMethod } from '../../store/repository';
-import { isResourceInteraction, isSystemLevel, type ResourceInteraction } from './interactions';
+import { isDeidentified } from './deidentification';
+import { isResourceInteraction, isSystemLevel, WRITE_INTERACTIONS, type ResourceInteraction } from './interactions';
 import { operationAllowed, operationRule, type OperationRule } from './operations';
 import { isClientSource, isOwnedBy, ownSourceFilter, stampSource } from './own-source';
 import { Rights } from './rights';
 import { checkMaskedParameters, checkReachedTypes, narrowTypes, reachesOtherResources } from './search-constraints';
+
+/**
+ * Operations whose answers pass the read masks (the summaries' reports, $export's resources) or hold no
+ * stored data ($validate): the only ones a de-identified requester may call.
+ */
+const DEIDENTIFIED_OPERATIONS: ReadonlySet<string> = new Set(['validate', 'export', 'safety-summary', 'efficacy-summary', 'participant-flow']);
 
 /** Interactions every role may make: what they touch is authorized entry by entry, or is public. */
 const ALWAYS_ALLOWED = new Set(['capabilities', 'transaction', 'batch']);
@@ -34,6 +41,7 @@ export function createAccessControl(requester: Requester, options: AccessControl
   const rights = new Rights(requester, options.registries.resourceTypes);
   const { registries } = options;
   const ownSourceOnly = rights.role.ownSourceOnly;
+  const deidentified = isDeidentified(requester);
 
   const requireRight = (interaction: ResourceInteraction, resourceType: string): void => {
     const refusal = rights.refusal(interaction, resourceType);
@@ -57,14 +65,18 @@ export function createAccessControl(requester: Requester, options: AccessControl
     throw errors.forbidden(`Role ${requester.role} with these scopes may not call $${name}${on}`);
   };
 
+  const ids = registries.readMasks.idsFor(requester);
   return {
     requester,
+    ...(ids ? { ids } : {}),
 
     authorize({ interaction, operation, resourceTypes }: RequestedAccess): void {
       if (ALWAYS_ALLOWED.has(interaction)) return;
-      if (interaction === 'operation') return authorizeOperation(operation ?? '', resourceTypes);
-      if (!isResourceInteraction(interaction)) throw errors.forbidden(`The access policy does not allow the interaction ${interaction}`);
-      authorizeInteraction(interaction, resourceTypes);
+      if (interaction === 'operation') authorizeOperation(operation ?? '', resourceTypes);
+      else if (isResourceInteraction(interaction)) authorizeInteraction(interaction, resourceTypes);
+      else throw errors.forbidden(`The access policy does not allow the interaction ${interaction}`);
+      // What the role may do, a de-identified view of it may not always: asked after, so a role's refusal reads the same.
+      if (deidentified) refuseToDeidentified(interaction, operation);
     },
 
     constrainSearch(query: SearchQuery): SearchQuery {
@@ -111,6 +123,19 @@ export function createAccessControl(requester: Requester, options: AccessControl
       registries.readMasks.guardWritten(written, sent, requester);
     },
   };
+}
+
+/**
+ * What a de-identified requester may not do, whatever its role: write (it sees pseudonymous ids and
+ * shifted dates, not what is stored), or call an operation that does not answer through the read masks.
+ */
+function refuseToDeidentified(interaction: string, operation: string | undefined): void {
+  if ((WRITE_INTERACTIONS as readonly string[]).includes(interaction)) {
+    throw errors.forbidden(`De-identified data is read-only: ${interaction} is not allowed with de-identification`);
+  }
+  if (interaction === 'operation' && !DEIDENTIFIED_OPERATIONS.has(operation ?? '')) {
+    throw errors.forbidden(`$${operation} is not available with de-identification: its answer would not be de-identified`);
+  }
 }
 
 /**

@@ -54,11 +54,11 @@ export function reachesOtherResources(query: SearchQuery): boolean {
   return query.filters.some((f) => reachedTypes(f).length > 0);
 }
 
-/** Every (type, parameter code) a query searches or sorts by, through chains and `_has` too. */
+/** Every (type, parameter code) a query searches or sorts by, through chains and `_has` too (`_id` and `_lastUpdated` included). */
 export function searchedParameters(query: SearchQuery): { resourceType: string; code: string }[] {
   const types = query.types ?? [query.resourceType];
   const ofParam = (param: SearchFilter['param'], on: readonly string[]) =>
-    typeof param === 'string' ? [] : on.map((resourceType) => ({ resourceType, code: param.code }));
+    on.map((resourceType) => ({ resourceType, code: typeof param === 'string' ? param : param.code }));
   const walk = (filter: QueryFilter, on: readonly string[]): { resourceType: string; code: string }[] => {
     if (!('kind' in filter)) return ofParam(filter.param, filter.resourceTypes ?? on);
     switch (filter.kind) {

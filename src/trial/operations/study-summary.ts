@@ -75,7 +75,10 @@ function summaryHandler(registries: FhirRegistries, operation: SummaryOperation)
     const subjects = await readSubjects(rows, studyId);
     const arms = await visibleArms(study, subjects, reader);
     const report = await operation.build({ study, studyId, subjects, rows, server, arms, asOf });
-    return [success('ok', `$${operation.name} of ResearchStudy/${studyId} as of ${asOf}`), report];
+    // The report names patients and their records: a de-identified requester sees them by pseudonym.
+    const shown = ctx.access.filterRead(report);
+    if (!shown) throw errors.forbidden(`Role ${ctx.access.requester.role} with these scopes may not read MeasureReport`);
+    return [success('ok', `$${operation.name} of ResearchStudy/${studyId} as of ${asOf}`), shown];
   };
 }
 
