@@ -65,7 +65,7 @@ export async function runExport(job: ExportJob, holder: string, deps: ExportRunn
   try {
     for (; progress.typeIndex < request.types.length; progress.typeIndex++, progress.position = FIRST_POSITION) {
       const type = request.types[progress.typeIndex];
-      const scope = typeScope(request, type, deps.registries, deps.compartment);
+      const scope = typeScope(request, type, deps.registries, deps.compartment, (r) => access.filterRead(r) ?? r);
       for await (const page of readAhead(snapshotPages(source, scope, request.related ?? [], progress.position))) {
         const lines = visibleLines(page.resources, access, elementsFor(type, request.elements));
         await output.append('output', type, lines);

@@ -16,6 +16,14 @@ const PATIENTS_PER_CHUNK = 500;
  * resource that several passes match is written once, by the first).
  */
 export interface ExportPass {
+  /** The requester's own conditions (a `_typeFilter`), in the ids it knows. */
+  requested: QueryFilter[];
+  /** The server's conditions (the patients' compartments), in stored ids. */
+  scope: QueryFilter[];
+  matches(resource: Resource): boolean;
+}
+
+interface Condition {
   filters: QueryFilter[];
   matches(resource: Resource): boolean;
 }
@@ -32,16 +40,19 @@ export interface TypeScope {
  * The passes of a type: one per chunk of the patients (Patient and Group level) and per `_typeFilter`
  * query of the type, crossed; none for a Group without patients. Throws `invalid` for a `_typeFilter` the server cannot search by.
  */
-export function typeScope(request: ExportRequest, resourceType: string, registries: FhirRegistries, compartment: PatientCompartment): TypeScope {
+export function typeScope(
+  request: ExportRequest, resourceType: string, registries: FhirRegistries, compartment: PatientCompartment, view: (resource: Resource) => Resource = (r) => r,
+): TypeScope {
   // At Patient and Group level a type outside the compartment has only the group's related resources.
   const patients = request.patients && compartment.has(resourceType) ? request.patients : request.patients ? [] : undefined;
   const chunks = patients ? chunked(patients, PATIENTS_PER_CHUNK).map((ids) => compartmentCondition(resourceType, ids, registries, compartment)) : [undefined];
-  const queries = (request.typeFilters[resourceType] ?? [undefined]).map((query) => (query === undefined ? undefined : typeFilterCondition(resourceType, query, registries)));
+  const queries = (request.typeFilters[resourceType] ?? [undefined]).map((query) => (query === undefined ? undefined : typeFilterCondition(resourceType, query, registries, view)));
   const passes: ExportPass[] = [];
   for (const chunk of chunks) {
     for (const query of queries) {
       passes.push({
-        filters: [...(chunk?.filters ?? []), ...(query?.filters ?? [])],
+        requested: query?.filters ?? [],
+        scope: chunk?.filters ?? [],
         matches: (resource) => (chunk?.matches(resource) ?? true) && (query?.matches(resource) ?? true),
       });
     }
@@ -55,7 +66,7 @@ export function matchedBefore(scope: TypeScope, index: number, resource: Resourc
   return false;
 }
 
-function compartmentCondition(resourceType: string, ids: string[], registries: FhirRegistries, compartment: PatientCompartment): ExportPass {
+function compartmentCondition(resourceType: string, ids: string[], registries: FhirRegistries, compartment: PatientCompartment): Condition {
   const set = new Set(ids);
   const matches = (resource: Resource) => compartment.includes(resource, set);
   if (resourceType === 'Patient') return { filters: [filter('Patient', '_id', ids.join(','), registries)], matches };
@@ -64,7 +75,11 @@ function compartmentCondition(resourceType: string, ids: string[], registries: F
   return { filters: [byParam.length === 1 ? byParam[0] : { kind: 'any', filters: byParam }], matches };
 }
 
-function typeFilterCondition(resourceType: string, query: string, registries: FhirRegistries): ExportPass {
+/**
+ * A `_typeFilter` query: the store's filters, and in memory the same query on the resource as the
+ * requester sees it (`view`: the ids it names are the ones it sees, pseudonyms for a registry).
+ */
+function typeFilterCondition(resourceType: string, query: string, registries: FhirRegistries, view: (resource: Resource) => Resource): Condition {
   const params = [...new URLSearchParams(query).entries()];
   let parsed;
   let request: SearchRequest;
@@ -77,7 +92,7 @@ function typeFilterCondition(resourceType: string, query: string, registries: Fh
   if (parsed.includes.length > 0 || parsed.applied.length !== params.length) {
     throw errors.invalid(`_typeFilter ${resourceType}?${query} may only hold search parameters, not _include, _sort or other result parameters`);
   }
-  return { filters: parsed.query.filters, matches: (resource) => matchesSearchRequest(resource, request) };
+  return { filters: parsed.query.filters, matches: (resource) => matchesSearchRequest(view(resource), request) };
 }
 
 function filter(resourceType: string, code: string, value: string, registries: FhirRegistries): QueryFilter {

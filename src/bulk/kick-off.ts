@@ -58,8 +58,13 @@ async function kickOff(request: FhirRequest, level: ExportRequest['level'], grou
     ...(members ? { related: members.related } : {}),
     requestUrl: requestUrl(request, ctx.baseUrl),
   };
-  // A _typeFilter the server cannot search by is refused now, not when the job reaches it.
-  for (const type of Object.keys(exportRequest.typeFilters)) typeScope(exportRequest, type, deps.registries, deps.compartment);
+  // A _typeFilter the server cannot search by, or the requester may not (a parameter its masks hide),
+  // is refused now, not when the job reaches it.
+  for (const type of Object.keys(exportRequest.typeFilters)) {
+    for (const pass of typeScope(exportRequest, type, deps.registries, deps.compartment).passes) {
+      ctx.access.constrainSearch({ resourceType: type, filters: pass.requested, sort: [], count: 1, offset: 0, total: 'none' });
+    }
+  }
   const job = await deps.store.create({ id: randomUUID(), owner: requester.clientId, request: exportRequest as unknown as Record<string, unknown> }, new Date().toISOString());
   deps.queued();
   const outcome = outcomeOf(issue('information', 'informational', `Export accepted: poll ${statusUrl(ctx.baseUrl, job.id)} for its status`));

@@ -1,5 +1,6 @@
 import type { Resource } from '@medplum/fhirtypes';
 import type { AccessControl } from '../fhir/access';
+import { translateQuery } from '../fhir/masked-ids';
 import { toFilter } from '../fhir/search/parse-search';
 import type { FhirRegistries } from '../fhir/conformance/registries';
 import type { Deletion, ExportStore } from '../store/export-store';
@@ -72,8 +73,8 @@ async function currentPage(source: SnapshotSource, scope: TypeScope, at: TypePos
   if (!pass) return { resources: [], deletions: [], next: { stage: 'changed', pass: 0 } };
   const window = [lastUpdated(scope.resourceType, `le${source.asOf}`, source)];
   if (source.since) window.push(lastUpdated(scope.resourceType, `gt${source.since}`, source));
-  const query = source.access.constrainSearch(searchQuery(scope.resourceType, [...pass.filters, ...window], source.pageSize, at.cursor));
-  const found = await source.reader.search(query);
+  const query = searchQuery(scope.resourceType, pass.requested, source.pageSize, at.cursor);
+  const found = await source.reader.search(await requesterQuery(source, query, [...pass.scope, ...window]));
   const resources = at.pass === 0 ? found.resources : found.resources.filter((r) => !matchedBefore(scope, at.pass, r));
   const next: TypePosition = found.nextCursor ? { ...at, cursor: found.nextCursor } : { stage: 'current', pass: at.pass + 1 };
   return { resources, deletions: [], next };
@@ -81,8 +82,8 @@ async function currentPage(source: SnapshotSource, scope: TypeScope, at: TypePos
 
 /** Resources written after `asOf`: their version as of `asOf`, when they had one then. */
 async function changedPage(source: SnapshotSource, scope: TypeScope, at: TypePosition): Promise<SnapshotPage> {
-  const query = searchQuery(scope.resourceType, [lastUpdated(scope.resourceType, `gt${source.asOf}`, source)], source.pageSize, at.cursor);
-  const found = await source.reader.search(source.access.constrainSearch(query));
+  const query = searchQuery(scope.resourceType, [], source.pageSize, at.cursor);
+  const found = await source.reader.search(await requesterQuery(source, query, [lastUpdated(scope.resourceType, `gt${source.asOf}`, source)]));
   const resources: Resource[] = [];
   for (const resource of found.resources) {
     const then = await versionAsOf(source, scope.resourceType, resource.id as string);
@@ -117,6 +118,18 @@ async function deletedPage(source: SnapshotSource, scope: TypeScope, at: TypePos
   // A deletion is reported where the resource would have been exported: in scope before it was deleted.
   const deletions = page.deletions.filter((d) => d.before !== undefined && scope.covers(d.before));
   return { resources: [], deletions, next: page.next ? { ...at, cursor: page.next } : { stage: 'done', pass: 0 } };
+}
+
+/**
+ * The requester's query as its own searches would run it (its constraints added, the pseudonyms it
+ * names translated to stored ids), then the server's conditions (the compartments, the snapshot's window
+ * and `_since`, in stored ids): not parameters the requester searches by, so a de-identified requester's
+ * refusal to search by write times does not apply to them.
+ */
+async function requesterQuery(source: SnapshotSource, query: SearchQuery, server: QueryFilter[]): Promise<SearchQuery> {
+  const constrained = source.access.constrainSearch(query);
+  const translated = source.access.ids ? await translateQuery(constrained, source.access.ids) : constrained;
+  return { ...translated, filters: [...translated.filters, ...server] };
 }
 
 function after(stage: 'changed' | 'vanished' | 'related', source: SnapshotSource): TypePosition {
