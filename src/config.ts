@@ -41,6 +41,21 @@ export interface Config {
   mllp: { enabled: boolean; host: string; port: number };
   /** Pull sync from EHR FHIR APIs (issue 9 point 4). */
   sync: SyncConfig;
+  /** Delivery of R4 rest-hook Subscription notifications (issue 10 point 4). */
+  subscriptions: SubscriptionConfig;
+}
+
+export interface SubscriptionConfig {
+  /** How long a notification is retried after it was queued, in hours. */
+  retryHours: number;
+  /** The first retry's delay ceiling, in ms; it doubles with each attempt (jittered between half and all of it). */
+  retryInitialMs: number;
+  /** The longest delay between two attempts, in ms. */
+  retryMaxMs: number;
+  /** How often each server process asks the queue for due notifications, in ms. */
+  pollMs: number;
+  /** How long one POST to an endpoint may take, in ms. */
+  timeoutMs: number;
 }
 
 export interface SyncConfig {
@@ -127,6 +142,13 @@ export function loadConfig(env: Env = process.env): Config {
       retryBaseMs: integer(env, 'SYNC_RETRY_BASE_MS', 500, 1, 60_000, errors),
       retryMaxMs: integer(env, 'SYNC_RETRY_MAX_MS', 30_000, 1, 600_000, errors),
       pageSize: integer(env, 'SYNC_PAGE_SIZE', 100, 1, 1000, errors),
+    },
+    subscriptions: {
+      retryHours: integer(env, 'SUBSCRIPTION_RETRY_HOURS', 24, 1, 24 * 30, errors),
+      retryInitialMs: integer(env, 'SUBSCRIPTION_RETRY_INITIAL_MS', 30_000, 1, 3_600_000, errors),
+      retryMaxMs: integer(env, 'SUBSCRIPTION_RETRY_MAX_MS', 3_600_000, 1, 86_400_000, errors),
+      pollMs: integer(env, 'SUBSCRIPTION_POLL_MS', 2000, 10, 600_000, errors),
+      timeoutMs: integer(env, 'SUBSCRIPTION_TIMEOUT_MS', 30_000, 100, 600_000, errors),
     },
   };
   if (errors.length > 0) {
