@@ -6,7 +6,7 @@ import request from 'supertest';
 import { buildDependencies, createApp, type AppDependencies } from '../../src/app';
 import { freshDatabase, storeName, TEST_BASE_URL, AUTH_OFF } from '../helpers/test-app';
 import { patient } from '../helpers/fixtures';
-import { eventually, restHook, startReceiver, startTestWorker, type Receiver } from './subscriptions-fixture';
+import { eventually, restHook, startReceiver, startTestWorker, workerErrors, type Receiver } from './subscriptions-fixture';
 
 /** A server on `store` (a PostgreSQL database, or a PGlite data directory), as main.ts builds one, without its worker. */
 async function server(store: { databaseUrl?: string; dataDir?: string }): Promise<AppDependencies> {
@@ -57,5 +57,6 @@ describe(`Subscription notifications across a restart (${storeName()})`, () => {
       await worker.stop();
       await close(second);
     }
+    expect(workerErrors).toEqual([]);
   });
 });

@@ -2,13 +2,13 @@ import type { Bundle, Patient, Subscription } from '@medplum/fhirtypes';
 import request from 'supertest';
 import { tokenFor } from '../helpers/auth';
 import { patient } from '../helpers/fixtures';
-import { storeName, useTestApp } from '../helpers/test-app';
+import { createTestApp, storeName, type TestApp } from '../helpers/test-app';
 import { withNotifications, type DeliveryWorker } from '../../src/subscriptions';
 import type { Repository, ResourceWriter } from '../../src/store/repository';
-import { adverseEvent, eventually, restHook, sleep, startReceiver, startTestWorker, type Receiver } from './subscriptions-fixture';
+import { adverseEvent, eventually, restHook, sleep, startReceiver, startTestWorker, workerErrors, type Receiver } from './subscriptions-fixture';
 
 describe(`R4 rest-hook Subscriptions (${storeName()})`, () => {
-  const t = useTestApp({ auth: true });
+  const t = {} as TestApp;
   let receiver: Receiver;
   let worker: DeliveryWorker;
   const tokens: Record<string, string> = {};
@@ -18,14 +18,18 @@ describe(`R4 rest-hook Subscriptions (${storeName()})`, () => {
   const deliveriesOf = (id: string) => t.deps.subscriptions.queue.deliveriesOf(id);
 
   beforeAll(async () => {
+    Object.assign(t, await createTestApp({ auth: true }));
     receiver = await startReceiver();
     worker = startTestWorker(t.deps);
     for (const role of ['admin', 'registry', 'ehr']) tokens[role] = await tokenFor(t.app, t.authStore, role as 'admin');
     await request(t.app).put('/fhir/Patient/p1').set(as('admin')).send({ ...patient(), id: 'p1' }).expect(201);
   });
   afterAll(async () => {
+    // The worker stops before the store it claims from closes.
     await worker.stop();
     await receiver.close();
+    await t.close();
+    expect(workerErrors).toEqual([]);
   });
   beforeEach(() => {
     receiver.received.length = 0;
@@ -94,9 +98,11 @@ describe(`R4 rest-hook Subscriptions (${storeName()})`, () => {
     receiver.statuses.push(500);
     await request(t.app).post('/fhir/Patient').set(as('admin')).send(patient('MRN-R', 'Retry')).expect(201);
     await eventually(() => receiver.received.filter((r) => r.path === '/retry' && r.status === 200).length === 1);
-    await sleep(300);
+    const historyOf = async () => (await request(t.app).get(`/fhir/Subscription/${sub.id}/_history`).set(as('admin')).expect(200)).body as Bundle<Subscription>;
+    await eventually(async () => (await historyOf()).entry?.length === 3);
+    await sleep(200);
     expect(receiver.received.filter((r) => r.path === '/retry').map((r) => r.status)).toEqual([500, 200]);
-    const history = (await request(t.app).get(`/fhir/Subscription/${sub.id}/_history`).set(as('admin')).expect(200)).body as Bundle<Subscription>;
+    const history = await historyOf();
     const statuses = (history.entry ?? []).map((e) => [e.resource?.status, e.resource?.error]).reverse();
     expect(statuses).toEqual([['active', undefined], ['error', expect.stringMatching(/answered 500/)], ['active', undefined]]);
     const [delivery] = await deliveriesOf(sub.id as string);
@@ -107,9 +113,10 @@ describe(`R4 rest-hook Subscriptions (${storeName()})`, () => {
     const sub = await subscribe('admin', restHook('Patient?family=Gone', `${receiver.url}/gone`));
     receiver.statuses.push(404);
     await request(t.app).post('/fhir/Patient').set(as('admin')).send(patient('MRN-G', 'Gone')).expect(201);
-    await eventually(async () => (await deliveriesOf(sub.id as string))[0]?.state === 'failed');
-    const stored = (await request(t.app).get(`/fhir/Subscription/${sub.id}`).set(as('admin')).expect(200)).body as Subscription;
-    expect(stored).toMatchObject({ status: 'error', error: expect.stringMatching(/answered 404/) });
+    const read = async () => (await request(t.app).get(`/fhir/Subscription/${sub.id}`).set(as('admin')).expect(200)).body as Subscription;
+    await eventually(async () => (await read()).status === 'error');
+    expect(await read()).toMatchObject({ status: 'error', error: expect.stringMatching(/answered 404/) });
+    expect((await deliveriesOf(sub.id as string)).map((d) => d.state)).toEqual(['failed']);
     expect(receiver.received.filter((r) => r.path === '/gone')).toHaveLength(1);
   });
 
@@ -139,7 +146,7 @@ describe(`R4 rest-hook Subscriptions (${storeName()})`, () => {
       type: 'transaction',
       entry: [
         { resource: patient('MRN-RB', 'Rollback'), request: { method: 'POST', url: 'Patient' } },
-        { resource: { resourceType: 'Patient', gender: 'bogus' } as Patient, request: { method: 'POST', url: 'Patient' } },
+        { resource: { resourceType: 'Patient', gender: 'bogus' } as unknown as Patient, request: { method: 'POST', url: 'Patient' } },
       ],
     };
     await request(t.app).post('/fhir').set(as('admin')).send(bundle).expect(422);
