@@ -29,8 +29,15 @@ export function watchingSubscriptions(registries: FhirRegistries): (reader: Reso
     }
     return criteria;
   };
+  // The query per type is built once: it is asked at every write.
+  const queries = new Map<string, SearchQuery>();
+  const queryFor = (resourceType: string) => {
+    let query = queries.get(resourceType);
+    if (!query) queries.set(resourceType, (query = watchingQuery(resourceType, registries)));
+    return query;
+  };
   return async (reader, resourceType) => {
-    const { resources } = await reader.search(watchingQuery(resourceType, registries));
+    const { resources } = await reader.search(queryFor(resourceType));
     const watching: WatchingSubscription[] = [];
     for (const subscription of resources as Subscription[]) {
       // The criteria parameter matches by prefix: Observation finds ObservationDefinition's too.
