@@ -1,9 +1,9 @@
 /**
  * The dependency direction of ../shared/design/ARCHITECTURE.md, enforced:
- * http -> fhir -> store/repository.ts <- store/postgres; trial, sync, bulk and auth depend on fhir
+ * http -> fhir -> store/repository.ts <- store/postgres; trial, sync, bulk, auth and subscriptions depend on fhir
  * and the store port; only app.ts and main.ts import everything.
  */
-const DOMAIN = '^src/(trial|sync|bulk|auth)/';
+const DOMAIN = '^src/(trial|sync|bulk|auth|subscriptions)/';
 module.exports = {
   forbidden: [
     {
@@ -11,14 +11,14 @@ module.exports = {
       comment: 'src/fhir knows nothing of HTTP, SQL, the trial domain or the app wiring',
       severity: 'error',
       from: { path: '^src/fhir/' },
-      to: { path: ['^src/(http|trial|sync|bulk|auth)/', '^src/store/postgres/', '^src/(app|main)\\.ts$'] },
+      to: { path: ['^src/(http|trial|sync|bulk|auth|subscriptions)/', '^src/store/postgres/', '^src/(app|main)\\.ts$'] },
     },
     {
       name: 'store-behind-its-port',
       comment: 'the store implementation depends only on the port, never on the layers above it',
       severity: 'error',
       from: { path: '^src/store/' },
-      to: { path: ['^src/(fhir|http|trial|sync|bulk|auth)/', '^src/(app|main)\\.ts$'] },
+      to: { path: ['^src/(fhir|http|trial|sync|bulk|auth|subscriptions)/', '^src/(app|main)\\.ts$'] },
     },
     {
       name: 'only-the-store-knows-postgres',

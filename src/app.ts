@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { registerBulkExport, type BulkExport } from './bulk';
-import { DEFAULT_LOOKUP_CACHE_MS, DEFAULT_PROFILES_DIR, DEFAULT_SUPPLEMENTS_DIR, loadConfig, type AuthConfig, type Config, type SyncConfig } from './config';
+import { DEFAULT_LOOKUP_CACHE_MS, DEFAULT_PROFILES_DIR, DEFAULT_SUPPLEMENTS_DIR, loadConfig, type AuthConfig, type Config, type SubscriptionConfig, type SyncConfig } from './config';
 import { storeProfileResources } from './fhir/conformance/conformance-store';
 import { profileConformanceResources, readProfileFiles, registerProfileResources } from './fhir/conformance/profile-files';
 import { ProfileUploads } from './fhir/conformance/profile-uploads';
@@ -15,12 +15,16 @@ import { createWriteValidation, type WriteValidation } from './fhir/validation/p
 import type { FhirRequest, HandlerContext, HandlerResult } from './fhir/types';
 import type { AuditEntity, Requester } from './fhir/access';
 import { accessControlledRepository } from './fhir/access-controlled-repository';
-import { createAccessControl, registerDeidentification } from './auth/policy';
+import { anonymousAdmin, createAccessControl, registerDeidentification } from './auth/policy';
 import { createRequestListener } from './http/request-listener';
 import type { Repository } from './store/repository';
 import { buildSecurity, listenerSecurity, type SecurityDependencies } from './security';
 import { AUDIT_SEARCH_PARAMETERS, auditLogRepository } from './auth/audit/audit-log-repository';
-import { createPostgresAuditLog, createPostgresAuthStore, createPostgresExportStore, createPostgresRepository, openDatabase, SEARCHABLE_TYPES } from './store/postgres';
+import {
+  createPostgresAuditLog, createPostgresAuthStore, createPostgresDeliveryQueue, createPostgresExportStore, createPostgresRepository, openDatabase, SEARCHABLE_TYPES,
+} from './store/postgres';
+import type { DeliveryQueue } from './store/subscription-deliveries';
+import { DeliveryBell, registerSubscriptions, withNotifications, type DeliveryServices } from './subscriptions';
 import { registerTrial } from './trial';
 import { registerSync } from './sync';
 import { createIntakeMetrics, type IntakeMetrics } from './sync/metrics';
@@ -53,6 +57,8 @@ export interface AppDependencies {
   bulk: BulkExport;
   /** False once shutdown has begun: /readyz then answers 503 so balancers stop sending work. */
   isAccepting?: () => boolean;
+  /** The Subscription notification queue, and the bell that wakes this process's delivery worker. */
+  subscriptions: { queue: DeliveryQueue; bell: DeliveryBell };
 }
 
 /** Opens the store the configuration names and builds everything the app needs. */
@@ -71,6 +77,7 @@ export async function buildDependencies(
   });
   const metrics = createIntakeMetrics();
   registerSync(registries, metrics);
+  registerSubscriptions(registries, (requester) => createAccessControl(requester, { registries }));
   const validation = createWriteValidation(
     registries.profiles,
     registries.profileRules,
@@ -81,6 +88,7 @@ export async function buildDependencies(
   const uploads = new ProfileUploads(registries.profiles, registries.searchParameters, conformance);
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
   const auditLog = createPostgresAuditLog(db);
+  const subscriptions = { queue: createPostgresDeliveryQueue(db), bell: new DeliveryBell() };
   // AuditEvents live in the audit log, not the resource tables (see src/store/audit-log.ts).
   const repo = auditLogRepository(createPostgresRepository(db, { parameters: registries.searchParameters.indexed(), baseUrl: config.baseUrl }), auditLog);
   let security: SecurityDependencies | undefined;
@@ -113,14 +121,15 @@ export async function buildDependencies(
     await repo.close();
     throw error;
   }
-  return { repo, registries, definitions, uploads, validation, security, logger, metrics, bulk };
+  return { repo, registries, definitions, uploads, validation, security, logger, metrics, bulk, subscriptions };
 }
 
 /** What every FHIR request runs with, before the requester's access is added. */
 function fhirContext(deps: AppDependencies): Omit<HandlerContext, 'access' | 'trail'> {
   const { config, repo, registries, definitions, uploads, validation } = deps;
+  const notifying = withNotifications(repo, registries, validation.lookups, deps.subscriptions.bell);
   return {
-    repo: uploads.watch(definitions.watch(validation.guard(repo))),
+    repo: uploads.watch(definitions.watch(validation.guard(notifying))),
     registries,
     definitions,
     validation,
@@ -192,6 +201,29 @@ export function pullServices(deps: AppDependencies, sync: SyncConfig, overrides:
     timeoutMs: 60_000,
     leaseMs: 15 * 60_000,
     holder: `${hostname()} pid ${process.pid}`,
+    ...overrides,
+  };
+}
+
+/**
+ * What the Subscription delivery worker runs with (started in main.ts): the store as the server writes
+ * it (validated), and each Subscription's owner as the auth store registers it now (its role and
+ * scopes), so a client disabled or demoted since gets what it may have today.
+ */
+export function subscriptionDelivery(deps: AppDependencies, settings: SubscriptionConfig, overrides: Partial<DeliveryServices> = {}): DeliveryServices {
+  const anonymous = anonymousAdmin();
+  return {
+    queue: deps.subscriptions.queue,
+    store: deps.validation.guard(deps.repo),
+    async owners(clientId) {
+      if (!deps.config.auth.enabled && clientId === anonymous.clientId) return anonymous;
+      const client = await deps.security.store.getClient(clientId);
+      return client && !client.disabled ? { clientId: client.id, role: client.role, scope: client.scope } : undefined;
+    },
+    accessFor: (requester) => createAccessControl(requester, { registries: deps.registries }),
+    fetch: globalThis.fetch,
+    timeoutMs: settings.timeoutMs,
+    retry: { retryForMs: settings.retryHours * 3600_000, initialDelayMs: settings.retryInitialMs, maxDelayMs: settings.retryMaxMs },
     ...overrides,
   };
 }

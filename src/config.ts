@@ -43,6 +43,8 @@ export interface Config {
   sync: SyncConfig;
   /** Bulk Data $export (issue 10). */
   bulk: BulkConfig;
+  /** Delivery of R4 rest-hook Subscription notifications (issue 10 point 4). */
+  subscriptions: SubscriptionConfig;
 }
 
 export interface BulkConfig {
@@ -56,6 +58,19 @@ export interface BulkConfig {
   maxResourcesPerFile: number;
   /** How long a process holds a job without saving progress before another may take it over, in seconds. */
   leaseSeconds: number;
+}
+
+export interface SubscriptionConfig {
+  /** How long a notification is retried after it was queued, in hours. */
+  retryHours: number;
+  /** The first retry's delay ceiling, in ms; it doubles with each attempt (jittered between half and all of it). */
+  retryInitialMs: number;
+  /** The longest delay between two attempts, in ms. */
+  retryMaxMs: number;
+  /** How often each server process asks the queue for due notifications, in ms. */
+  pollMs: number;
+  /** How long one POST to an endpoint may take, in ms. */
+  timeoutMs: number;
 }
 
 export interface SyncConfig {
@@ -149,6 +164,13 @@ export function loadConfig(env: Env = process.env): Config {
       pageSize: integer(env, 'EXPORT_PAGE_SIZE', 1000, 10, 10_000, errors),
       maxResourcesPerFile: integer(env, 'EXPORT_FILE_MAX_RESOURCES', 250_000, 1, 100_000_000, errors),
       leaseSeconds: integer(env, 'EXPORT_LEASE_SECONDS', 60, 5, 3600, errors),
+    },
+    subscriptions: {
+      retryHours: integer(env, 'SUBSCRIPTION_RETRY_HOURS', 24, 1, 24 * 30, errors),
+      retryInitialMs: integer(env, 'SUBSCRIPTION_RETRY_INITIAL_MS', 30_000, 1, 3_600_000, errors),
+      retryMaxMs: integer(env, 'SUBSCRIPTION_RETRY_MAX_MS', 3_600_000, 1, 86_400_000, errors),
+      pollMs: integer(env, 'SUBSCRIPTION_POLL_MS', 2000, 10, 600_000, errors),
+      timeoutMs: integer(env, 'SUBSCRIPTION_TIMEOUT_MS', 30_000, 100, 600_000, errors),
     },
   };
   if (errors.length > 0) {

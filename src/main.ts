@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildDependencies, createApp, hl7Wiring, pullServices, serverDispatcher } from './app';
+import { buildDependencies, createApp, hl7Wiring, pullServices, serverDispatcher, subscriptionDelivery } from './app';
 import { ConfigError, loadConfig } from './config';
 import { ProfileFileError } from './fhir/conformance/profile-files';
 import { createLogger } from './logger';
@@ -10,6 +10,7 @@ import { startMllpListener } from './sync/hl7v2/mllp-listener';
 import { syncPass } from './sync/pull/pull-sync';
 import { startPullScheduler } from './sync/pull/scheduler';
 import { loadSeedTrials, readTrialBundles } from './trial/seed-trials';
+import { startDeliveryWorker } from './subscriptions';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -46,6 +47,12 @@ async function main(): Promise<void> {
       }, (error) => logger.warn({ err: error }, 'pull sync pass failed'))
     : undefined;
   deps.bulk.worker.start();
+  const deliveries = startDeliveryWorker(subscriptionDelivery({ ...deps, config }, config.subscriptions), {
+    pollMs: config.subscriptions.pollMs,
+    batchSize: 20,
+    onError: (error) => logger.warn({ err: error }, 'Subscription notification delivery failed'),
+  });
+  deps.subscriptions.bell.answer(() => deliveries.wake());
   const server = createServer(app).listen(config.port, config.host, () => {
     const { port } = server.address() as AddressInfo;
     const store = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
@@ -74,10 +81,12 @@ async function main(): Promise<void> {
     const syncStopped = pullScheduler?.stop();
     // An export in progress saves where it is and goes back to the queue, for this or another process.
     const exportsStopped = deps.bulk.worker.stop();
+    const deliveriesStopped = deliveries.stop();
     server.close(async () => {
       await mllpClosed;
       await syncStopped;
       await exportsStopped;
+      await deliveriesStopped;
       // The audit events of the last requests are written before the store closes.
       await deps.security.close();
       await deps.repo.close();

@@ -1,4 +1,5 @@
 import type { Resource } from '@medplum/fhirtypes';
+import type { DeliveryOutbox } from './subscription-deliveries';
 
 /**
  * The store port: the only store module that fhir/ and the domain layers import.
@@ -241,6 +242,8 @@ export interface ResourceWriter extends ResourceReader {
   lockAll(keys: readonly string[]): Promise<void>;
   /** Entries appended in this transaction commit or roll back with its resources. */
   readonly journal: Journal;
+  /** Subscription notifications queued in this transaction commit or roll back with its resources. */
+  readonly deliveries: DeliveryOutbox;
 }
 
 /** One entry of a journal stream. */

@@ -53,7 +53,8 @@ const ROLES: Readonly<Record<string, RolePolicy>> = {
   admin: { allows: (interaction, type) => READS.has(interaction) || type !== AUDIT_TYPE, ownSourceOnly: false },
   investigator: { allows: (i, t) => readsAllButAudit(i, t) || writesTrialData(i, t), ownSourceOnly: false },
   unblinded: { allows: (i, t) => readsAllButAudit(i, t) || writesTrialData(i, t), ownSourceOnly: false },
-  registry: { allows: readsAllButAudit, ownSourceOnly: false },
+  // A registry writes nothing but its own Subscriptions (notifications of what changed, masked as its reads are).
+  registry: { allows: (i, t) => readsAllButAudit(i, t) || (WRITES.has(i) && t === 'Subscription'), ownSourceOnly: false },
   ehr: { allows: (i, t) => t === 'Observation' && EHR_INTERACTIONS.has(i), ownSourceOnly: true },
 };
 

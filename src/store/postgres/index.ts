@@ -2,6 +2,7 @@ export { createPostgresAuditLog } from './audit-log';
 export { createPostgresAuthStore } from './auth-store';
 export { openDatabase, type StoreSettings } from './open';
 export { createPostgresRepository } from './postgres-repository';
+export { createPostgresDeliveryQueue } from './subscription-deliveries';
 import type { SearchParamType } from '../repository';
 import { INDEX_TYPES } from './indexing';
 

@@ -6,6 +6,7 @@ import type { ExistsCoalescer } from './exists-coalescer';
 import type { GroupCommit } from './group-commit';
 import type { Indexer } from './indexing/indexer';
 import { FOR_UPDATE_SQL, reader } from './reader';
+import { postgresDeliveryOutbox } from './subscription-deliveries';
 import { toVersion, type LocatedVersion, type VersionRow } from './rows';
 import { nextVersion, writeVersions, type PendingVersion } from './version-writer';
 
@@ -82,6 +83,7 @@ export class WriteSession {
           return rows.length > 0 ? toEntry(rows[0]) : undefined;
         },
       },
+      deliveries: postgresDeliveryOutbox(() => this.connection()),
     };
   }
 

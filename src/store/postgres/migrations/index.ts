@@ -10,6 +10,7 @@ import { auditLogSchema } from './008-audit-log';
 import { journalSchema } from './009-journal';
 import { ridCoversIdSchema } from './010-rid-covers-id';
 import { exportJobsSchema } from './011-export-jobs';
+import { subscriptionDeliveriesSchema } from './012-subscription-deliveries';
 
 interface Migration {
   version: number;
@@ -30,6 +31,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 9, name: 'journal streams beside the resources', sql: journalSchema },
   { version: 10, name: 'the rid index carries the id', sql: ridCoversIdSchema },
   { version: 11, name: 'bulk export jobs', sql: exportJobsSchema },
+  { version: 12, name: 'subscription notification queue', sql: subscriptionDeliveriesSchema },
 ];
 
 // Any constant shared by all Stroma processes; they serialize on it so two starting servers never race.
