@@ -107,7 +107,7 @@ function controlledWriter(tx: ResourceWriter, access: AccessControl, note: Note)
   const reader = idsAsSeen(controlledReader(tx, access, note), access);
   const readForUpdate = async (resourceType: string, id: string) => visibleForUpdate(await tx.readForUpdate(resourceType, id), access);
   const write = async (resource: Resource, method: WriteMethod, previous?: StoredVersion) => {
-    refuseMaskedIdWrite(access);
+    refuseMaskedIdWrite(access, resource.resourceType);
     const allowed = access.checkWrite(resource, method, previous);
     const written = await tx.write(allowed, method, previous);
     if (written.resource) access.checkWritten(written.resource, resource);
@@ -115,7 +115,7 @@ function controlledWriter(tx: ResourceWriter, access: AccessControl, note: Note)
     return written;
   };
   const remove = async (previous: StoredVersion) => {
-    refuseMaskedIdWrite(access);
+    refuseMaskedIdWrite(access, previous.resourceType);
     access.checkWrite(previous.resource ?? ({ resourceType: previous.resourceType, id: previous.id } as Resource), 'DELETE', previous);
     const removed = await tx.remove(previous);
     note(entityOf(removed, 'delete'));
@@ -131,9 +131,15 @@ function idsAsSeen(reader: ResourceReader, access: AccessControl): ResourceReade
   return access.ids ? maskedIdReader(reader, access.ids) : reader;
 }
 
-/** A requester that sees other ids than the stored ones cannot write: what it sends names ids it does not know. */
-function refuseMaskedIdWrite(access: AccessControl): void {
-  if (access.ids) throw errors.forbidden(`Role ${access.requester.role} sees de-identified data (pseudonymous ids) and may not write`);
+/**
+ * A requester that sees other ids than the stored ones cannot write: what it sends names ids it does not
+ * know. Its Subscriptions are the exception: a Subscription names resources only in its criteria, and
+ * the write checks hold those to a search that names no masked id.
+ */
+const WRITABLE_WITH_MASKED_IDS: ReadonlySet<string> = new Set(['Subscription']);
+
+function refuseMaskedIdWrite(access: AccessControl, resourceType: string): void {
+  if (access.ids && !WRITABLE_WITH_MASKED_IDS.has(resourceType)) throw errors.forbidden(`Role ${access.requester.role} sees de-identified data (pseudonymous ids) and may not write`);
 }
 
 /** The writer beneath each requester's writer, for serverWriterOf. */

@@ -3,6 +3,7 @@ import type { AccessControl, Requester } from '../fhir/access';
 import type { FhirRegistries } from '../fhir/conformance/registries';
 import { errors, OperationOutcomeError } from '../fhir/outcomes';
 import type { ReadMask } from '../fhir/read-masks';
+import type { QueryFilter, SearchFilter } from '../store/repository';
 import { parseCriteria } from './criteria';
 
 /**
@@ -57,12 +58,36 @@ export function subscriptionOwnerMask(registries: FhirRegistries, accessFor: (re
   };
 }
 
+/**
+ * A de-identified owner knows Patients by pseudonyms, which criteria evaluated on every write would
+ * have to translate: its criteria may not name an id of a masked type (forbidden, reported as 422).
+ */
+function refuseMaskedIds(resourceType: string, filters: readonly QueryFilter[], masked: ReadonlySet<string>): void {
+  for (const filter of filters) {
+    if ('kind' in filter) throw errors.forbidden('criteria of a de-identified client may not chain or use _has');
+    if (filter.param === '_id' ? masked.has(resourceType) : filter.param !== '_lastUpdated' && filter.param.type === 'reference' && mayNameMasked(filter, masked)) {
+      throw errors.forbidden(`criteria of a de-identified client may not name ${[...masked].join(', ')} ids`);
+    }
+  }
+}
+
+/** Whether a reference filter's values could name a resource of a masked type (a bare id, or Type/id of one). */
+function mayNameMasked(filter: SearchFilter, masked: ReadonlySet<string>): boolean {
+  if (filter.param === '_id' || filter.param === '_lastUpdated') return false;
+  const targets = filter.param.targets ?? [];
+  return filter.values.some(({ value }) => {
+    const type = /^([A-Z][A-Za-z]+)\//.exec(value)?.[1] ?? (filter.modifier && /^[A-Z]/.test(filter.modifier) ? filter.modifier : undefined);
+    return type ? masked.has(type) : targets.length === 0 || targets.some((t) => masked.has(t));
+  });
+}
+
 /** Refuses (422) criteria the requester could not search with: its notifications would show what it may not see. */
 function checkCriteriaFor(subscription: Subscription, access: AccessControl, registries: FhirRegistries): void {
   const criteria = parseCriteria(subscription.criteria ?? '', registries);
   try {
     access.authorize({ interaction: 'search-type', resourceTypes: [criteria.resourceType] });
     access.constrainSearch(criteria.query);
+    if (access.ids) refuseMaskedIds(criteria.query.resourceType, criteria.query.filters, access.ids.types);
   } catch (error) {
     if (!(error instanceof OperationOutcomeError) || error.category !== 'forbidden') throw error;
     const why = error.outcome.issue?.[0]?.diagnostics ?? 'refused';

@@ -64,6 +64,12 @@ describe(`R4 rest-hook Subscriptions (${storeName()})`, () => {
     expect(res.body.issue[0].diagnostics).toMatch(/not a search client registry-.* may make/);
   });
 
+  it('when a registry (which knows Patients by pseudonyms) subscribes by a Patient id, then it is refused with 422; by a study, it is taken', async () => {
+    const byPatient = await request(t.app).post('/fhir/Subscription').set(as('registry')).send(restHook('Observation?subject=Patient/p1', 'http://127.0.0.1:1/x')).expect(422);
+    expect(byPatient.body.issue[0].diagnostics).toMatch(/may not name Patient ids/);
+    await request(t.app).post('/fhir/Subscription').set(as('registry')).send(restHook('AdverseEvent?study=ResearchStudy/s1&seriousness=serious', 'http://127.0.0.1:1/x')).expect(201);
+  });
+
   it('when an EHR client (which may not write Subscriptions) creates one, then it is forbidden', async () => {
     await request(t.app).post('/fhir/Subscription').set(as('ehr')).send(restHook('Observation', 'http://127.0.0.1:1/x')).expect(403);
   });

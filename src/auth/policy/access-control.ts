@@ -76,7 +76,7 @@ export function createAccessControl(requester: Requester, options: AccessControl
       else if (isResourceInteraction(interaction)) authorizeInteraction(interaction, resourceTypes);
       else throw errors.forbidden(`The access policy does not allow the interaction ${interaction}`);
       // What the role may do, a de-identified view of it may not always: asked after, so a role's refusal reads the same.
-      if (deidentified) refuseToDeidentified(interaction, operation);
+      if (deidentified) refuseToDeidentified(interaction, operation, resourceTypes);
     },
 
     constrainSearch(query: SearchQuery): SearchQuery {
@@ -128,9 +128,12 @@ export function createAccessControl(requester: Requester, options: AccessControl
 /**
  * What a de-identified requester may not do, whatever its role: write (it sees pseudonymous ids and
  * shifted dates, not what is stored), or call an operation that does not answer through the read masks.
+ * Its own Subscriptions are the exception: their notifications pass its read masks, and the owner's
+ * write checks hold their criteria to a search naming no pseudonymous id (src/subscriptions/owner.ts).
  */
-function refuseToDeidentified(interaction: string, operation: string | undefined): void {
-  if ((WRITE_INTERACTIONS as readonly string[]).includes(interaction)) {
+function refuseToDeidentified(interaction: string, operation: string | undefined, resourceTypes: readonly string[]): void {
+  const subscriptionsOnly = resourceTypes.length > 0 && resourceTypes.every((t) => t === 'Subscription');
+  if ((WRITE_INTERACTIONS as readonly string[]).includes(interaction) && !subscriptionsOnly) {
     throw errors.forbidden(`De-identified data is read-only: ${interaction} is not allowed with de-identification`);
   }
   if (interaction === 'operation' && !DEIDENTIFIED_OPERATIONS.has(operation ?? '')) {
