@@ -35,7 +35,7 @@ export async function timeExport(label: string, client: BulkClient, request: Exp
   const run: ExportRun = { label, byType: {}, resources: 0, bytes: 0, files: 0, jobSeconds, seconds: 0, problems: [] };
   for (const [i, file] of manifest.output.entries()) {
     const destination = path.join(dir, `${i}.ndjson`);
-    const { bytes, lines } = await client.download(file.url, destination);
+    const { bytes, lines } = await client.download(file.url, destination, { withToken: manifest.requiresAccessToken });
     run.byType[file.type] = (run.byType[file.type] ?? 0) + lines;
     run.resources += lines;
     run.bytes += bytes;

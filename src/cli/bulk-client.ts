@@ -111,8 +111,7 @@ export class BulkClient {
       const response = await this.send(statusUrl, { headers: { accept: 'application/json' }, signal });
       if (response.status === 200) return parseManifest(await response.text());
       if (response.status !== 202 && response.status !== 429) {
-        const gone = response.status === 404 ? 'The export job is gone (cancelled, expired or unknown)' : 'The export failed';
-        throw await refusal(gone, response);
+        throw await refusal(statusProblem(response.status), response);
       }
       await response.arrayBuffer();
       const text = response.headers.get('x-progress') ?? '';
@@ -124,9 +123,14 @@ export class BulkClient {
   /**
    * Streams one file to `destination` in constant memory: through a `.part` file, renamed once complete,
    * so an interrupted download never looks like a whole file. `onData` hears every chunk's bytes and lines.
+   * The bearer token goes along only when the manifest says `requiresAccessToken` (files elsewhere, such
+   * as signed URLs, must not receive it).
    */
-  async download(fileUrl: string, destination: string, onData: (bytes: number, lines: number) => void = () => {}, signal?: AbortSignal): Promise<DownloadResult> {
-    const response = await this.send(fileUrl, { headers: { accept: 'application/fhir+ndjson' }, signal });
+  async download(
+    fileUrl: string, destination: string, options: { withToken?: boolean; onData?: (bytes: number, lines: number) => void; signal?: AbortSignal } = {},
+  ): Promise<DownloadResult> {
+    const { withToken = true, onData = () => {}, signal } = options;
+    const response = await this.send(fileUrl, { headers: { accept: 'application/fhir+ndjson' }, signal, withToken });
     if (response.status !== 200 || !response.body) throw await refusal(`Could not download ${fileUrl}`, response);
     const counter = new NdjsonCounter(onData);
     const partial = `${destination}.part`;
@@ -157,8 +161,9 @@ export class BulkClient {
     return Number.isNaN(ms) ? Math.min(fallback, max) : Math.min(Math.max(ms, 0), max);
   }
 
-  private async send(url: string, init: { method?: string; headers: Record<string, string>; signal?: AbortSignal }): Promise<Response> {
-    const headers = { ...init.headers, ...(this.options.token ? { authorization: `Bearer ${this.options.token}` } : {}) };
+  private async send(url: string, init: { method?: string; headers: Record<string, string>; signal?: AbortSignal; withToken?: boolean }): Promise<Response> {
+    const token = init.withToken === false ? undefined : this.options.token;
+    const headers = { ...init.headers, ...(token ? { authorization: `Bearer ${token}` } : {}) };
     try {
       return await fetch(url, { method: init.method ?? 'GET', headers, signal: init.signal });
     } catch (error) {
@@ -197,6 +202,13 @@ class NdjsonCounter extends Transform {
     }
     callback();
   }
+}
+
+/** What a status answer other than 200, 202 and 429 means. */
+function statusProblem(status: number): string {
+  if (status === 404) return 'The export job is gone (cancelled, expired or unknown)';
+  if (status === 401 || status === 403) return 'The server refused the status request (has the token expired?)';
+  return 'The export failed';
 }
 
 /** "42%", "42.5 %", "Observation: 12% done" all give a percentage; other texts none. */

@@ -171,7 +171,8 @@ async function downloadAll(client: BulkClient, manifest: Manifest, out: string, 
   for (const [file, dir] of files) {
     await mkdir(dir, { recursive: true });
     const destination = path.join(dir, fileName(file.url));
-    const { lines } = await client.download(file.url, destination, (bytes, resources) => io.progress.data(bytes, resources), signal);
+    const onData = (bytes: number, resources: number) => io.progress.data(bytes, resources);
+    const { lines } = await client.download(file.url, destination, { withToken: manifest.requiresAccessToken, onData, signal });
     io.progress.fileDone(path.relative(out, destination), lines);
     if (file.count !== undefined && file.count !== lines) shortfalls.push({ file: destination, expected: file.count, received: lines });
   }

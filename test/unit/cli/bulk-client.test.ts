@@ -77,13 +77,28 @@ describe('BulkClient (a Bulk Data client of $export)', () => {
     const c = await client({ files: { 'Observation.1.ndjson': lines } });
     const chunks: number[] = [];
     const destination = path.join(dir, 'Observation.1.ndjson');
-    const result = await c.download(`${server?.base}/bulkfiles/job-1/Observation.1.ndjson`, destination, (bytes) => chunks.push(bytes));
+    const result = await c.download(`${server?.base}/bulkfiles/job-1/Observation.1.ndjson`, destination, { onData: (bytes) => chunks.push(bytes) });
     const expected = `${lines.join('\n')}\n`;
     expect(result).toEqual({ bytes: Buffer.byteLength(expected), lines: 20_000 });
     expect(readFileSync(destination, 'utf8')).toBe(expected);
     expect(chunks.length).toBeGreaterThan(1);
     expect(readdirSync(dir)).toEqual(['Observation.1.ndjson']);
     expect(server?.seen.at(-1)?.authorization).toBe(`Bearer ${TOKEN}`);
+  });
+
+  it('sends no bearer token with a file when the manifest says the files need none', async () => {
+    const c = await client();
+    const destination = path.join(dir, 'Patient.1.ndjson');
+    // The fake refuses requests without the token: the refusal shows none was sent.
+    await expect(c.download(`${server?.base}/bulkfiles/job-1/Patient.1.ndjson`, destination, { withToken: false })).rejects.toMatchObject({ status: 401 });
+    expect(server?.seen.at(-1)?.authorization).toBeUndefined();
+  });
+
+  it('names an expired or refused token when a status poll answers 401', async () => {
+    const c = await client();
+    const status = await c.kickOff({ level: { kind: 'system' } });
+    const stranger = new BulkClient({ base: server?.base ?? '', token: 'expired' });
+    await expect(stranger.waitForManifest(status)).rejects.toMatchObject({ status: 401, message: expect.stringContaining('has the token expired?') });
   });
 
   it('refuses with the status and the OperationOutcome diagnostics when the kick-off is not accepted', async () => {

@@ -70,6 +70,16 @@ describe('npm run export', () => {
     expect(err).toContain('Cancelled: the server stopped the job');
   });
 
+  it('on Ctrl-C during a download, cancels the job and leaves no partial file', async () => {
+    const abort = new AbortController();
+    io.progress = { ...io.progress, data: () => abort.abort() };
+    const lines = Array.from({ length: 50_000 }, (_, i) => line('Observation', `o${i}`));
+    const code = await run(['--system'], { files: { 'Observation.1.ndjson': lines } }, abort.signal);
+    expect(code).toBe(130);
+    expect(server?.cancelled()).toBe(true);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it("fails with exit 1 and the server's diagnostics when the job fails", async () => {
     expect(await run(['--system'], { fail: { status: 500, diagnostics: 'the snapshot was lost' } })).toBe(1);
     expect(err).toMatch(/The export failed \(HTTP 500\):\n {2}the snapshot was lost/);
