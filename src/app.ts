@@ -3,6 +3,7 @@ import type { RequestListener } from 'node:http';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { registerBulkExport, type BulkExport } from './bulk';
 import { DEFAULT_LOOKUP_CACHE_MS, DEFAULT_PROFILES_DIR, DEFAULT_SUPPLEMENTS_DIR, loadConfig, type AuthConfig, type Config, type SyncConfig } from './config';
 import { storeProfileResources } from './fhir/conformance/conformance-store';
 import { profileConformanceResources, readProfileFiles, registerProfileResources } from './fhir/conformance/profile-files';
@@ -19,7 +20,7 @@ import { createRequestListener } from './http/request-listener';
 import type { Repository } from './store/repository';
 import { buildSecurity, listenerSecurity, type SecurityDependencies } from './security';
 import { AUDIT_SEARCH_PARAMETERS, auditLogRepository } from './auth/audit/audit-log-repository';
-import { createPostgresAuditLog, createPostgresAuthStore, createPostgresRepository, openDatabase, SEARCHABLE_TYPES } from './store/postgres';
+import { createPostgresAuditLog, createPostgresAuthStore, createPostgresExportStore, createPostgresRepository, openDatabase, SEARCHABLE_TYPES } from './store/postgres';
 import { registerTrial } from './trial';
 import { registerSync } from './sync';
 import { createIntakeMetrics, type IntakeMetrics } from './sync/metrics';
@@ -48,13 +49,15 @@ export interface AppDependencies {
   logger: Logger;
   /** The EHR integration's Prometheus metrics (served at /metrics). */
   metrics: IntakeMetrics;
+  /** Bulk Data $export: its status and file routes, and the worker that runs its jobs (main.ts starts it). */
+  bulk: BulkExport;
   /** False once shutdown has begun: /readyz then answers 503 so balancers stop sending work. */
   isAccepting?: () => boolean;
 }
 
 /** Opens the store the configuration names and builds everything the app needs. */
 export async function buildDependencies(
-  config: Pick<Config, 'databaseUrl' | 'dbPoolSize' | 'baseUrl'> & Partial<Pick<Config, 'dataDir' | 'profilesDir' | 'lookupCacheMs' | 'auth'>>,
+  config: Pick<Config, 'databaseUrl' | 'dbPoolSize' | 'baseUrl'> & Partial<Pick<Config, 'dataDir' | 'profilesDir' | 'lookupCacheMs' | 'auth' | 'bulk'>>,
   logger: Logger,
 ): Promise<Omit<AppDependencies, 'config'>> {
   const files = readProfileFiles(config.profilesDir ?? DEFAULT_PROFILES_DIR);
@@ -81,6 +84,7 @@ export async function buildDependencies(
   // AuditEvents live in the audit log, not the resource tables (see src/store/audit-log.ts).
   const repo = auditLogRepository(createPostgresRepository(db, { parameters: registries.searchParameters.indexed(), baseUrl: config.baseUrl }), auditLog);
   let security: SecurityDependencies | undefined;
+  let bulk: BulkExport | undefined;
   try {
     const report = await definitions.load(repo);
     for (const reason of report.skipped) logger.warn(`stored search parameter not used: ${reason}`);
@@ -97,11 +101,17 @@ export async function buildDependencies(
     security = await buildSecurity({
       store: createPostgresAuthStore(db), auditLog, registries, auth, baseUrl: config.baseUrl, dataDir: config.dataDir, logger,
     });
+    bulk = registerBulkExport({
+      store: createPostgresExportStore(db), reader: repo, registries, baseUrl: config.baseUrl,
+      accessFor: (requester) => createAccessControl(requester, { registries }),
+      settings: config.bulk ?? loadConfig({}).bulk, holder: `${hostname()} pid ${process.pid}`,
+      onError: (error, message) => logger.error({ err: error }, message),
+    });
   } catch (error) {
     await repo.close();
     throw error;
   }
-  return { repo, registries, definitions, uploads, validation, security, logger, metrics };
+  return { repo, registries, definitions, uploads, validation, security, logger, metrics, bulk };
 }
 
 /** What every FHIR request runs with, before the requester's access is added. */
@@ -195,6 +205,6 @@ export function createApp(deps: AppDependencies): RequestListener {
     logger,
     bodyLimitBytes: config.bodyLimitBytes,
     isAccepting: deps.isAccepting ?? (() => true),
-    security: { ...secured, routes: [...secured.routes, metricsRoute(deps.metrics), hl7HttpRoute(hl7Wiring(deps))] },
+    security: { ...secured, routes: [...secured.routes, metricsRoute(deps.metrics), hl7HttpRoute(hl7Wiring(deps)), ...deps.bulk.routes] },
   });
 }

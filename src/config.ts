@@ -41,6 +41,21 @@ export interface Config {
   mllp: { enabled: boolean; host: string; port: number };
   /** Pull sync from EHR FHIR APIs (issue 9 point 4). */
   sync: SyncConfig;
+  /** Bulk Data $export (issue 10). */
+  bulk: BulkConfig;
+}
+
+export interface BulkConfig {
+  /** Where export files are written: a directory every server process on the same database reaches. */
+  dir: string;
+  /** How long a finished export's files stay, in hours. */
+  retentionHours: number;
+  /** Resources read from the store at a time. */
+  pageSize: number;
+  /** Most resources in one NDJSON file; a type with more gets several. */
+  maxResourcesPerFile: number;
+  /** How long a process holds a job without saving progress before another may take it over, in seconds. */
+  leaseSeconds: number;
 }
 
 export interface SyncConfig {
@@ -127,6 +142,13 @@ export function loadConfig(env: Env = process.env): Config {
       retryBaseMs: integer(env, 'SYNC_RETRY_BASE_MS', 500, 1, 60_000, errors),
       retryMaxMs: integer(env, 'SYNC_RETRY_MAX_MS', 30_000, 1, 600_000, errors),
       pageSize: integer(env, 'SYNC_PAGE_SIZE', 100, 1, 1000, errors),
+    },
+    bulk: {
+      dir: path.resolve(env.EXPORT_DIR?.trim() || path.join(env.DATA_DIR?.trim() || 'data', 'exports')),
+      retentionHours: integer(env, 'EXPORT_RETENTION_HOURS', 24, 1, 24 * 365, errors),
+      pageSize: integer(env, 'EXPORT_PAGE_SIZE', 1000, 10, 10_000, errors),
+      maxResourcesPerFile: integer(env, 'EXPORT_FILE_MAX_RESOURCES', 250_000, 1, 100_000_000, errors),
+      leaseSeconds: integer(env, 'EXPORT_LEASE_SECONDS', 60, 5, 3600, errors),
     },
   };
   if (errors.length > 0) {

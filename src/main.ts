@@ -45,6 +45,7 @@ async function main(): Promise<void> {
         for (const pass of await syncPass(services, { signal })) logger.info({ endpoint: pass.endpoint, run: pass.result }, 'pull sync run');
       }, (error) => logger.warn({ err: error }, 'pull sync pass failed'))
     : undefined;
+  deps.bulk.worker.start();
   const server = createServer(app).listen(config.port, config.host, () => {
     const { port } = server.address() as AddressInfo;
     const store = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
@@ -71,9 +72,12 @@ async function main(): Promise<void> {
     // records itself, before the store closes.
     const mllpClosed = mllp?.close(config.shutdownTimeoutMs) ?? Promise.resolve();
     const syncStopped = pullScheduler?.stop();
+    // An export in progress saves where it is and goes back to the queue, for this or another process.
+    const exportsStopped = deps.bulk.worker.stop();
     server.close(async () => {
       await mllpClosed;
       await syncStopped;
+      await exportsStopped;
       // The audit events of the last requests are written before the store closes.
       await deps.security.close();
       await deps.repo.close();

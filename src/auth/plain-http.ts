@@ -23,7 +23,10 @@ export interface PlainRequest {
 export interface PlainResponse {
   status: number;
   headers?: Record<string, string>;
-  /** Sent as JSON (application/json), or as it is when a string and a Content-Type header is given. */
+  /**
+   * Sent as JSON (application/json), or as it is when a string and a Content-Type header is given, or
+   * streamed when a Readable (a file too large to hold in memory).
+   */
   body?: unknown;
 }
 

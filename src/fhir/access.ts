@@ -15,6 +15,8 @@ export interface Requester {
   role: string;
   /** The scopes granted to the token, space-separated, as in its `scope` claim. */
   scope: string;
+  /** The requester asked for de-identified data (`_deidentify=true`); the registry role always gets it. */
+  deidentify?: boolean;
 }
 
 /** Authenticates a request from its Authorization header. */

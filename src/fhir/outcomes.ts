@@ -7,6 +7,7 @@ import type { OperationOutcome, OperationOutcomeIssue } from '@medplum/fhirtypes
 export type OutcomeCategory =
   | 'ok'
   | 'created'
+  | 'accepted'
   | 'no-content'
   | 'not-modified'
   | 'invalid'
@@ -27,6 +28,7 @@ export type OutcomeCategory =
 const STATUS: Record<OutcomeCategory, number> = {
   ok: 200,
   created: 201,
+  accepted: 202,
   'no-content': 204,
   'not-modified': 304,
   invalid: 400,
@@ -46,7 +48,7 @@ const STATUS: Record<OutcomeCategory, number> = {
 };
 
 const REASON: Record<number, string> = {
-  200: 'OK', 201: 'Created', 204: 'No Content', 304: 'Not Modified', 400: 'Bad Request', 401: 'Unauthorized',
+  200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content', 304: 'Not Modified', 400: 'Bad Request', 401: 'Unauthorized',
   403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 406: 'Not Acceptable', 409: 'Conflict',
   410: 'Gone', 412: 'Precondition Failed', 413: 'Payload Too Large', 415: 'Unsupported Media Type',
   422: 'Unprocessable Entity', 429: 'Too Many Requests', 500: 'Internal Server Error',
@@ -65,6 +67,11 @@ export function statusLine(category: OutcomeCategory): string {
 export interface Outcome {
   category: OutcomeCategory;
   outcome: OperationOutcome;
+  /**
+   * Response headers the interaction defines beyond the ones the adapter derives from the resource
+   * (an asynchronous request's Content-Location, R4 http.html#async).
+   */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /** The one error type handlers throw; everything else becomes a generic 500. */

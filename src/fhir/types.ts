@@ -26,6 +26,8 @@ export interface FhirRequest {
   ifModifiedSince?: string;
   preferReturn?: PreferReturn;
   preferHandling?: 'strict' | 'lenient';
+  /** `Prefer: respond-async`: the client takes a 202 and a status URL (R4 http.html#async; Bulk Data kick-off). */
+  preferRespondAsync?: boolean;
   /** Set by the transaction processor only: the id it gave this create in advance (urn:uuid mapping). */
   assignedId?: string;
   /**

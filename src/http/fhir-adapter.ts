@@ -8,7 +8,8 @@ const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 
 /** An HTTP request -> FhirRequest; path is what follows /fhir/. */
 export function toFhirRequest(req: IncomingMessage, path: string, query: [string, string][], { body, mediaType }: RequestBody): FhirRequest {
-  const prefer = parsePrefer(header(req, 'prefer'));
+  const preferHeader = header(req, 'prefer');
+  const prefer = parsePrefer(preferHeader);
   return {
     method: req.method as FhirMethod,
     path,
@@ -21,6 +22,7 @@ export function toFhirRequest(req: IncomingMessage, path: string, query: [string
     ifModifiedSince: header(req, 'if-modified-since'),
     preferReturn: prefer.return as PreferReturn | undefined,
     preferHandling: prefer.handling === 'strict' ? 'strict' : prefer.handling === 'lenient' ? 'lenient' : undefined,
+    ...(/(^|[,;])\s*respond-async\s*($|[,;])/i.test(preferHeader ?? '') ? { preferRespondAsync: true } : {}),
   };
 }
 
@@ -41,6 +43,7 @@ function parsePrefer(header: string | undefined): Record<string, string> {
 /** [outcome, resource] -> status, ETag, Last-Modified, Location and the body Prefer asks for. */
 export function sendResult(res: ServerResponse, request: FhirRequest, baseUrl: string, result: HandlerResult, pretty: boolean): void {
   const [outcome, resource] = result;
+  for (const [name, value] of Object.entries(outcome.headers ?? {})) res.setHeader(name, value);
   const versionId = resource?.meta?.versionId;
   if (resource && versionId !== undefined) {
     res.setHeader('ETag', `W/"${versionId}"`);

@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Requester } from '../fhir/access';
 import { errors } from '../fhir/outcomes';
 import { hasBody, readText } from './middleware/body';
@@ -43,6 +45,12 @@ export async function servePlainRoute(
   const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : value]));
   const body = hasBody(req) ? await readText(req, limit) : '';
   const answer = await route.handle({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, body, address: req.socket.remoteAddress, requester }, params);
+  if (answer.body instanceof Readable) {
+    res.writeHead(answer.status, answer.headers);
+    if (req.method === 'HEAD') answer.body.destroy();
+    else await pipeline(answer.body, res);
+    return;
+  }
   const declared = Object.keys(answer.headers ?? {}).some((name) => name.toLowerCase() === 'content-type');
   const asIs = declared && typeof answer.body === 'string';
   const text = answer.body === undefined ? '' : asIs ? (answer.body as string) : JSON.stringify(answer.body);

@@ -3,6 +3,7 @@ import type { FhirRegistries } from '../fhir/conformance/registries';
 import type { ResolvedSupplement } from './ctgov/supplement-files';
 import { blindingLabelRule } from './blinding/blinding-label';
 import { blindingMask } from './blinding/blinding-mask';
+import { enrollmentGroupMembers } from './export/enrollment-group';
 import { eligibilityRoute } from './operations/eligibility';
 import { allocationLogRoute } from './operations/allocation-log';
 import { importCtgovRoute } from './operations/import-ctgov';
@@ -40,4 +41,5 @@ export function registerTrial(registries: FhirRegistries, options: TrialOptions)
   registries.operations.register(safetySummaryRoute(registries));
   registries.operations.register(participantFlowRoute(registries));
   registries.operations.register(efficacySummaryRoute(registries));
+  registries.groups.register(enrollmentGroupMembers(registries));
 }

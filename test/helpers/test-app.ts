@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import type { RequestListener } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import { Client } from 'pg';
 import pino from 'pino';
 import { buildDependencies, createApp, type AppDependencies } from '../../src/app';
@@ -37,7 +40,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const logger = pino({ level: 'silent' });
   const { auth: authOption, ...overrides } = options;
   const auth: AuthConfig = { ...loadConfig({}).auth, enabled: authOption !== undefined && authOption !== false, ...(typeof authOption === 'object' ? authOption : {}) };
-  const built = await buildDependencies({ databaseUrl: database?.url, dbPoolSize: 10, baseUrl: TEST_BASE_URL, auth }, logger);
+  const bulk = { ...loadConfig({}).bulk, dir: path.join(os.tmpdir(), `stroma-exports-${randomBytes(6).toString('hex')}`) };
+  const built = await buildDependencies({ databaseUrl: database?.url, dbPoolSize: 10, baseUrl: TEST_BASE_URL, auth, bulk }, logger);
   const deps: AppDependencies = {
     ...built,
     config: { baseUrl: TEST_BASE_URL, bodyLimitBytes: 16 * 1024 * 1024, bundleMaxEntries: 10000, auth, ...overrides },
@@ -48,6 +52,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     deps,
     authStore: built.security.store,
     async close() {
+      await built.bulk.worker.stop();
+      await rm(bulk.dir, { recursive: true, force: true });
       await built.security.close();
       await built.repo.close();
       await built.uploads.close();

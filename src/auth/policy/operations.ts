@@ -40,6 +40,9 @@ export const BUILT_IN_OPERATIONS: Readonly<Record<string, OperationRule>> = {
   // $sync-status reports an EHR Endpoint's pull sync (issue 9 point 4): counts, errors and the
   // participants' watermarks, which the staff who follow the data may see; no key is in it.
   'sync-status': { roles: ['admin', 'investigator'], needs: ['r'] },
+  // $export (issue 10) writes what the requester could read, resource by resource, through the same
+  // access policy and read masks (de-identified for a registry); an EHR reads only its own pushes.
+  export: { roles: ['admin', 'investigator', 'unblinded', 'registry'], needs: ['r', 's'] },
 };
 
 const UNKNOWN_OPERATION: OperationRule = { roles: ['admin'], needs: ['c', 'r', 'u', 'd', 's'] };

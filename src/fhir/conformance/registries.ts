@@ -1,5 +1,6 @@
 import type { SearchParameter } from '@medplum/fhirtypes';
 import type { SearchParamType } from '../../store/repository';
+import { GroupMemberRegistry } from '../group-members';
 import { IntakeRegistry } from '../intake';
 import { OperationRegistry } from '../operations/operation-registry';
 import { ReadMaskRegistry } from '../read-masks';
@@ -32,6 +33,8 @@ export interface FhirRegistries {
   businessRules: BusinessRuleRegistry;
   /** What rewrites the requests of outside systems before they are routed (domain layers add them: an EHR's pushes). */
   intake: IntakeRegistry;
+  /** Who a Group stands for beyond its member list (domain layers add them: a study's enrollment Group). */
+  groups: GroupMemberRegistry;
 }
 
 export function createRegistries(searchableTypes: readonly SearchParamType[]): FhirRegistries {
@@ -50,6 +53,7 @@ export function createRegistries(searchableTypes: readonly SearchParamType[]): F
     operations: new OperationRegistry(),
     businessRules: new BusinessRuleRegistry(),
     intake: new IntakeRegistry(),
+    groups: new GroupMemberRegistry(),
   };
 }
 

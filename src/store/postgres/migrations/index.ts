@@ -9,6 +9,7 @@ import { authSchema } from './007-auth';
 import { auditLogSchema } from './008-audit-log';
 import { journalSchema } from './009-journal';
 import { ridCoversIdSchema } from './010-rid-covers-id';
+import { exportJobsSchema } from './011-export-jobs';
 
 interface Migration {
   version: number;
@@ -28,6 +29,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'append-only audit log', sql: auditLogSchema },
   { version: 9, name: 'journal streams beside the resources', sql: journalSchema },
   { version: 10, name: 'the rid index carries the id', sql: ridCoversIdSchema },
+  { version: 11, name: 'bulk export jobs', sql: exportJobsSchema },
 ];
 
 // Any constant shared by all Stroma processes; they serialize on it so two starting servers never race.
