@@ -5,7 +5,7 @@ import { toFilter } from '../fhir/search/parse-search';
 import type { FhirRegistries } from '../fhir/conformance/registries';
 import type { Deletion, ExportStore } from '../store/export-store';
 import type { QueryFilter, ResourceKey, ResourceReader, SearchQuery } from '../store/repository';
-import { matchedBefore, type TypeScope } from './export-scope';
+import type { TypeScope } from './export-scope';
 
 /** Where the reading of one type stands: resumable after a restart (kept in the job's progress). */
 export interface TypePosition {
@@ -75,7 +75,7 @@ async function currentPage(source: SnapshotSource, scope: TypeScope, at: TypePos
   if (source.since) window.push(lastUpdated(scope.resourceType, `gt${source.since}`, source));
   const query = searchQuery(scope.resourceType, pass.requested, source.pageSize, at.cursor);
   const found = await source.reader.search(await requesterQuery(source, query, [...pass.scope, ...window]));
-  const resources = at.pass === 0 ? found.resources : found.resources.filter((r) => !matchedBefore(scope, at.pass, r));
+  const resources = at.pass === 0 ? found.resources : found.resources.filter((r) => !scope.matchedBefore(at.pass, r));
   const next: TypePosition = found.nextCursor ? { ...at, cursor: found.nextCursor } : { stage: 'current', pass: at.pass + 1 };
   return { resources, deletions: [], next };
 }

@@ -37,14 +37,14 @@ export class PatientCompartment {
     return this.params.get(resourceType) ?? [];
   }
 
-  /** Whether `resource` is in the compartment of one of `patientIds` (evaluated on the resource itself). */
-  includes(resource: Resource, patientIds: ReadonlySet<string>): boolean {
-    if (resource.resourceType === 'Patient') return patientIds.has(resource.id ?? '');
-    return this.paramsOf(resource.resourceType).some((param) =>
-      evalFhirPath(param.expression, resource).some((value) => {
+  /** The ids of the Patients whose compartments `resource` is in (its own id for a Patient). */
+  patientsOf(resource: Resource): string[] {
+    if (resource.resourceType === 'Patient') return resource.id ? [resource.id] : [];
+    return this.paramsOf(resource.resourceType).flatMap((param) =>
+      evalFhirPath(param.expression, resource).flatMap((value) => {
         const reference = (value as Reference | undefined)?.reference;
-        const match = typeof reference === 'string' ? /(?:^|\/)Patient\/([^/]+)(?:\/_history\/[^/]+)?$/.exec(reference) : null;
-        return match !== null && patientIds.has(match[1]);
+        const match = typeof reference === 'string' ? /(?:^|\/)Patient\/([^/]+?)(?:\/_history\/[^/]+)?$/.exec(reference) : null;
+        return match ? [match[1]] : [];
       }),
     );
   }
