@@ -58,5 +58,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # The server drains in-flight requests on SIGTERM (SHUTDOWN_TIMEOUT_MS, 10 s by
 # default); give `docker stop` a longer --time, or use `init: true`/--init.
-# A 32 MB young generation: an export's pages die young there instead of piling up in the old one (bench/RESULTS.md, bench:export).
-CMD ["node", "--max-semi-space-size=32", "dist/main.js"]
+# A 64 MB young generation: an export's pages die young there instead of piling up in the old one (bench/RESULTS.md, bench:export).
+CMD ["node", "--max-semi-space-size=64", "dist/main.js"]

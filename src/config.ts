@@ -161,7 +161,7 @@ export function loadConfig(env: Env = process.env): Config {
     bulk: {
       dir: path.resolve(env.EXPORT_DIR?.trim() || path.join(env.DATA_DIR?.trim() || 'data', 'exports')),
       retentionHours: integer(env, 'EXPORT_RETENTION_HOURS', 24, 1, 24 * 365, errors),
-      pageSize: integer(env, 'EXPORT_PAGE_SIZE', 500, 10, 10_000, errors),
+      pageSize: integer(env, 'EXPORT_PAGE_SIZE', 200, 10, 10_000, errors),
       maxResourcesPerFile: integer(env, 'EXPORT_FILE_MAX_RESOURCES', 250_000, 1, 100_000_000, errors),
       leaseSeconds: integer(env, 'EXPORT_LEASE_SECONDS', 60, 5, 3600, errors),
     },

@@ -50,7 +50,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const dataDir = options.env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'stroma-bench-keys-'));
   Object.assign(env, { HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ACCESS_TOKEN_SECONDS: '3600', DATA_DIR: dataDir }, options.env);
 
-  const child = spawn(process.execPath, ['--max-semi-space-size=32', '--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', 'src/main.ts'], {
     cwd: REPO_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -65,6 +65,7 @@ export async function runExport(job: ExportJob, holder: string, deps: ExportRunn
   try {
     for (; progress.typeIndex < request.types.length; progress.typeIndex++, progress.position = FIRST_POSITION) {
       const type = request.types[progress.typeIndex];
+      if (await neverStored(deps.reader, type)) continue;
       const scope = typeScope(request, type, deps.registries, deps.compartment, (r) => access.filterRead(r) ?? r);
       for await (const page of readAhead(snapshotPages(source, scope, request.related ?? [], progress.position))) {
         const lines = visibleLines(page.resources, access, elementsFor(type, request.elements));
@@ -84,6 +85,15 @@ export async function runExport(job: ExportJob, holder: string, deps: ExportRunn
   } finally {
     await output.close();
   }
+}
+
+/**
+ * A type no resource was ever stored as (most of R4's 140-odd types) has nothing to export: one look at
+ * its history spares the passes of every stage, which a system export or a Group export's chunks would
+ * otherwise make for each.
+ */
+async function neverStored(reader: ResourceReader, resourceType: string): Promise<boolean> {
+  return (await reader.history({ resourceType, count: 1 })).versions.length === 0;
 }
 
 function startingProgress(job: ExportJob): ExportProgress {

@@ -36,6 +36,8 @@ export interface BulkExport {
   worker: ExportWorker;
   /** Where the jobs' files are. */
   dir: string;
+  /** The jobs (tests look at them; the routes and the worker are how the server uses them). */
+  store: ExportStore;
 }
 
 /** How often a client polling a running export is asked to come back, in seconds. */
@@ -57,5 +59,5 @@ export function registerBulkExport(options: BulkExportOptions): BulkExport {
     { holder: options.holder, pollMs: WORKER_POLL_MS, onError: options.onError },
   );
   for (const route of kickOffRoutes({ store, registries, compartment, queued: () => worker.wake() })) registries.operations.register(route);
-  return { routes: bulkStatusRoutes({ store, dirOf, retryAfterSeconds: RETRY_AFTER_SECONDS }), worker, dir: settings.dir };
+  return { routes: bulkStatusRoutes({ store, dirOf, retryAfterSeconds: RETRY_AFTER_SECONDS }), worker, dir: settings.dir, store };
 }

@@ -60,7 +60,11 @@ describe(`Bulk Data $export, as a client runs it (${storeName()})`, () => {
     const manifest = await finishedManifest(t, await kickOff(t.app, `/fhir/Group/${enrollmentGroup}/$export`));
     const resources = await downloaded(t.app, manifest.output);
     const types = new Set(resources.map((r) => r.resourceType));
-    for (const type of ['Patient', 'ResearchSubject', 'Observation', 'ResearchStudy', 'Group']) expect(types).toContain(type);
+    for (const type of ['Patient', 'ResearchSubject', 'Observation', 'ResearchStudy', 'Group', 'StructureDefinition', 'CodeSystem']) expect(types).toContain(type);
+    const profiles = new Set(resources.flatMap((r) => (r.resourceType === 'StructureDefinition' ? [(r as { url: string }).url] : [])));
+    for (const observation of resources.filter((r) => r.resourceType === 'Observation')) {
+      for (const profile of observation.meta?.profile ?? []) expect(profiles).toContain(profile);
+    }
     expect(resources.filter((r) => r.resourceType === 'Patient')).toHaveLength(await count(t.app, 'ResearchSubject'));
     const patients = new Set(resources.filter((r) => r.resourceType === 'Patient').map((r) => `Patient/${r.id}`));
     for (const observation of resources.filter((r) => r.resourceType === 'Observation')) {

@@ -16,7 +16,7 @@ const ROOT = path.resolve(__dirname, '../..');
  * AUTH=off (on loopback) and SEED_TRIALS=off unless `env` says otherwise: these suites are about other things.
  */
 export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--max-semi-space-size=32', '--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', NODE_OPTIONS: '', AUTH: 'off', SEED_TRIALS: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -12,7 +12,8 @@ const MAX_SUBJECTS = 100_000;
  * A study's enrollment Group (ResearchStudy.enrollment) describes who may enroll; it lists no members.
  * For Bulk Data's Group export it stands for the study: its participants (the individuals of its
  * ResearchSubjects, whatever their status) and the study's own resources (the ResearchStudy, the Group,
- * and what the study refers to: sponsor, sites, investigator, protocol, parent study).
+ * what the study refers to: sponsor, sites, investigator, protocol, parent study; and the conformance
+ * resources of the trial data).
  */
 export function enrollmentGroupMembers(registries: FhirRegistries): GroupMemberResolver {
   return {
@@ -26,9 +27,28 @@ export function enrollmentGroupMembers(registries: FhirRegistries): GroupMemberR
         resourceType: 'ResearchSubject', filters: [byStudy], sort: [], count: MAX_SUBJECTS, offset: 0, total: 'none',
       });
       const patients = subjects.resources.flatMap((s) => (s.resourceType === 'ResearchSubject' ? patientId(s.individual) : []));
-      return { patients: [...new Set(patients)], related: studyResources(study, group) };
+      return { patients: [...new Set(patients)], related: [...studyResources(study, group), ...(await trialConformance(reader, registries))] };
     },
   };
+}
+
+/** The canonical bases of the conformance resources trial data is written against (DOMAIN.md). */
+const TRIAL_CANONICAL_BASES = ['https://stroma-fhir.org/fhir/', 'http://hl7.org/fhir/uv/ae-research-backport-ig/'];
+const CONFORMANCE_TYPES = ['StructureDefinition', 'ValueSet', 'CodeSystem'];
+
+/**
+ * The study's conformance resources: the trial profiles, extensions, value sets and code systems its
+ * data is written against, so that a registry can read and validate what it receives.
+ */
+async function trialConformance(reader: ResourceReader, registries: FhirRegistries): Promise<ResourceKey[]> {
+  const keys: ResourceKey[] = [];
+  for (const resourceType of CONFORMANCE_TYPES) {
+    const below = toFilter(resourceType, 'url:below', TRIAL_CANONICAL_BASES.join(','), registries);
+    if (typeof below === 'string') throw new Error(below);
+    const found = await reader.search({ resourceType, filters: [below], sort: [], count: MAX_STUDIES, offset: 0, total: 'none' });
+    keys.push(...found.resources.map((r) => ({ resourceType, id: r.id as string })));
+  }
+  return keys;
 }
 
 async function studyEnrolling(groupId: string, reader: ResourceReader): Promise<ResearchStudy | undefined> {
