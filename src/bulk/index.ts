@@ -53,7 +53,7 @@ export function registerBulkExport(options: BulkExportOptions): BulkExport {
     store,
     {
       reader: options.reader, store, registries, compartment, accessFor: options.accessFor, dirOf, baseUrl: options.baseUrl,
-      pageSize: settings.pageSize, maxPerFile: settings.maxResourcesPerFile, saveEveryMs: Math.max(500, (settings.leaseSeconds * 1000) / 6),
+      pageSize: settings.pageSize, maxPerFile: settings.maxResourcesPerFile, saveEveryMs: Math.max(100, (settings.leaseSeconds * 1000) / 6),
       leaseMs: settings.leaseSeconds * 1000, retentionMs: settings.retentionHours * 3_600_000,
     },
     { holder: options.holder, pollMs: WORKER_POLL_MS, onError: options.onError },

@@ -66,7 +66,7 @@ describe(`Bulk Data $export jobs: _since, snapshots, cancel, restart (${storeNam
   });
 
   it('when the server stops in the middle of a job, then after the restart the job resumes and every resource is written exactly once', async () => {
-    await storeAsGiven(t.repo, Array.from({ length: 3000 }, (_, i) => observation(`resume-${i}`, 'snap-a', i)));
+    await storeAsGiven(t.repo, Array.from({ length: 5000 }, (_, i) => observation(`resume-${i}`, 'snap-a', i)));
     const status = await kickOff(t.app, '/fhir/$export?_type=Observation');
     let progress = '';
     while (!/^[1-9]\d* resources written/.test(progress)) {
@@ -80,11 +80,11 @@ describe(`Bulk Data $export jobs: _since, snapshots, cancel, restart (${storeNam
     expect(stopped.status).toBe(202);
     const written = Number(/^(\d+)/.exec(stopped.headers['x-progress'] as string)?.[1]);
     expect(written).toBeGreaterThan(0);
-    expect(written).toBeLessThan(3000);
+    expect(written).toBeLessThan(5000);
     t.deps.bulk.worker.start();
     const output = await downloaded(t.app, (await finishedManifest(t, status)).output);
-    expect(output).toHaveLength(3000);
-    expect(new Set(output.map((r) => r.id)).size).toBe(3000);
+    expect(output).toHaveLength(5000);
+    expect(new Set(output.map((r) => r.id)).size).toBe(5000);
   });
 });
 

@@ -19,12 +19,20 @@ export async function kickOff(app: RequestListener, url: string, headers: Record
   return new URL(res.headers['content-location'] as string).pathname;
 }
 
-/** Runs the queued jobs to their end (the worker a server starts), then polls the status: the manifest. */
+/**
+ * Runs the queued jobs (the worker a server starts) and polls the status until the job is done: the
+ * manifest. A job is claimed only once the transactions running at its kick-off have ended, which on a
+ * PostgreSQL cluster that other suites share can take a moment, so one run of the queue may find none.
+ */
 export async function finishedManifest(t: TestApp, statusPath: string, headers: Record<string, string> = {}): Promise<Manifest> {
-  await t.deps.bulk.worker.drain();
-  const res = await request(t.app).get(statusPath).set(headers);
-  if (res.status !== 200) throw new Error(`status ${statusPath}: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body as Manifest;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    await t.deps.bulk.worker.drain();
+    const res = await request(t.app).get(statusPath).set(headers);
+    if (res.status === 200) return res.body as Manifest;
+    if (res.status !== 202 || Date.now() > deadline) throw new Error(`status ${statusPath}: ${res.status} ${JSON.stringify(res.body)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** Every line of every file of one kind of the manifest, parsed. */
