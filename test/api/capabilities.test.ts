@@ -38,8 +38,18 @@ describe(`CapabilityStatement (${storeName()})`, () => {
     }
   });
 
-  it('when /metadata is read, then it lists the $reindex system operation with its definition', () => {
-    expect(statement.rest?.[0].operation).toEqual([{ name: 'reindex', definition: 'https://stroma-fhir.org/fhir/OperationDefinition/reindex' }]);
+  it('when /metadata is read, then it lists the $reindex and $export system operations with their definitions', () => {
+    expect(statement.rest?.[0].operation).toEqual([
+      { name: 'reindex', definition: 'https://stroma-fhir.org/fhir/OperationDefinition/reindex' },
+      { name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export' },
+    ]);
+  });
+
+  it('when /metadata is read, then Patient and Group list the Bulk Data export operation of their level', () => {
+    const exportOf = (type: string) => statement.rest?.[0].resource?.find((r) => r.type === type)?.operation?.filter((o) => o.name === 'export');
+    expect(exportOf('Patient')).toEqual([{ name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export' }]);
+    expect(exportOf('Group')).toEqual([{ name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export' }]);
+    expect(exportOf('Observation')).toEqual([]);
   });
 
   it('when a parameter type is not implemented, then it is not listed', () => {
