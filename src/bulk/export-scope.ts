@@ -11,7 +11,7 @@ import type { ExportRequest } from './export-request';
  * Patients per compartment pass. Each page of a pass finds the whole chunk's references again before it
  * skips to its cursor, so a chunk is kept to a few pages of a trial's records (bench:export).
  */
-export const PATIENTS_PER_CHUNK = 25;
+export const PATIENTS_PER_CHUNK = 10;
 
 /**
  * One pass over a type's current resources: a chunk of the patients crossed with one `_typeFilter`

@@ -65,13 +65,15 @@ export class PatientCompartment {
 }
 
 /**
- * `Type.a.b | Type.c` as property paths, a `.where(resolve() is X)` filter dropped (the caller keeps
- * only references to Patients anyway); null when the expression is anything else.
+ * `Type.a.b | Type.c` as property paths: the parts about other types dropped (a shared parameter such as
+ * `patient` lists thirty), and a `.where(resolve() is X)` filter dropped (the caller keeps only references
+ * to Patients anyway); null when a part about this type is anything else.
  */
 function plainPaths(expression: string, resourceType: string): string[][] | null {
   const paths: string[][] = [];
   for (const part of expression.split('|').map((p) => p.trim().replace(/\.where\(resolve\(\) is [A-Za-z]+\)$/, ''))) {
     const steps = part.split('.');
+    if (/^[A-Z][A-Za-z]+$/.test(steps[0]) && steps[0] !== resourceType) continue;
     if (steps[0] !== resourceType || steps.length < 2 || !steps.slice(1).every((s) => /^[a-z][A-Za-z]*$/.test(s))) return null;
     paths.push(steps.slice(1));
   }

@@ -92,6 +92,15 @@ describe(`Bulk Data $export, as a client runs it (${storeName()})`, () => {
     }
   });
 
+  it('when the kick-off is a POST with a Parameters body, then its parameters apply as in a GET', async () => {
+    const parameters = { resourceType: 'Parameters', parameter: [{ name: '_type', valueString: 'ResearchStudy' }, { name: '_outputFormat', valueString: 'application/fhir+ndjson' }] };
+    const res = await request(t.app).post('/fhir/$export').set({ Prefer: 'respond-async', 'Content-Type': FHIR_JSON }).send(parameters).expect(202);
+    const manifest = await finishedManifest(t, new URL(res.headers['content-location'] as string).pathname);
+    expect(manifest.output.map((f) => [f.type, f.count])).toEqual([['ResearchStudy', await count(t.app, 'ResearchStudy')]]);
+    const unknown = { resourceType: 'Parameters', parameter: [{ name: 'patient', valueReference: { reference: 'Patient/x' } }] };
+    await request(t.app).post('/fhir/$export').set({ Prefer: 'respond-async', 'Content-Type': FHIR_JSON }).send(unknown).expect(400);
+  });
+
   it('when the Group does not exist, then the kick-off answers 404', async () => {
     await request(t.app).get('/fhir/Group/no-such-group/$export').set('Prefer', 'respond-async').expect(404);
   });

@@ -58,3 +58,12 @@ describe('the patients a resource names, as the Patient compartment defines them
     expect(compartment.patientsOf({ resourceType: 'ResearchStudy', status: 'active' } as unknown as Observation)).toEqual([]);
   });
 });
+
+describe('the patients of a resource named by a parameter several types share', () => {
+  it('when the parameter lists thirty types (patient), then the part about this type is read', () => {
+    const given = { resourceType: 'MedicationAdministration', status: 'completed', subject: { reference: 'Patient/e' }, medicationCodeableConcept: { text: 'x' }, effectiveDateTime: '2024-01-01' };
+    expect(compartment.patientsOf(given as unknown as Observation)).toEqual(['e', 'e']);
+    const consent = { resourceType: 'Consent', status: 'active', patient: { reference: 'Patient/f' } };
+    expect(compartment.patientsOf(consent as unknown as Observation)).toEqual(['f']);
+  });
+});
