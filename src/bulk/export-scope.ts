@@ -3,7 +3,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { FhirRegistries } from '../fhir/conformance/registries';
 import { errors } from '../fhir/outcomes';
 import type { PatientCompartment } from '../fhir/patient-compartment';
-import { parseSearch, toFilter } from '../fhir/search/parse-search';
+import { parseSearch, serverFilter } from '../fhir/search/parse-search';
 import type { QueryFilter } from '../store/repository';
 import type { ExportRequest } from './export-request';
 
@@ -81,9 +81,9 @@ export function typeScope(
 }
 
 function compartmentFilters(resourceType: string, ids: string[], registries: FhirRegistries, compartment: PatientCompartment): QueryFilter[] {
-  if (resourceType === 'Patient') return [filter('Patient', '_id', ids.join(','), registries)];
+  if (resourceType === 'Patient') return [serverFilter('Patient', '_id', ids.join(','), registries)];
   const references = ids.map((id) => `Patient/${id}`).join(',');
-  const byParam = compartment.paramsOf(resourceType).map((param) => filter(resourceType, param.code, references, registries));
+  const byParam = compartment.paramsOf(resourceType).map((param) => serverFilter(resourceType, param.code, references, registries));
   return [byParam.length === 1 ? byParam[0] : { kind: 'any', filters: byParam }];
 }
 
@@ -107,11 +107,6 @@ function typeFilterCondition(resourceType: string, query: string, registries: Fh
   return { filters: parsed.query.filters, matches: (resource) => matchesSearchRequest(view(resource), request) };
 }
 
-function filter(resourceType: string, code: string, value: string, registries: FhirRegistries): QueryFilter {
-  const result = toFilter(resourceType, code, value, registries);
-  if (typeof result === 'string') throw new Error(result);
-  return result;
-}
 
 function groupValues(params: [string, string][]): Map<string, string[]> {
   const grouped = new Map<string, string[]>();

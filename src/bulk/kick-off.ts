@@ -101,10 +101,12 @@ function mayExport(access: AccessControl, type: string): boolean {
 /** The Group as the requester may read it (404 otherwise), and who it stands for. */
 async function groupMembers(groupId: string, ctx: HandlerContext, deps: KickOffDeps): Promise<{ patients: string[]; related: ResourceKey[] }> {
   ctx.access.authorize({ interaction: 'read', resourceTypes: ['Group'] });
-  const version = await ctx.repo.read('Group', groupId);
-  if (!version?.resource) throw version ? errors.gone(`Group/${groupId} was deleted`) : errors.notFound(`Group/${groupId}`);
-  const group = (await serverReaderOf(ctx.repo).read('Group', groupId))?.resource as Group;
-  return deps.registries.groups.membersOf(group, serverReaderOf(ctx.repo));
+  const reader = serverReaderOf(ctx.repo);
+  // Read once as the server (the resolvers need the Group as stored); hidden from the requester is absent.
+  const version = await reader.read('Group', groupId);
+  const group = version?.resource && ctx.access.filterRead(version.resource) ? (version.resource as Group) : undefined;
+  if (!group) throw version?.deleted ? errors.gone(`Group/${groupId} was deleted`) : errors.notFound(`Group/${groupId}`);
+  return deps.registries.groups.membersOf(group, reader);
 }
 
 /** Patient level: every Patient the requester may see (their real ids: masks apply when the job writes). */

@@ -1,7 +1,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import type { AccessControl } from '../fhir/access';
 import { translateQuery } from '../fhir/masked-ids';
-import { toFilter } from '../fhir/search/parse-search';
+import { serverFilter } from '../fhir/search/parse-search';
 import type { FhirRegistries } from '../fhir/conformance/registries';
 import type { Deletion, ExportStore } from '../store/export-store';
 import type { QueryFilter, ResourceKey, ResourceReader, SearchQuery } from '../store/repository';
@@ -149,9 +149,7 @@ function changedSince(resource: Resource, since: string | undefined): boolean {
 }
 
 function lastUpdated(resourceType: string, value: string, source: SnapshotSource): QueryFilter {
-  const filter = toFilter(resourceType, '_lastUpdated', value, source.registries);
-  if (typeof filter === 'string') throw new Error(filter);
-  return filter;
+  return serverFilter(resourceType, '_lastUpdated', value, source.registries);
 }
 
 function searchQuery(resourceType: string, filters: QueryFilter[], count: number, cursor: string | undefined): SearchQuery {

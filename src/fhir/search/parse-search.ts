@@ -59,6 +59,16 @@ function understand(type: string, rawName: string, value: string, registries: Fh
 /** A plain parameter, or a chain's last one, with the chains its definition says it also matches through. */
 export const toFilterWithAlsoVia = withAlsoVia(toFilter);
 
+/**
+ * A filter the server's own code builds (an export's snapshot window, a study's subjects): one it cannot
+ * apply is a programming error, not a client's, so it throws a plain Error.
+ */
+export function serverFilter(type: string, rawName: string, value: string, registries: FhirRegistries): SearchFilter {
+  const filter = toFilter(type, rawName, value, registries);
+  if (typeof filter === 'string') throw new Error(filter);
+  return filter;
+}
+
 /** A filter, or the reason the parameter cannot be applied. */
 export function toFilter(type: string, rawName: string, value: string, registries: FhirRegistries): SearchFilter | string {
   const [code, modifier, ...extra] = rawName.split(':');

@@ -1,7 +1,7 @@
 import type { Group, Reference, ResearchStudy } from '@medplum/fhirtypes';
 import type { FhirRegistries } from '../../fhir/conformance/registries';
 import type { GroupMemberResolver } from '../../fhir/group-members';
-import { toFilter } from '../../fhir/search/parse-search';
+import { serverFilter } from '../../fhir/search/parse-search';
 import type { ResourceKey, ResourceReader } from '../../store/repository';
 
 /** More studies than any server of ours holds; the search below reads them all in one page. */
@@ -21,8 +21,7 @@ export function enrollmentGroupMembers(registries: FhirRegistries): GroupMemberR
     async resolve(group: Group, reader: ResourceReader) {
       const study = await studyEnrolling(group.id ?? '', reader);
       if (!study) return undefined;
-      const byStudy = toFilter('ResearchSubject', 'study', `ResearchStudy/${study.id}`, registries);
-      if (typeof byStudy === 'string') throw new Error(byStudy);
+      const byStudy = serverFilter('ResearchSubject', 'study', `ResearchStudy/${study.id}`, registries);
       const subjects = await reader.search({
         resourceType: 'ResearchSubject', filters: [byStudy], sort: [], count: MAX_SUBJECTS, offset: 0, total: 'none',
       });
@@ -43,8 +42,7 @@ const CONFORMANCE_TYPES = ['StructureDefinition', 'ValueSet', 'CodeSystem'];
 async function trialConformance(reader: ResourceReader, registries: FhirRegistries): Promise<ResourceKey[]> {
   const keys: ResourceKey[] = [];
   for (const resourceType of CONFORMANCE_TYPES) {
-    const below = toFilter(resourceType, 'url:below', TRIAL_CANONICAL_BASES.join(','), registries);
-    if (typeof below === 'string') throw new Error(below);
+    const below = serverFilter(resourceType, 'url:below', TRIAL_CANONICAL_BASES.join(','), registries);
     const found = await reader.search({ resourceType, filters: [below], sort: [], count: MAX_STUDIES, offset: 0, total: 'none' });
     keys.push(...found.resources.map((r) => ({ resourceType, id: r.id as string })));
   }

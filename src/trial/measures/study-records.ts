@@ -1,5 +1,5 @@
 import type { FhirRegistries } from '../../fhir/conformance/registries';
-import { toFilter } from '../../fhir/search/parse-search';
+import { serverFilter } from '../../fhir/search/parse-search';
 import type { IndexedParameter, ResourceReader, TabulatedRow, TabulatedValue } from '../../store/repository';
 
 /**
@@ -77,11 +77,7 @@ export type Rows = (resourceType: string, query: [string, string][], columns: Re
  */
 export function tabulator(reader: ResourceReader, registries: FhirRegistries): Rows {
   return (resourceType, query, columns) => {
-    const filters = query.map(([name, value]) => {
-      const filter = toFilter(resourceType, name, value, registries);
-      if (typeof filter === 'string') throw new Error(filter);
-      return filter;
-    });
+    const filters = query.map(([name, value]) => serverFilter(resourceType, name, value, registries));
     const params: Record<string, IndexedParameter> = {};
     for (const [name, code] of Object.entries(columns)) {
       const param = registries.searchParameters.get(resourceType, code);
